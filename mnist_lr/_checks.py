@@ -1,0 +1,86 @@
+"""Small argument checks shared by the package's public functions.
+
+They raise the conventional exception type with a message that names the
+argument, so a learner who passes the wrong thing sees what to fix instead of
+a NumPy error from deep inside.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+
+def check_int(value, name, *, minimum=None, maximum=None, allow_none=False):
+    """Return ``value`` as an ``int`` after checking its type and range."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+    return value
+
+
+def check_real(value, name, *, positive=False, open_interval=None):
+    """Return ``value`` as a finite ``float`` after checking its type and range.
+
+    ``open_interval=(lo, hi)`` requires ``lo < value < hi``.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value}")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be > 0, got {value}")
+    if open_interval is not None:
+        lo, hi = open_interval
+        if not lo < value < hi:
+            raise ValueError(f"{name} must lie strictly between {lo} and {hi}, got {value}")
+    return value
+
+
+def make_rng(random_state, name="random_state"):
+    """Turn ``random_state`` into a :class:`numpy.random.Generator`.
+
+    Accepts ``None`` (fresh entropy), a non-negative integer seed, a
+    ``Generator`` (used as is) or a legacy ``RandomState`` (a seed is drawn
+    from it, so it advances as scikit-learn users expect).
+    """
+    if random_state is None or isinstance(random_state, np.random.Generator):
+        return np.random.default_rng(random_state)
+    if isinstance(random_state, np.random.RandomState):
+        return np.random.default_rng(random_state.randint(2**31 - 1))
+    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
+        if random_state < 0:
+            raise ValueError(f"{name} must be a non-negative integer seed, got {random_state}")
+        return np.random.default_rng(int(random_state))
+    raise TypeError(
+        f"{name} must be None, an int seed or a numpy Generator, got {random_state!r}"
+    )
+
+
+def check_Xy(X, y, *, name_X="X", name_y="y", min_samples=1):
+    """Check a feature matrix and its labels for the data helpers.
+
+    ``X`` must be a 2-D array of finite numbers and ``y`` a 1-D array of the
+    same length. Both are returned as arrays (no copy when already arrays).
+    """
+    X = np.asarray(X)
+    y = np.asarray(y)
+    if X.ndim != 2:
+        raise ValueError(f"{name_X} must be 2-D (n_samples, n_features), got shape {X.shape}")
+    if y.ndim != 1:
+        raise ValueError(f"{name_y} must be 1-D (n_samples,), got shape {y.shape}")
+    if len(X) != len(y):
+        raise ValueError(
+            f"{name_X} and {name_y} have different lengths: {len(X)} rows vs {len(y)} labels"
+        )
+    if len(X) < min_samples:
+        raise ValueError(f"{name_X} needs at least {min_samples} samples, got {len(X)}")
+    return X, y

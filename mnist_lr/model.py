@@ -1,0 +1,630 @@
+r"""Softmax (multinomial logistic) regression, written out in NumPy.
+
+For an image :math:`x` (784 pixels) the model computes one score per class,
+:math:`z = x W + b`, and turns the scores into probabilities with the softmax
+:math:`p_k = e^{z_k} / \sum_j e^{z_j}`. Training lowers the cross-entropy
+:math:`-\log p_{\text{true class}}` by mini-batch stochastic gradient descent;
+the gradient with respect to the scores is simply :math:`p - t`, where
+:math:`t` is the one-hot encoding of the label.
+
+The pieces are public functions (:func:`one_hot`, :func:`softmax`,
+:func:`cross_entropy`, :func:`cross_entropy_gradient`) so that each can be
+tried on its own; :class:`SoftmaxRegression` puts them together under
+scikit-learn's estimator contract.
+"""
+
+from __future__ import annotations
+
+import json
+import numbers
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
+
+from ._checks import check_int, check_real, make_rng
+
+__all__ = [
+    "one_hot",
+    "softmax",
+    "cross_entropy",
+    "cross_entropy_gradient",
+    "TrainingHistory",
+    "DivergenceWarning",
+    "SoftmaxRegression",
+]
+
+FORMAT_NAME = "mnist_lr.SoftmaxRegression"
+FORMAT_VERSION = 1
+
+
+# --------------------------------------------------------------------------
+# The small pieces
+# --------------------------------------------------------------------------
+
+
+def one_hot(labels, n_classes=None, dtype=np.float64):
+    """Encode integer labels 0..K-1 as rows with a single 1.
+
+    Parameters
+    ----------
+    labels : array-like of int, shape (n_samples,)
+    n_classes : int, optional
+        K. Defaults to ``labels.max() + 1``.
+    dtype : numpy dtype, default float64
+
+    Returns
+    -------
+    numpy.ndarray of shape (n_samples, n_classes)
+
+    Examples
+    --------
+    >>> one_hot([0, 2, 1], 3)
+    array([[1., 0., 0.],
+           [0., 0., 1.],
+           [0., 1., 0.]])
+    """
+    labels = np.asarray(labels)
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be 1-D, got shape {labels.shape}")
+    if labels.size and not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"labels must be integers 0..K-1, got dtype {labels.dtype}")
+    top = int(labels.max()) + 1 if labels.size else 0
+    n_classes = top if n_classes is None else check_int(n_classes, "n_classes", minimum=1)
+    if labels.size and (labels.min() < 0 or top > n_classes):
+        raise ValueError(
+            f"labels must lie in 0..{n_classes - 1}, got values from {labels.min()} to {top - 1}"
+        )
+    encoded = np.zeros((labels.size, n_classes), dtype=dtype)
+    encoded[np.arange(labels.size), labels] = 1
+    return encoded
+
+
+def softmax(scores, out=None):
+    """Turn each row of scores into probabilities that sum to 1.
+
+    The row maximum is subtracted before ``exp``: it does not change the
+    result (it cancels between numerator and denominator) but keeps ``exp``
+    from overflowing when a score is large.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_samples, n_classes) or (n_classes,)
+    out : numpy.ndarray, optional
+        Where to write the result; may be ``scores`` itself (in place).
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``scores``.
+
+    Examples
+    --------
+    >>> softmax([1000.0, 1000.0])
+    array([0.5, 0.5])
+    """
+    scores = np.asarray(scores)
+    if not np.issubdtype(scores.dtype, np.floating):
+        scores = scores.astype(np.float64)
+    out = np.subtract(scores, scores.max(axis=-1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=-1, keepdims=True)
+    return out
+
+
+def cross_entropy(probabilities, targets, eps=1e-7):
+    """Mean cross-entropy between predicted probabilities and one-hot targets.
+
+    For one sample this is ``-sum_k t_k log(p_k)``, which for a one-hot
+    target is just ``-log`` of the probability given to the true class.
+    ``eps`` keeps ``log(0)`` from appearing, as in the article.
+
+    Parameters
+    ----------
+    probabilities : array-like of shape (n_samples, n_classes)
+    targets : array-like of shape (n_samples, n_classes)
+        One-hot rows (see :func:`one_hot`).
+    eps : float, default 1e-7
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(cross_entropy([[0.5, 0.5]], [[1, 0]]), 4)
+    0.6931
+    """
+    probabilities = np.asarray(probabilities, dtype=np.float64)
+    targets = np.asarray(targets, dtype=np.float64)
+    if probabilities.shape != targets.shape or probabilities.ndim != 2:
+        raise ValueError(
+            "probabilities and targets must be 2-D arrays of the same shape, got "
+            f"{probabilities.shape} and {targets.shape}"
+        )
+    return float(-(targets * np.log(probabilities + eps)).sum(axis=1).mean())
+
+
+def cross_entropy_gradient(X, probabilities, targets):
+    """Gradient of the mean cross-entropy with respect to the weights and bias.
+
+    With scores ``z = X W + b`` and ``p = softmax(z)``, the derivative of the
+    loss with respect to the scores is ``(p - t) / n``; the chain rule then
+    gives ``X.T @ (p - t) / n`` for ``W`` and the column sums for ``b``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    probabilities, targets : array-like of shape (n_samples, n_classes)
+
+    Returns
+    -------
+    grad_W : numpy.ndarray of shape (n_features, n_classes)
+    grad_b : numpy.ndarray of shape (n_classes,)
+
+    Examples
+    --------
+    >>> gW, gb = cross_entropy_gradient([[1.0, 0.0]], [[0.5, 0.5]], [[1, 0]])
+    >>> gW
+    array([[-0.5,  0.5],
+           [ 0. ,  0. ]])
+    """
+    X = np.asarray(X)
+    error = np.asarray(probabilities) - np.asarray(targets)
+    if X.ndim != 2 or error.ndim != 2 or len(X) != len(error):
+        raise ValueError(
+            f"X {np.shape(X)} and probabilities/targets {error.shape} must be 2-D with "
+            "the same number of rows"
+        )
+    error /= len(X)
+    return X.T @ error, error.sum(axis=0)
+
+
+# --------------------------------------------------------------------------
+# The estimator
+# --------------------------------------------------------------------------
+
+
+class DivergenceWarning(RuntimeWarning):
+    """Training was stopped because the weights or the loss stopped being finite."""
+
+
+@dataclass
+class TrainingHistory:
+    """What :meth:`SoftmaxRegression.fit` measured after every epoch.
+
+    Accuracies are fractions in [0, 1]; losses are mean cross-entropies.
+    Index ``i`` of each array belongs to epoch ``i + 1``.
+    """
+
+    loss: np.ndarray = field(default_factory=lambda: np.empty(0))
+    train_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
+    val_loss: np.ndarray = field(default_factory=lambda: np.empty(0))
+    val_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+    def __len__(self):
+        return len(self.loss)
+
+    @property
+    def best_epoch(self):
+        """1-based epoch with the highest validation accuracy (the first, on ties)."""
+        return int(np.argmax(self.val_accuracy)) + 1 if len(self) else 0
+
+    def as_dict(self):
+        """The four arrays in a plain dict."""
+        return {
+            "loss": self.loss,
+            "train_accuracy": self.train_accuracy,
+            "val_loss": self.val_loss,
+            "val_accuracy": self.val_accuracy,
+        }
+
+
+def _loss_and_accuracy(X, codes, W, b, chunk=8192):
+    """Mean cross-entropy and accuracy from one pass of logits over ``X``.
+
+    The logits are computed once per chunk and serve both numbers; chunking
+    keeps the temporaries small and in cache.
+    """
+    total_loss = 0.0
+    correct = 0
+    for start in range(0, len(X), chunk):
+        Z = X[start : start + chunk] @ W
+        Z += b
+        rows = np.arange(len(Z))
+        correct += int(np.count_nonzero(Z.argmax(axis=1) == codes[start : start + chunk]))
+        # log p_true = z_true - logsumexp(z), with the row max taken out first.
+        top = Z.max(axis=1)
+        Z -= top[:, None]
+        log_norm = np.log(np.exp(Z).sum(axis=1, dtype=np.float64))
+        total_loss += float((log_norm - Z[rows, codes[start : start + chunk]]).sum())
+    return total_loss / len(X), correct / len(X)
+
+
+class SoftmaxRegression(ClassifierMixin, BaseEstimator):
+    """Multinomial logistic regression trained by mini-batch SGD with early stopping.
+
+    This is the article's algorithm: weights start at zero; every epoch
+    visits the training rows in a fresh random order, ``batch_size`` at a
+    time, stepping down the cross-entropy gradient; after every epoch the
+    loss and both accuracies are recorded; training stops once validation
+    accuracy has not improved for ``patience`` epochs, and the weights of the
+    best validation epoch are kept.
+
+    Parameters
+    ----------
+    learning_rate : float, default 0.24
+        Step size of each gradient step (the article's *gakushuuritsu*).
+    max_epochs : int, default 1000
+        Upper bound on passes over the training data (*kurikaeshi*).
+    batch_size : int or None, default 100
+        Rows per gradient step. ``None`` uses all rows at once (full-batch
+        gradient descent).
+    patience : int or None, default 10
+        Stop after this many epochs without a new best validation accuracy.
+        ``None`` turns early stopping off and runs all ``max_epochs``.
+    random_state : int, numpy.random.Generator or None, default None
+        Seed for the per-epoch shuffles. The same seed gives the same history
+        and the same weights.
+    verbose : int, default 0
+        1 prints one line per epoch, as the article does.
+    progress : bool, default False
+        Show a progress bar over epochs (a widget in Jupyter).
+
+    Attributes
+    ----------
+    coef_ : numpy.ndarray of shape (n_classes, n_features)
+        Weights of the best epoch. The article keeps them as a (785, 10)
+        matrix whose row 0 is the bias: ``coef_`` is rows 1: of it, transposed.
+    intercept_ : numpy.ndarray of shape (n_classes,)
+        Bias of the best epoch (the article's row 0).
+    classes_ : numpy.ndarray
+        The distinct labels seen in ``fit``, sorted. Any labels work.
+    n_features_in_ : int
+    n_iter_ : int
+        Epochs actually run.
+    best_epoch_ : int
+        The 1-based epoch whose weights were kept.
+    history_ : TrainingHistory
+        Per-epoch ``loss``, ``train_accuracy``, ``val_loss``, ``val_accuracy``.
+    diverged_ : bool
+        True if training stopped because the weights stopped being finite.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> X, y = load_digits(return_X_y=True)
+    >>> model = SoftmaxRegression(learning_rate=0.01, max_epochs=20, random_state=0)
+    >>> model.fit(X / 16, y).score(X / 16, y) > 0.9
+    True
+    """
+
+    def __init__(
+        self,
+        learning_rate=0.24,
+        max_epochs=1000,
+        batch_size=100,
+        patience=10,
+        random_state=None,
+        verbose=0,
+        progress=False,
+    ):
+        self.learning_rate = learning_rate
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.patience = patience
+        self.random_state = random_state
+        self.verbose = verbose
+        self.progress = progress
+
+    # -- checks ------------------------------------------------------------
+
+    def _checked_params(self):
+        learning_rate = check_real(self.learning_rate, "learning_rate", positive=True)
+        max_epochs = check_int(self.max_epochs, "max_epochs", minimum=1)
+        batch_size = check_int(self.batch_size, "batch_size", minimum=1, allow_none=True)
+        if isinstance(self.patience, numbers.Integral) and not isinstance(self.patience, bool):
+            if self.patience == 0:
+                raise ValueError(
+                    "patience must be >= 1, got 0; use patience=None to turn early stopping off"
+                )
+        patience = check_int(self.patience, "patience", minimum=1, allow_none=True)
+        verbose = check_int(self.verbose, "verbose", minimum=0)
+        return learning_rate, max_epochs, batch_size, patience, verbose
+
+    def _validation_set(self, X, X_val, y_val):
+        if (X_val is None) != (y_val is None):
+            given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
+            raise ValueError(f"{given} was given without {missing}; pass both or neither")
+        if X_val is None:
+            return None, None
+        X_val = check_array(X_val, dtype=X.dtype, order="C", input_name="X_val")
+        y_val = column_or_1d(y_val, warn=True)
+        if X_val.shape[1] != X.shape[1]:
+            raise ValueError(
+                f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; they must match"
+            )
+        if len(X_val) != len(y_val):
+            raise ValueError(
+                f"X_val and y_val have different lengths: {len(X_val)} rows vs {len(y_val)} labels"
+            )
+        unknown = np.setdiff1d(y_val, self.classes_)
+        if unknown.size:
+            raise ValueError(
+                f"y_val contains labels that y does not: {unknown[:10].tolist()}; the model "
+                f"can only predict {self.classes_.tolist()}"
+            )
+        return X_val, np.searchsorted(self.classes_, y_val)
+
+    # -- training ----------------------------------------------------------
+
+    def fit(self, X, y, X_val=None, y_val=None):
+        """Train on ``X, y``, validating on ``X_val, y_val`` after every epoch.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            float32 input is kept in float32 (fast, half the memory); anything
+            else is converted to float64.
+        y : array-like of shape (n_samples,)
+            Labels of any kind (ints, strings...); at least two classes.
+        X_val, y_val : array-like, optional
+            Validation data, used for early stopping and to pick the best
+            epoch. Without it the training data serves as validation data.
+
+        Returns
+        -------
+        self
+        """
+        learning_rate, max_epochs, batch_size, patience, verbose = self._checked_params()
+        X, y = validate_data(self, X, y, dtype=[np.float32, np.float64], order="C")
+        check_classification_targets(y)
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                "y must contain at least 2 classes to train a classifier; got only one class: "
+                f"{self.classes_[0]!r}"
+            )
+        X_val, val_codes = self._validation_set(X, X_val, y_val)
+        n_samples, n_features = X.shape
+        if batch_size is None:
+            batch_size = n_samples
+        elif batch_size > n_samples:
+            raise ValueError(
+                f"batch_size={batch_size} is larger than the {n_samples} training samples; "
+                "use a smaller batch_size, or batch_size=None for full-batch gradient descent"
+            )
+
+        dtype = X.dtype
+        n_classes = len(self.classes_)
+        W = np.zeros((n_features, n_classes), dtype=dtype)
+        b = np.zeros(n_classes, dtype=dtype)
+        rng = make_rng(self.random_state)
+        step = dtype.type(learning_rate)
+        records = {"loss": [], "train_accuracy": [], "val_loss": [], "val_accuracy": []}
+        best_accuracy, best_W, best_b, best_epoch = -1.0, W.copy(), b.copy(), 0
+        since_best = 0
+        self.diverged_ = False
+
+        bar = None
+        if self.progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=max_epochs, desc="training", unit="epoch", leave=False)
+        epoch = 0
+        try:
+            for epoch in range(1, max_epochs + 1):
+                with np.errstate(over="ignore", invalid="ignore"):
+                    _sgd_epoch(X, codes, W, b, rng.permutation(n_samples), batch_size, step)
+                if not (np.isfinite(W).all() and np.isfinite(b).all()):
+                    self.diverged_ = True
+                    warnings.warn(
+                        f"training diverged in epoch {epoch}: the weights overflowed with "
+                        f"learning_rate={learning_rate}. Stopped and kept the weights of "
+                        f"epoch {best_epoch}; try a smaller learning_rate.",
+                        DivergenceWarning,
+                        stacklevel=2,
+                    )
+                    epoch -= 1
+                    break
+                loss, train_accuracy = _loss_and_accuracy(X, codes, W, b)
+                if X_val is None:
+                    val_loss, val_accuracy = loss, train_accuracy
+                else:
+                    val_loss, val_accuracy = _loss_and_accuracy(X_val, val_codes, W, b)
+                for key, value in zip(records, (loss, train_accuracy, val_loss, val_accuracy)):
+                    records[key].append(value)
+
+                if val_accuracy > best_accuracy:
+                    best_accuracy, best_epoch, since_best = val_accuracy, epoch, 0
+                    best_W[...] = W
+                    best_b[...] = b
+                else:
+                    since_best += 1
+
+                if verbose:
+                    print(
+                        f"epoch {epoch:4d}  loss {loss:.4f}  train {100 * train_accuracy:6.2f}%  "
+                        f"val {100 * val_accuracy:6.2f}%  best {100 * best_accuracy:6.2f}%"
+                    )
+                if bar is not None:
+                    bar.set_postfix(
+                        val=f"{100 * val_accuracy:.2f}%", best=f"{100 * best_accuracy:.2f}%"
+                    )
+                    bar.update()
+                if patience is not None and since_best >= patience:
+                    break
+        finally:
+            if bar is not None:
+                bar.close()
+
+        self.coef_ = np.ascontiguousarray(best_W.T)
+        self.intercept_ = best_b
+        self.n_iter_ = epoch
+        self.best_epoch_ = best_epoch
+        self.history_ = TrainingHistory(**{k: np.asarray(v) for k, v in records.items()})
+        return self
+
+    # -- prediction --------------------------------------------------------
+
+    def _scores(self, X):
+        """Logits ``X @ coef_.T + intercept_`` of shape (n_samples, n_classes)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=[np.float32, np.float64], order="C")
+        return X @ self.coef_.T.astype(X.dtype, copy=False) + self.intercept_.astype(X.dtype)
+
+    def decision_function(self, X):
+        """Class scores (logits), shape (n_samples, n_classes).
+
+        For two classes, scikit-learn's convention is followed instead: a 1-D
+        array whose positive entries mean ``classes_[1]``.
+        """
+        scores = self._scores(X)
+        return scores[:, 1] - scores[:, 0] if scores.shape[1] == 2 else scores
+
+    def predict_proba(self, X):
+        """Class probabilities (the softmax of the scores); each row sums to 1."""
+        return softmax(self._scores(X))
+
+    def predict_log_proba(self, X):
+        """Natural log of :meth:`predict_proba`, computed stably."""
+        scores = self._scores(X)
+        scores -= scores.max(axis=1, keepdims=True)
+        return scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+
+    def predict(self, X):
+        """The most probable class of each row, as a label from ``classes_``."""
+        scores = self._scores(X)
+        return self.classes_[scores.argmax(axis=1)]
+
+    # -- saving ------------------------------------------------------------
+
+    def save(self, path):
+        """Save the trained model to a ``.npz`` file, atomically, without pickle.
+
+        The file holds named arrays: ``format`` and ``format_version``,
+        ``coef``, ``intercept``, ``classes``, the four history arrays,
+        ``n_iter``, ``best_epoch`` and ``params`` (the constructor parameters
+        as JSON). It is written to a temporary file beside ``path`` and
+        renamed over it only when complete, so an interrupted save never
+        destroys an earlier file.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination; ``.npz`` is not added automatically.
+
+        Returns
+        -------
+        pathlib.Path
+        """
+        check_is_fitted(self)
+        path = Path(path)
+        classes = np.asarray(self.classes_)
+        if classes.dtype == object:
+            try:
+                classes = classes.astype(str) if all(isinstance(c, str) for c in classes) else None
+            except (TypeError, ValueError):
+                classes = None
+            if classes is None:
+                raise ValueError(
+                    "classes_ mixes label types; only numeric or string labels can be saved"
+                )
+        params = self.get_params()
+        if not isinstance(params["random_state"], (int, type(None))):
+            params["random_state"] = None
+        arrays = {
+            "format": np.array(FORMAT_NAME),
+            "format_version": np.array(FORMAT_VERSION),
+            "coef": self.coef_,
+            "intercept": self.intercept_,
+            "classes": classes,
+            "n_iter": np.array(self.n_iter_),
+            "best_epoch": np.array(self.best_epoch_),
+            "params": np.array(json.dumps(params)),
+            **{f"history_{k}": v for k, v in self.history_.as_dict().items()},
+        }
+        folder = path.parent if str(path.parent) else Path(".")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                np.savez(handle, **arrays)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    @classmethod
+    def load(cls, path):
+        """Load a model written by :meth:`save`.
+
+        Raises
+        ------
+        ValueError
+            If the file is not a complete model file of a known format version.
+        """
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as stored:
+                data = {key: stored[key] for key in stored.files}
+        except FileNotFoundError:
+            raise
+        except Exception as exc:  # zipfile.BadZipFile, OSError, ValueError, EOFError...
+            raise ValueError(f"{path} is not a readable model file ({exc})") from exc
+        if str(data.get("format", "")) != FORMAT_NAME:
+            raise ValueError(f"{path} is not a {FORMAT_NAME} file")
+        version = int(data["format_version"])
+        if version != FORMAT_VERSION:
+            raise ValueError(
+                f"{path} has format version {version}; this mnist_lr reads version {FORMAT_VERSION}"
+            )
+        required = {"coef", "intercept", "classes", "n_iter", "best_epoch", "params"}
+        missing = required - data.keys()
+        if missing:
+            raise ValueError(f"{path} lacks the arrays {sorted(missing)}")
+        coef, intercept, classes = data["coef"], data["intercept"], data["classes"]
+        if coef.ndim != 2 or intercept.shape != (len(coef),) or classes.shape != (len(coef),):
+            raise ValueError(
+                f"{path} is inconsistent: coef {coef.shape}, intercept {intercept.shape}, "
+                f"classes {classes.shape}"
+            )
+        model = cls(**json.loads(str(data["params"])))
+        model.coef_, model.intercept_, model.classes_ = coef, intercept, classes
+        model.n_features_in_ = coef.shape[1]
+        model.n_iter_ = int(data["n_iter"])
+        model.best_epoch_ = int(data["best_epoch"])
+        model.diverged_ = False
+        model.history_ = TrainingHistory(
+            **{k: data.get(f"history_{k}", np.empty(0)) for k in TrainingHistory().as_dict()}
+        )
+        return model
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.poor_score = False
+        return tags
+
+
+def _sgd_epoch(X, codes, W, b, order, batch_size, learning_rate):
+    """One pass of mini-batch SGD over ``X`` in the given row order, updating W and b in place."""
+    for start in range(0, len(order), batch_size):
+        rows = order[start : start + batch_size]
+        X_batch = X[rows]
+        # Scores, then probabilities, computed in place in one small buffer.
+        P = X_batch @ W
+        P += b
+        softmax(P, out=P)
+        # d(loss)/d(scores) = p - t: subtract 1 at each row's true class.
+        P[np.arange(len(rows)), codes[rows]] -= 1
+        P *= learning_rate / len(rows)
+        W -= X_batch.T @ P
+        b -= P.sum(axis=0)

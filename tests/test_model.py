@@ -1,0 +1,295 @@
+"""SoftmaxRegression and its pieces: math, training behaviour, contract, real-data accuracy."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import load_digits
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import cross_val_score
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from mnist_lr import (
+    SoftmaxRegression,
+    cross_entropy,
+    cross_entropy_gradient,
+    one_hot,
+    softmax,
+)
+from mnist_lr.model import _loss_and_accuracy
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return (X / 16.0).astype(np.float64), y
+
+
+# -- the pieces ---------------------------------------------------------------
+
+
+def test_one_hot():
+    encoded = one_hot(np.array([2, 0, 1, 2]), 4)
+    assert encoded.shape == (4, 4)
+    np.testing.assert_array_equal(encoded.argmax(axis=1), [2, 0, 1, 2])
+    np.testing.assert_array_equal(encoded.sum(axis=1), 1)
+    assert one_hot([1, 0]).shape == (2, 2)
+
+
+@pytest.mark.parametrize(
+    "labels, n_classes, error",
+    [([0, 3], 3, ValueError), ([-1, 0], None, ValueError), ([0.5, 1.0], None, TypeError),
+     ([[0, 1]], None, ValueError)],
+)
+def test_one_hot_rejects_bad_labels(labels, n_classes, error):
+    with pytest.raises(error):
+        one_hot(labels, n_classes)
+
+
+def test_softmax_rows_sum_to_one_and_match_definition():
+    rng = np.random.default_rng(0)
+    scores = rng.normal(size=(50, 10))
+    probs = softmax(scores)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+    expected = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(probs, expected, rtol=1e-12)
+
+
+def test_softmax_is_stable_for_extreme_scores():
+    scores = np.array([[1e4, 0.0, -1e4], [-1e30, -1e30, -1e30], [3e38, 3e38, 0.0]])
+    # Underflow to 0 is harmless; overflow or NaN would not be.
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        probs = softmax(scores)
+    assert np.isfinite(probs).all()
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+    np.testing.assert_allclose(probs[0], [1, 0, 0])
+    np.testing.assert_allclose(probs[1], [1 / 3] * 3)
+
+
+def test_softmax_in_place_and_float32():
+    scores = np.arange(6, dtype=np.float32).reshape(2, 3)
+    result = softmax(scores, out=scores)
+    assert result is scores and result.dtype == np.float32
+
+
+def test_cross_entropy_values():
+    assert cross_entropy([[1.0, 0.0]], [[1, 0]]) == pytest.approx(0.0, abs=1e-6)
+    assert cross_entropy([[0.25, 0.75]], [[1, 0]]) == pytest.approx(np.log(4), rel=1e-6)
+    with pytest.raises(ValueError, match="same shape"):
+        cross_entropy([[0.5, 0.5]], [[1, 0, 0]])
+
+
+def test_gradient_matches_finite_differences():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(7, 4))
+    T = one_hot(rng.integers(0, 3, 7), 3)
+    W = rng.normal(size=(4, 3)) * 0.1
+    b = rng.normal(size=3) * 0.1
+
+    def loss(W, b):
+        return cross_entropy(softmax(X @ W + b), T, eps=0.0)
+
+    grad_W, grad_b = cross_entropy_gradient(X, softmax(X @ W + b), T)
+    h = 1e-6
+    for i in range(4):
+        for k in range(3):
+            step = np.zeros_like(W)
+            step[i, k] = h
+            numeric = (loss(W + step, b) - loss(W - step, b)) / (2 * h)
+            assert grad_W[i, k] == pytest.approx(numeric, abs=1e-7)
+    for k in range(3):
+        step = np.zeros(3)
+        step[k] = h
+        numeric = (loss(W, b + step) - loss(W, b - step)) / (2 * h)
+        assert grad_b[k] == pytest.approx(numeric, abs=1e-7)
+
+
+def test_model_loss_agrees_with_public_cross_entropy():
+    rng = np.random.default_rng(2)
+    X = rng.random((300, 20))
+    codes = rng.integers(0, 5, 300)
+    W = rng.normal(size=(20, 5))
+    b = rng.normal(size=5)
+    loss, accuracy = _loss_and_accuracy(X, codes, W, b, chunk=64)
+    probs = softmax(X @ W + b)
+    assert loss == pytest.approx(cross_entropy(probs, one_hot(codes, 5), eps=0.0), rel=1e-10)
+    assert accuracy == pytest.approx(np.mean(probs.argmax(axis=1) == codes))
+
+
+def test_one_sgd_step_is_the_gradient_step():
+    """A single full-batch epoch moves W and b by exactly -learning_rate * gradient."""
+    rng = np.random.default_rng(3)
+    X = rng.random((40, 6))
+    y = np.arange(40) % 3
+    model = SoftmaxRegression(learning_rate=0.5, max_epochs=1, batch_size=None, random_state=0)
+    model.fit(X, y)
+    grad_W, grad_b = cross_entropy_gradient(X, softmax(np.zeros((40, 3))), one_hot(y, 3))
+    np.testing.assert_allclose(model.coef_.T, -0.5 * grad_W, rtol=1e-12)
+    np.testing.assert_allclose(model.intercept_, -0.5 * grad_b, rtol=1e-12, atol=1e-15)
+
+
+# -- training behaviour --------------------------------------------------------
+
+
+def test_history_lengths_and_early_stopping(digits):
+    X, y = digits
+    model = SoftmaxRegression(learning_rate=0.5, max_epochs=500, batch_size=50, patience=3,
+                              random_state=0).fit(X[:1000], y[:1000], X[1000:], y[1000:])
+    history = model.history_
+    assert len(history) == model.n_iter_ < 500
+    for values in history.as_dict().values():
+        assert len(values) == model.n_iter_
+    # Stopped exactly `patience` epochs after the best one.
+    assert model.n_iter_ == model.best_epoch_ + 3
+    assert history.val_accuracy[model.best_epoch_ - 1] == history.val_accuracy.max()
+    assert (history.val_accuracy[model.best_epoch_:] <= history.val_accuracy.max()).all()
+
+
+def test_patience_none_runs_every_epoch(digits):
+    X, y = digits
+    model = SoftmaxRegression(max_epochs=25, patience=None, learning_rate=0.1, random_state=0)
+    model.fit(X, y)
+    assert model.n_iter_ == 25 and len(model.history_) == 25
+
+
+def test_best_weights_are_restored(digits):
+    """The kept weights reproduce the best validation accuracy, not the last epoch's."""
+    X, y = digits
+    X_train, y_train, X_val, y_val = X[:300], y[:300], X[300:], y[300:]
+    model = SoftmaxRegression(learning_rate=2.0, max_epochs=60, batch_size=10, patience=None,
+                              random_state=0).fit(X_train, y_train, X_val, y_val)
+    history = model.history_
+    best = history.val_accuracy.max()
+    # With a large step on little data the last epoch is not the best one...
+    assert model.best_epoch_ < model.n_iter_
+    assert history.val_accuracy[-1] < best
+    # ...and the model's weights give the best epoch's accuracy.
+    assert model.score(X_val, y_val) == pytest.approx(best)
+    assert model.score(X_train, y_train) == pytest.approx(
+        history.train_accuracy[model.best_epoch_ - 1]
+    )
+
+
+def test_without_validation_data_validates_on_training(digits):
+    X, y = digits
+    model = SoftmaxRegression(max_epochs=5, patience=None, learning_rate=0.1, random_state=0)
+    model.fit(X, y)
+    np.testing.assert_array_equal(model.history_.val_accuracy, model.history_.train_accuracy)
+    np.testing.assert_array_equal(model.history_.val_loss, model.history_.loss)
+
+
+def test_same_seed_same_history_and_weights(digits):
+    X, y = digits
+    params = dict(max_epochs=8, patience=None, learning_rate=0.3, batch_size=32)
+    a = SoftmaxRegression(random_state=7, **params).fit(X, y)
+    b = SoftmaxRegression(random_state=7, **params).fit(X, y)
+    c = SoftmaxRegression(random_state=8, **params).fit(X, y)
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    np.testing.assert_array_equal(a.intercept_, b.intercept_)
+    for key, values in a.history_.as_dict().items():
+        np.testing.assert_array_equal(values, b.history_.as_dict()[key])
+    assert not np.array_equal(a.coef_, c.coef_)
+
+
+def test_string_labels_work(digits):
+    X, y = digits
+    names = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                      "nine"])
+    model = SoftmaxRegression(max_epochs=10, learning_rate=0.2, random_state=0)
+    model.fit(X, names[y])
+    assert set(model.classes_) == set(names)
+    predicted = model.predict(X[:20])
+    assert predicted.dtype.kind == "U"
+    numeric = SoftmaxRegression(max_epochs=10, learning_rate=0.2, random_state=0).fit(X, y)
+    # Label names don't change the arithmetic, only the order of the classes.
+    np.testing.assert_array_equal(predicted, names[numeric.predict(X[:20])])
+
+
+def test_labels_not_zero_based(digits):
+    X, y = digits
+    model = SoftmaxRegression(max_epochs=5, learning_rate=0.2, random_state=0).fit(X, y * 10 + 3)
+    np.testing.assert_array_equal(model.classes_, np.arange(10) * 10 + 3)
+    assert model.score(X, y * 10 + 3) > 0.85
+
+
+def test_predict_proba_rows_sum_to_one(digits):
+    X, y = digits
+    model = SoftmaxRegression(max_epochs=5, learning_rate=0.2, random_state=0).fit(X, y)
+    probs = model.predict_proba(X)
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(model.classes_[probs.argmax(axis=1)], model.predict(X))
+    np.testing.assert_allclose(np.exp(model.predict_log_proba(X)), probs, rtol=1e-10)
+
+
+def test_float32_stays_float32(digits):
+    X, y = digits
+    X32 = X.astype(np.float32)
+    model = SoftmaxRegression(max_epochs=5, learning_rate=0.2, random_state=0).fit(X32, y)
+    assert model.coef_.dtype == np.float32
+    assert model.predict_proba(X32).dtype == np.float32
+
+
+def test_predict_before_fit_raises(digits):
+    X, _ = digits
+    with pytest.raises(NotFittedError):
+        SoftmaxRegression().predict(X)
+
+
+def test_works_in_pipeline_clone_and_cross_val(digits):
+    X, y = digits
+    pipe = make_pipeline(MinMaxScaler(), SoftmaxRegression(max_epochs=10, learning_rate=0.2,
+                                                           random_state=0))
+    scores = cross_val_score(pipe, X * 16, y, cv=3)
+    assert scores.min() > 0.85
+    fresh = clone(SoftmaxRegression(learning_rate=0.1, patience=None))
+    assert fresh.get_params()["patience"] is None and not hasattr(fresh, "coef_")
+
+
+# -- scikit-learn's own conformance suite --------------------------------------
+
+
+@parametrize_with_checks(
+    [
+        # Full-batch gradient descent, and small mini-batches: the suite's data
+        # sets have fewer rows than the article's batch of 100, which our
+        # batch_size check rightly rejects.
+        SoftmaxRegression(batch_size=None, random_state=0),
+        SoftmaxRegression(batch_size=5, learning_rate=0.05, random_state=0),
+    ]
+)
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+# -- the real thing --------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_article_settings_reach_the_article_accuracy(article_model, mnist_split):
+    """Learning rate 0.24, batch 100, patience 10 on a seeded 56k/14k split: >= 91.5%."""
+    _, X_val, _, y_val = mnist_split
+    model = article_model
+    accuracy = model.score(X_val, y_val)
+    assert accuracy >= 0.915
+    assert accuracy == pytest.approx(model.history_.val_accuracy.max())
+    assert model.n_iter_ == model.best_epoch_ + 10
+    assert model.coef_.shape == (10, 784) and model.intercept_.shape == (10,)
+    np.testing.assert_array_equal(model.classes_, np.arange(10))
+    # Loss falls from its first epoch; training accuracy is in the same range.
+    assert model.history_.loss[-1] < model.history_.loss[0]
+    assert 0.9 < model.history_.train_accuracy[model.best_epoch_ - 1] < 0.96
+
+
+@pytest.mark.slow
+def test_float32_and_float64_agree_on_real_data(mnist_split):
+    """Training in float32 changes the best validation accuracy by < 0.1 points."""
+    X_train, X_val, y_train, y_val = mnist_split
+    params = dict(max_epochs=5, patience=None, random_state=0)
+    single = SoftmaxRegression(**params).fit(X_train[:20000], y_train[:20000], X_val, y_val)
+    double = SoftmaxRegression(**params).fit(
+        X_train[:20000].astype(np.float64), y_train[:20000], X_val.astype(np.float64), y_val
+    )
+    assert abs(single.history_.val_accuracy.max() - double.history_.val_accuracy.max()) < 0.001

@@ -1,0 +1,50 @@
+"""The project's promises about itself: dependency lists agree, the README and CI agree."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import tomllib
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement):
+    return re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].strip().lower().replace("_", "-")
+
+
+def _normalise(requirement):
+    return requirement.replace(" ", "").lower()
+
+
+def test_environment_yml_mirrors_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = list(project["dependencies"])
+    for extra in ("notebooks", "test"):
+        wanted += project["optional-dependencies"][extra]
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    conda = [dep for dep in environment["dependencies"] if isinstance(dep, str)]
+    conda = [dep for dep in conda if _name(dep) not in {"python", "pip"}]
+    assert sorted(map(_normalise, conda)) == sorted(map(_normalise, wanted))
+
+
+def test_python_versions_agree():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    python = [d for d in environment["dependencies"] if isinstance(d, str) and _name(d) == "python"]
+    assert python == ["python" + project["requires-python"]]
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = re.findall(r"^\s*(make \w+)\s*$", readme, flags=re.MULTILINE)
+    assert "make lab" in commands and "make test" in commands
+    assert re.search(r"^\s*make test\s*$", ci, flags=re.MULTILINE)
+
+
+def test_license_is_permissive():
+    text = (ROOT / "LICENSE").read_text()
+    assert "Redistribution and use in source and binary forms" in text
