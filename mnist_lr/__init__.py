@@ -4,8 +4,8 @@ The light, always-needed pieces are importable from the top level::
 
     from mnist_lr import load_mnist, train_val_split, SoftmaxRegression
 
-Figures live in :mod:`mnist_lr.plots` and the sliders in
-:mod:`mnist_lr.widgets`; they import matplotlib and ipywidgets only when used.
+Figures live in :mod:`mnist_lr.plots`, which imports matplotlib only when it
+is itself imported.
 """
 
 from .data import (

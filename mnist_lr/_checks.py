@@ -68,8 +68,10 @@ def make_rng(random_state, name="random_state"):
 def check_Xy(X, y, *, name_X="X", name_y="y", min_samples=1):
     """Check a feature matrix and its labels for the data helpers.
 
-    ``X`` must be a 2-D array of finite numbers and ``y`` a 1-D array of the
-    same length. Both are returned as arrays (no copy when already arrays).
+    ``X`` must be a 2-D array and ``y`` a 1-D array of the same length.
+    (Their values are not inspected: splitting does not care about them, and
+    the model checks them when it is trained.) Both come back as arrays, not copied
+    when they already are.
     """
     X = np.asarray(X)
     y = np.asarray(y)

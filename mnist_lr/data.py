@@ -123,8 +123,7 @@ def _sha256(path: Path) -> str:
 
 def _mirrors(mirrors) -> list[str]:
     if mirrors is None:
-        env = os.environ.get(MIRRORS_ENV)
-        mirrors = env.split() if env else MIRRORS
+        mirrors = os.environ.get(MIRRORS_ENV, "").split() or MIRRORS
     elif isinstance(mirrors, str):
         mirrors = [mirrors]
     mirrors = [str(m) for m in mirrors]
@@ -159,7 +158,7 @@ def _download(name: str, cache: Path, mirrors: list[str], timeout: float, progre
             continue
         finally:
             logger.setLevel(level)
-        return Path(path), failures
+        return cache / Path(path).name, failures
     return None, failures
 
 
@@ -220,6 +219,7 @@ def fetch_mnist(
     data_dir = Path(data_dir).expanduser() if data_dir is not None else None
     cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
 
+    mirror_order = _mirrors(mirrors) if download else []
     found: dict[str, Path] = {}
     tried: list[str] = []
     for name, sha in FILES.items():
@@ -243,8 +243,8 @@ def fetch_mnist(
                 found[name] = cached
                 log(f"{name}: using cached {cached}")
                 continue
-            tried.append(f"{cached} (checksum mismatch; will be replaced)")
-            log(f"{name}: cached copy is corrupt, fetching it again")
+            tried.append(f"{cached} (checksum mismatch)")
+            log(f"{name}: cached copy is corrupt" + (", fetching it again" if download else ""))
         else:
             tried.append(f"{cached} (not there)")
         if not download:
@@ -264,8 +264,12 @@ def fetch_mnist(
                 "folder that already holds the files."
             )
         log(f"{name}: downloading into {cache}")
-        path, failures = _download(name, cache, _mirrors(mirrors), timeout, progress, log)
+        path, failures = _download(name, cache, mirror_order, timeout, progress, log)
         tried.extend(failures)
+        # A mirror that just failed goes to the back of the queue for the
+        # remaining files, so a dead mirror costs one timeout, not four.
+        failed = [m for m in mirror_order if any(f.startswith(m) for f in failures)]
+        mirror_order = [m for m in mirror_order if m not in failed] + failed
         if path is not None:
             found[name] = path
     missing = [name for name in FILES if name not in found]
@@ -368,10 +372,17 @@ def _read_all(data_dir, **fetch_kwargs) -> _Raw:
     )
 
 
+def _check_dtype(dtype):
+    try:
+        checked = np.dtype(dtype)
+    except TypeError:
+        checked = None
+    if checked not in (np.float32, np.float64):
+        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+    return checked
+
+
 def _scale(images_list, dtype) -> np.ndarray:
-    dtype = np.dtype(dtype)
-    if dtype not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype}")
     n = sum(len(images) for images in images_list)
     out = np.empty((n, 784), dtype=dtype)
     start = 0
@@ -410,6 +421,7 @@ def load_mnist(data_dir=None, *, dtype=np.float32, **fetch_kwargs):
     >>> X.shape, X.dtype, y[:5]  # doctest: +SKIP
     ((70000, 784), dtype('float32'), array([5, 0, 4, 1, 9]))
     """
+    dtype = _check_dtype(dtype)
     raw = _read_all(data_dir, **fetch_kwargs)
     X = _scale([raw.train_images, raw.test_images], dtype)
     y = np.concatenate([raw.train_labels, raw.test_labels]).astype(np.int64)
@@ -432,6 +444,7 @@ def load_mnist_train_test(data_dir=None, *, dtype=np.float32, **fetch_kwargs):
     >>> len(X_train), len(X_test)  # doctest: +SKIP
     (60000, 10000)
     """
+    dtype = _check_dtype(dtype)
     raw = _read_all(data_dir, **fetch_kwargs)
     return (
         _scale([raw.train_images], dtype),

@@ -175,8 +175,8 @@ def cross_entropy_gradient(X, probabilities, targets):
     array([[-0.5,  0.5],
            [ 0. ,  0. ]])
     """
-    X = np.asarray(X)
-    error = np.asarray(probabilities) - np.asarray(targets)
+    X = np.asarray(X, dtype=np.float64)
+    error = np.asarray(probabilities, dtype=np.float64) - np.asarray(targets, dtype=np.float64)
     if X.ndim != 2 or error.ndim != 2 or len(X) != len(error):
         raise ValueError(
             f"X {np.shape(X)} and probabilities/targets {error.shape} must be 2-D with "
@@ -536,8 +536,12 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                 raise ValueError(
                     "classes_ mixes label types; only numeric or string labels can be saved"
                 )
-        params = self.get_params()
+        params = {
+            key: value.item() if isinstance(value, np.generic) else value
+            for key, value in self.get_params().items()
+        }
         if not isinstance(params["random_state"], (int, type(None))):
+            # A Generator has no portable form; the weights are what matter.
             params["random_state"] = None
         arrays = {
             "format": np.array(FORMAT_NAME),
@@ -547,6 +551,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
             "classes": classes,
             "n_iter": np.array(self.n_iter_),
             "best_epoch": np.array(self.best_epoch_),
+            "diverged": np.array(bool(getattr(self, "diverged_", False))),
             "params": np.array(json.dumps(params)),
             **{f"history_{k}": v for k, v in self.history_.as_dict().items()},
         }
@@ -602,7 +607,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         model.n_features_in_ = coef.shape[1]
         model.n_iter_ = int(data["n_iter"])
         model.best_epoch_ = int(data["best_epoch"])
-        model.diverged_ = False
+        model.diverged_ = bool(data.get("diverged", False))
         model.history_ = TrainingHistory(
             **{k: data.get(f"history_{k}", np.empty(0)) for k in TrainingHistory().as_dict()}
         )

@@ -136,7 +136,7 @@ def kfold_curves(
     epochs = check_int(epochs, "epochs", minimum=1)
     if estimator is None:
         estimator = SoftmaxRegression()
-    if not hasattr(estimator, "fit") or "max_epochs" not in estimator.get_params():
+    if not hasattr(estimator, "get_params") or "max_epochs" not in estimator.get_params():
         raise TypeError("estimator must be a SoftmaxRegression (or expose max_epochs/patience)")
     rng = make_rng(random_state)
     folds = kfold_indices(len(y), n_splits, random_state=rng)
@@ -156,5 +156,12 @@ def kfold_curves(
 
         results = tqdm(results, total=len(folds), desc="folds", unit="fold", leave=False)
     collected = list(results)
+    for fold, (train_acc, _, _) in enumerate(collected, start=1):
+        if len(train_acc) < epochs:
+            raise FloatingPointError(
+                f"fold {fold} diverged after {len(train_acc)} of {epochs} epochs "
+                f"(learning_rate={estimator.get_params()['learning_rate']}); "
+                "use a smaller learning_rate"
+            )
     train_acc, val_acc, loss = (np.stack(parts) for parts in zip(*collected))
     return KFoldCurves(train_accuracy=train_acc, val_accuracy=val_acc, loss=loss)

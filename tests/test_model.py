@@ -293,3 +293,15 @@ def test_float32_and_float64_agree_on_real_data(mnist_split):
         X_train[:20000].astype(np.float64), y_train[:20000], X_val.astype(np.float64), y_val
     )
     assert abs(single.history_.val_accuracy.max() - double.history_.val_accuracy.max()) < 0.001
+
+
+def test_save_and_load_round_trip(tmp_path, digits):
+    X, y = digits
+    model = SoftmaxRegression(max_epochs=4, batch_size=np.int64(50), learning_rate=0.2,
+                              random_state=np.int64(3)).fit(X, y)
+    path = model.save(tmp_path / "model.npz")
+    loaded = SoftmaxRegression.load(path)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+    assert loaded.get_params()["random_state"] == 3 and loaded.n_iter_ == 4
+    np.testing.assert_array_equal(loaded.history_.val_accuracy, model.history_.val_accuracy)

@@ -1,0 +1,790 @@
+"""The tutorial's figures, one function each.
+
+Every function draws one figure and hands back what it drew on, so a notebook
+cell can keep adjusting it:
+
+* single-axes figures (:func:`plot_confusion_matrix`,
+  :func:`plot_kfold_curves`) take ``ax=`` and return the
+  :class:`~matplotlib.axes.Axes`;
+* multi-panel figures (:func:`plot_digit_grid`, :func:`plot_training_curves`,
+  :func:`plot_weights`, :func:`plot_misclassified`) take ``fig=`` and return
+  the :class:`~matplotlib.figure.Figure`. A figure passed in is cleared first,
+  so the same figure can be redrawn (by a slider, say).
+
+Training data is always drawn in :data:`TRAIN_COLOR` and validation data in
+:data:`VAL_COLOR`, in every figure. Only matplotlib's default font (DejaVu
+Sans) is used, so the figures look the same on every platform.
+
+This module imports matplotlib; the rest of the package does not, so import it
+explicitly::
+
+    from mnist_lr.plots import plot_training_curves
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.colors import LogNorm, Normalize
+from matplotlib.figure import Figure, FigureBase
+from matplotlib.ticker import MaxNLocator
+
+from ._checks import check_int
+from .model import TrainingHistory
+
+__all__ = [
+    "TRAIN_COLOR",
+    "VAL_COLOR",
+    "plot_digit_grid",
+    "plot_training_curves",
+    "plot_weights",
+    "plot_confusion_matrix",
+    "plot_misclassified",
+    "plot_kfold_curves",
+]
+
+#: Colour of everything measured on the training data (Okabe-Ito blue).
+TRAIN_COLOR = "#0072B2"
+#: Colour of everything measured on the validation data (Okabe-Ito vermillion).
+VAL_COLOR = "#D55E00"
+#: Colour of markers such as the best validation epoch.
+MARK_COLOR = "0.3"
+
+IMAGE_CMAP = "gray_r"
+WEIGHT_CMAP = "RdBu_r"
+CONFUSION_CMAP = "Blues"
+
+
+# --------------------------------------------------------------------------
+# Checks shared by the figures
+# --------------------------------------------------------------------------
+
+
+def _numeric_array(value, name, ndim):
+    """``value`` as a float array of the given number of dimensions, or a clear error."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged nested lists and the like
+        raise ValueError(f"{name} must be an array of numbers ({exc})") from None
+    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
+    if array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
+    array = array.astype(np.float64, copy=False)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
+    return array
+
+
+def _image_side(n_pixels, name):
+    side = math.isqrt(n_pixels)
+    if side * side != n_pixels or side == 0:
+        raise ValueError(
+            f"{name} rows must be square images ({n_pixels} values is not a square number; "
+            "MNIST rows have 784 = 28 x 28)"
+        )
+    return side
+
+
+def _images(X, name="X"):
+    """Rows of square images as an array of shape (n, side, side)."""
+    X = np.asarray(X)
+    if X.ndim == 3 and X.shape[1] == X.shape[2]:
+        X = X.reshape(len(X), -1)
+    if X.ndim != 2:
+        raise ValueError(
+            f"{name} must be 2-D (n_images, n_pixels), e.g. (n, 784) for MNIST; got shape {X.shape}"
+        )
+    X = _numeric_array(X, name, 2)
+    side = _image_side(X.shape[1], name)
+    return X.reshape(len(X), side, side)
+
+
+def _labels(y, name, n_rows=None, rows_name="X"):
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D (one label per image), got shape {y.shape}")
+    if n_rows is not None and len(y) != n_rows:
+        raise ValueError(
+            f"{rows_name} and {name} have different lengths: {n_rows} rows vs {len(y)} labels"
+        )
+    return y
+
+
+def _check_ax(ax, figsize):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize, layout="constrained")
+        return ax
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+    return ax
+
+
+def _check_fig(fig, figsize):
+    if fig is None:
+        return plt.figure(figsize=figsize, layout="constrained")
+    if not isinstance(fig, FigureBase):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    fig.clear()
+    if isinstance(fig, Figure) and fig.get_layout_engine() is None:
+        fig.set_layout_engine("constrained")
+    return fig
+
+
+def _check_title(title, name="title"):
+    if not isinstance(title, str):
+        raise TypeError(f"{name} must be a string, got {type(title).__name__}")
+    return title
+
+
+def _image_axes(fig, n, ncols):
+    """A grid of ``n`` tick-less image axes (spare cells hidden), row-major."""
+    ncols = min(ncols, n)
+    nrows = math.ceil(n / ncols)
+    grid = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    for ax in grid[n:]:
+        ax.set_visible(False)
+    for ax in grid[:n]:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_edgecolor("0.6")
+    return list(grid[:n])
+
+
+def _epoch_axis(ax, n_epochs, pad=None):
+    """x from epoch 1 to the last one (plus a little room), integer ticks."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    if pad is None:
+        pad = 0.5 if n_epochs == 1 else 0.02 * (n_epochs - 1)
+    ax.set_xlim(1 - min(pad, 0.5), n_epochs + pad)  # no tick at an "epoch 0"
+
+
+# --------------------------------------------------------------------------
+# 1. The data
+# --------------------------------------------------------------------------
+
+
+def plot_digit_grid(
+    X, y, digits=range(1, 10), ncols=3, fig=None, title="One example of each digit"
+):
+    """Show one example image of each requested digit.
+
+    For each digit the first row of ``X`` whose label in ``y`` equals that
+    digit is drawn, so the grid really shows the digits asked for whatever
+    the order of the rows.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_images, 784)
+        Images as rows of pixels in [0, 1] (any square size works, e.g. 8 x 8;
+        an array of shape (n_images, 28, 28) is accepted too).
+    y : array-like of shape (n_images,)
+        The label of each row.
+    digits : iterable of labels, default ``range(1, 10)``
+        Which labels to show, in this order.
+    ncols : int, default 3
+        Panels per row.
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw into (it is cleared first); a new one by default.
+    title : str, default "One example of each digit"
+        The figure's suptitle.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One image panel per digit, titled "digit 3" and so on.
+
+    Raises
+    ------
+    ValueError
+        If a requested digit does not occur in ``y``, or the shapes do not fit.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X, y = rng.random((20, 784)), np.arange(20) % 10
+    >>> fig = plot_digit_grid(X, y, digits=[0, 1, 2])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['digit 0', 'digit 1', 'digit 2']
+    """
+    images = _images(X)
+    y = _labels(y, "y", len(images))
+    if isinstance(digits, (str, bytes)) or np.ndim(digits) == 0:
+        digits = [digits]
+    digits = list(digits)
+    if not digits:
+        raise ValueError("digits must name at least one label")
+    ncols = check_int(ncols, "ncols", minimum=1)
+    title = _check_title(title)
+
+    rows, missing = [], []
+    for digit in digits:
+        found = np.flatnonzero(y == digit)
+        if found.size:
+            rows.append(found[0])
+        else:
+            missing.append(digit)
+    if missing:
+        present = np.unique(y)
+        raise ValueError(
+            f"digits {missing} do not occur in y (y holds the labels "
+            f"{present[:20].tolist()}{' ...' if present.size > 20 else ''})"
+        )
+
+    shown = images[rows]
+    vmin, vmax = min(0.0, shown.min()), max(1.0, shown.max())
+    n_cols = min(ncols, len(digits))
+    n_rows = math.ceil(len(digits) / n_cols)
+    fig = _check_fig(fig, (1.5 * n_cols + 0.3, 1.6 * n_rows + 0.5))
+    for ax, digit, image in zip(_image_axes(fig, len(digits), ncols), digits, shown, strict=True):
+        ax.imshow(image, cmap=IMAGE_CMAP, vmin=vmin, vmax=vmax)
+        ax.set_title(f"digit {digit}", fontsize=10)
+    fig.suptitle(title)
+    return fig
+
+
+# --------------------------------------------------------------------------
+# 2. Training
+# --------------------------------------------------------------------------
+
+
+def _as_history(history):
+    """A TrainingHistory from a history, a fitted model or a dict of the four arrays."""
+    if isinstance(history, TrainingHistory):
+        pass
+    elif isinstance(history, Mapping):
+        keys = set(TrainingHistory().as_dict())
+        if not keys <= history.keys():
+            raise ValueError(f"history is missing the keys {sorted(keys - history.keys())}")
+        history = TrainingHistory(**{key: history[key] for key in keys})
+    elif hasattr(history, "get_params") and hasattr(history, "fit"):
+        if not hasattr(history, "history_"):
+            raise ValueError(
+                f"history: this {type(history).__name__} is not fitted yet; call fit() first"
+            )
+        history = history.history_
+        if not isinstance(history, TrainingHistory):
+            raise TypeError("history.history_ must be a TrainingHistory")
+    else:
+        raise TypeError(
+            "history must be a TrainingHistory or a fitted SoftmaxRegression, got "
+            f"{type(history).__name__}"
+        )
+    arrays = {
+        key: _numeric_array(value, f"history.{key}", 1) for key, value in history.as_dict().items()
+    }
+    lengths = {key: len(value) for key, value in arrays.items()}
+    if len(set(lengths.values())) != 1:
+        raise ValueError(f"history arrays must all have the same length, got {lengths}")
+    if lengths["loss"] == 0:
+        raise ValueError("history is empty: there is no epoch to plot")
+    return TrainingHistory(**arrays)
+
+
+def plot_training_curves(history, fig=None, title="Loss and accuracy per epoch"):
+    """Loss (top) and training/validation accuracy (bottom) against the epoch.
+
+    The epoch with the best validation accuracy (the one whose weights
+    :class:`~mnist_lr.model.SoftmaxRegression` keeps) is marked by a dotted
+    vertical line on both panels; the legend gives its validation accuracy.
+
+    Parameters
+    ----------
+    history : TrainingHistory or fitted SoftmaxRegression
+        Per-epoch ``loss``, ``train_accuracy``, ``val_loss`` and
+        ``val_accuracy`` (accuracies as fractions); of a model, its
+        ``history_`` is used. A dict with those four keys works too.
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw into (it is cleared first); a new one by default.
+    title : str, default "Loss and accuracy per epoch"
+        The figure's suptitle.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        With two axes sharing the epoch axis: ``fig.axes[0]`` the loss,
+        ``fig.axes[1]`` the accuracy in percent.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mnist_lr import TrainingHistory
+    >>> history = TrainingHistory(loss=np.array([0.9, 0.5, 0.4]),
+    ...                           train_accuracy=np.array([0.80, 0.88, 0.90]),
+    ...                           val_loss=np.array([0.95, 0.6, 0.55]),
+    ...                           val_accuracy=np.array([0.78, 0.86, 0.85]))
+    >>> fig = plot_training_curves(history)
+    >>> fig.axes[1].get_ylabel()
+    'accuracy (%)'
+    """
+    history = _as_history(history)
+    title = _check_title(title)
+    n = len(history)
+    epochs = np.arange(1, n + 1)
+    best = history.best_epoch
+    best_accuracy = 100 * history.val_accuracy[best - 1]
+    style = {"marker": "o", "markersize": 3} if n <= 40 else {}
+
+    fig = _check_fig(fig, (7.0, 6.0))
+    loss_ax, acc_ax = fig.subplots(2, 1, sharex=True)
+
+    loss_ax.plot(epochs, history.loss, color=TRAIN_COLOR, label="training loss", **style)
+    loss_ax.plot(
+        epochs,
+        history.val_loss,
+        color=VAL_COLOR,
+        linestyle="--",
+        label="validation loss",
+        **style,
+    )
+    loss_ax.set_ylabel("cross-entropy loss")
+    loss_ax.legend(loc="best")
+
+    acc_ax.plot(epochs, 100 * history.train_accuracy, color=TRAIN_COLOR, label="training", **style)
+    acc_ax.plot(epochs, 100 * history.val_accuracy, color=VAL_COLOR, label="validation", **style)
+    acc_ax.plot(
+        [best],
+        [best_accuracy],
+        marker="*",
+        markersize=13,
+        color=VAL_COLOR,
+        markeredgecolor="white",
+        linestyle="none",
+        zorder=3,
+    )
+    acc_ax.set_xlabel("epoch")
+    acc_ax.set_ylabel("accuracy (%)")
+
+    for ax in (loss_ax, acc_ax):
+        ax.axvline(
+            best,
+            color=MARK_COLOR,
+            linestyle=":",
+            linewidth=1.5,
+            label=f"best validation: {best_accuracy:.2f}% (epoch {best})" if ax is acc_ax else None,
+        )
+        ax.grid(alpha=0.3)
+        _epoch_axis(ax, n)
+    acc_ax.legend(loc="best")
+    fig.suptitle(title)
+    return fig
+
+
+# --------------------------------------------------------------------------
+# 3. What the model learned
+# --------------------------------------------------------------------------
+
+
+def plot_weights(
+    coef,
+    classes=None,
+    fig=None,
+    ncols=5,
+    title="What each class looks for: the weights as images",
+):
+    """Draw each class's weight vector as an image.
+
+    Red pixels raise the class's score where there is ink, blue pixels lower
+    it. All panels share one colour scale, symmetric around zero, so that
+    the panels can be compared with each other.
+
+    Parameters
+    ----------
+    coef : array-like of shape (n_classes, 784) or fitted SoftmaxRegression
+        One row of weights per class (``model.coef_``). Given a model, its
+        ``coef_`` is used and ``classes`` defaults to its ``classes_``.
+    classes : sequence, optional
+        Panel titles, one per row of ``coef``; defaults to ``0, 1, ...``.
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw into (it is cleared first); a new one by default.
+    ncols : int, default 5
+        Panels per row (10 classes give a 2 x 5 grid).
+    title : str
+        The figure's suptitle.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One image axes per class, followed by the colorbar's axes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> coef = np.random.default_rng(0).normal(size=(10, 784))
+    >>> fig = plot_weights(coef)
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['0', '1', '2']
+    """
+    if hasattr(coef, "coef_") or (hasattr(coef, "get_params") and hasattr(coef, "fit")):
+        if not hasattr(coef, "coef_"):
+            raise ValueError(
+                f"coef: this {type(coef).__name__} is not fitted yet; call fit() first"
+            )
+        if classes is None and hasattr(coef, "classes_"):
+            classes = coef.classes_
+        coef = coef.coef_
+    coef = _numeric_array(coef, "coef", 2)
+    side = _image_side(coef.shape[1], "coef")
+    n_classes = len(coef)
+    if n_classes == 0:
+        raise ValueError("coef has no rows; it needs one row of weights per class")
+    if classes is None:
+        classes = list(range(n_classes))
+    else:
+        if np.ndim(classes) != 1:
+            raise ValueError(f"classes must be a 1-D sequence, got shape {np.shape(classes)}")
+        classes = list(classes)
+        if len(classes) != n_classes:
+            raise ValueError(
+                f"classes has {len(classes)} names but coef has {n_classes} rows; they must match"
+            )
+    ncols = check_int(ncols, "ncols", minimum=1)
+    title = _check_title(title)
+
+    limit = float(np.abs(coef).max()) or 1.0  # all-zero weights (untrained): any scale
+    n_cols = min(ncols, n_classes)
+    n_rows = math.ceil(n_classes / n_cols)
+    fig = _check_fig(fig, (1.7 * n_cols + 0.4, 1.75 * n_rows + 1.3))
+    axes = _image_axes(fig, n_classes, ncols)
+    image = None
+    for ax, name, weights in zip(axes, classes, coef, strict=True):
+        image = ax.imshow(weights.reshape(side, side), cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
+        ax.set_title(f"{name}", fontsize=11)
+    colorbar = fig.colorbar(
+        image,
+        ax=axes,
+        orientation="horizontal",
+        location="bottom",
+        shrink=0.6,
+        aspect=40,
+        pad=0.04,
+    )
+    colorbar.set_label("weight (positive: ink here raises this class's score)")
+    fig.suptitle(title)
+    return fig
+
+
+# --------------------------------------------------------------------------
+# 4. Errors
+# --------------------------------------------------------------------------
+
+
+def _format_count(value, integral):
+    return f"{int(round(value))}" if integral else f"{value:.3g}"
+
+
+def plot_confusion_matrix(
+    matrix,
+    labels=None,
+    log=False,
+    annotate=True,
+    ax=None,
+    cmap=CONFUSION_CMAP,
+    title="Confusion matrix",
+    colorbar_label="count",
+):
+    """Draw a confusion matrix as a heatmap, rows = true label, columns = predicted.
+
+    Parameters
+    ----------
+    matrix : array-like of shape (K, K)
+        Counts, e.g. from :func:`mnist_lr.confusion_matrix`; entry ``[i, j]``
+        counts images of class ``labels[i]`` predicted as ``labels[j]``.
+    labels : sequence, optional
+        Class names for the ticks; defaults to ``0..K-1``.
+    log : bool, default False
+        Colour on a logarithmic scale, which makes the few off-diagonal
+        mistakes visible next to the large diagonal. Empty (zero) cells then
+        get the lowest colour.
+    annotate : bool, default True
+        Write each cell's count in it, in black or white, whichever reads
+        better on the cell's colour.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default. A colorbar is added beside it.
+    cmap : str or matplotlib.colors.Colormap, default "Blues"
+        A sequential colormap.
+    title : str, default "Confusion matrix"
+    colorbar_label : str, default "count"
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The heatmap's axes; the counts are its ``texts`` (when ``annotate``).
+
+    Examples
+    --------
+    >>> ax = plot_confusion_matrix([[5, 1], [0, 7]], labels=["cat", "dog"], log=True)
+    >>> [text.get_text() for text in ax.texts]
+    ['5', '1', '0', '7']
+    """
+    matrix = _numeric_array(matrix, "matrix", 2)
+    if matrix.shape[0] != matrix.shape[1] or matrix.size == 0:
+        raise ValueError(f"matrix must be square (K, K), got shape {matrix.shape}")
+    if (matrix < 0).any():
+        raise ValueError("matrix holds counts and must not contain negative numbers")
+    size = len(matrix)
+    if labels is None:
+        labels = list(range(size))
+    else:
+        if np.ndim(labels) != 1:
+            raise ValueError(f"labels must be a 1-D sequence, got shape {np.shape(labels)}")
+        labels = list(labels)
+        if len(labels) != size:
+            raise ValueError(
+                f"labels has {len(labels)} entries for a {size} x {size} matrix; they must match"
+            )
+    if not isinstance(log, (bool, np.bool_)):
+        raise TypeError(f"log must be True or False, got {log!r}")
+    if not isinstance(annotate, (bool, np.bool_)):
+        raise TypeError(f"annotate must be True or False, got {annotate!r}")
+    title = _check_title(title)
+    colorbar_label = _check_title(colorbar_label, "colorbar_label")
+    try:
+        colormap = plt.get_cmap(cmap)
+    except ValueError as exc:
+        raise ValueError(f"cmap: {exc}") from None
+    ax = _check_ax(ax, (6.4, 5.4))
+
+    top = float(matrix.max())
+    if log:
+        positive = matrix[matrix > 0]
+        low = float(positive.min()) if positive.size else 1.0
+        high = max(top, low * 10)  # a single value (or none) still needs a range
+        norm = LogNorm(vmin=low, vmax=high)
+        # Zeros have no logarithm: mask them and paint them in the lowest colour.
+        colormap = colormap.with_extremes(bad=colormap(0.0), under=colormap(0.0))
+        shown = np.ma.masked_less_equal(matrix, 0)
+    else:
+        norm = Normalize(vmin=0.0, vmax=top if top > 0 else 1.0)
+        shown = matrix
+    image = ax.imshow(shown, cmap=colormap, norm=norm, interpolation="nearest")
+
+    ticks = np.arange(size)
+    ax.set_xticks(ticks, [f"{label}" for label in labels])
+    ax.set_yticks(ticks, [f"{label}" for label in labels])
+    ax.set_xticks(np.arange(size + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(size + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=1)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="minor", length=0)
+    ax.tick_params(which="major", length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_xlabel("predicted label")
+    ax.set_ylabel("true label")
+    ax.set_title(title)
+    colorbar = ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    colorbar.set_label(colorbar_label)
+    colorbar.outline.set_visible(False)
+
+    if annotate:
+        integral = bool(np.all(matrix == np.round(matrix)))
+        fontsize = max(5.0, min(10.0, 90.0 / size))
+        longest = max(len(_format_count(v, integral)) for v in matrix.ravel())
+        if longest > 4:
+            fontsize *= 4 / longest
+        for (i, j), value in np.ndenumerate(matrix):
+            if log and value <= 0:
+                rgba = colormap(0.0)
+            else:
+                rgba = colormap(norm(value))
+            luminance = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
+            ax.text(
+                j,
+                i,
+                _format_count(value, integral),
+                ha="center",
+                va="center",
+                fontsize=fontsize,
+                color="white" if luminance < 0.5 else "black",
+            )
+    return ax
+
+
+def plot_misclassified(
+    X,
+    y_true,
+    y_pred,
+    true_label=None,
+    predicted_label=None,
+    n=8,
+    ncols=8,
+    fig=None,
+    title=None,
+):
+    """A gallery of images the model got wrong.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_images, 784)
+        The images (rows of pixels in [0, 1]).
+    y_true : array-like of shape (n_images,)
+        Their true labels.
+    y_pred : array-like of shape (n_images,)
+        The model's predictions.
+    true_label, predicted_label : label, optional
+        Show only mistakes with this true label and/or this prediction, e.g.
+        ``true_label=4, predicted_label=9`` for fours taken for nines.
+    n : int, default 8
+        Show at most this many images (the first ones, in row order).
+    ncols : int, default 8
+        Panels per row.
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw into (it is cleared first); a new one by default.
+    title : str, optional
+        The figure's suptitle; by default it says what is shown and how many
+        such mistakes there are.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One image panel per mistake, titled "true 4 → pred 9".
+
+    Raises
+    ------
+    ValueError
+        If no image matches (no mistakes, or none of the requested kind).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).random((4, 784))
+    >>> fig = plot_misclassified(X, [1, 2, 3, 4], [1, 7, 3, 9])
+    >>> [ax.get_title() for ax in fig.axes]
+    ['true 2 → pred 7', 'true 4 → pred 9']
+    """
+    images = _images(X)
+    y_true = _labels(y_true, "y_true", len(images))
+    y_pred = _labels(y_pred, "y_pred", len(images))
+    n = check_int(n, "n", minimum=1)
+    ncols = check_int(ncols, "ncols", minimum=1)
+    if title is not None:
+        title = _check_title(title)
+
+    wrong = y_true != y_pred
+    if true_label is not None:
+        wrong &= y_true == true_label
+    if predicted_label is not None:
+        wrong &= y_pred == predicted_label
+    if true_label is None and predicted_label is None:
+        kind = "Misclassified images"
+    elif predicted_label is None:
+        kind = f"Misclassified images of {true_label}"
+    elif true_label is None:
+        kind = f"Images wrongly predicted as {predicted_label}"
+    else:
+        kind = f"Images of {true_label} predicted as {predicted_label}"
+    rows = np.flatnonzero(wrong)
+    if rows.size == 0:
+        if true_label is not None and predicted_label is not None and true_label == predicted_label:
+            raise ValueError(
+                f"true_label and predicted_label are both {true_label!r}: those are correct "
+                "predictions, not mistakes"
+            )
+        raise ValueError(
+            f"nothing to show: there are no {kind[0].lower() + kind[1:]} "
+            "(compared y_true with y_pred)"
+        )
+    total = rows.size
+    rows = rows[:n]
+
+    shown = images[rows]
+    vmin, vmax = min(0.0, shown.min()), max(1.0, shown.max())
+    n_cols = min(ncols, len(rows))
+    n_rows = math.ceil(len(rows) / n_cols)
+    fig = _check_fig(fig, (max(1.35 * n_cols, 4.0) + 0.2, 1.55 * n_rows + 0.55))
+    for ax, row in zip(_image_axes(fig, len(rows), ncols), rows, strict=True):
+        ax.imshow(images[row], cmap=IMAGE_CMAP, vmin=vmin, vmax=vmax)
+        ax.set_title(f"true {y_true[row]} → pred {y_pred[row]}", fontsize=9)
+    if title is None:
+        title = f"{kind} ({len(rows)} of {total} shown)"
+    fig.suptitle(title)
+    return fig
+
+
+# --------------------------------------------------------------------------
+# 5. Cross-validation
+# --------------------------------------------------------------------------
+
+
+def plot_kfold_curves(curves, ax=None, title=None):
+    """Mean training and validation accuracy per epoch across k folds, with error bars.
+
+    Parameters
+    ----------
+    curves : KFoldCurves
+        From :func:`mnist_lr.kfold_curves`: ``train_accuracy`` and
+        ``val_accuracy`` of shape (n_folds, n_epochs), as fractions.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    title : str, optional
+        Defaults to "k-fold cross-validation: accuracy per epoch" with the
+        actual k.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Notes
+    -----
+    The error bars are the standard deviation across folds (``ddof=0``, as
+    in :meth:`KFoldCurves.summary`), not a confidence interval.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mnist_lr import KFoldCurves
+    >>> rng = np.random.default_rng(0)
+    >>> curves = KFoldCurves(train_accuracy=rng.uniform(0.8, 0.9, (5, 4)),
+    ...                      val_accuracy=rng.uniform(0.7, 0.8, (5, 4)),
+    ...                      loss=rng.uniform(0.3, 0.5, (5, 4)))
+    >>> ax = plot_kfold_curves(curves)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['training (mean ± std over 5 folds)', 'validation (mean ± std over 5 folds)']
+    """
+    if not (hasattr(curves, "train_accuracy") and hasattr(curves, "val_accuracy")):
+        raise TypeError(
+            f"curves must be a KFoldCurves (from kfold_curves), got {type(curves).__name__}"
+        )
+    train = _numeric_array(curves.train_accuracy, "curves.train_accuracy", 2)
+    val = _numeric_array(curves.val_accuracy, "curves.val_accuracy", 2)
+    if train.shape != val.shape:
+        raise ValueError(
+            "curves.train_accuracy and curves.val_accuracy must have the same shape "
+            f"(n_folds, n_epochs), got {train.shape} and {val.shape}"
+        )
+    n_folds, n_epochs = train.shape
+    if n_folds == 0 or n_epochs == 0:
+        raise ValueError(f"curves holds no folds or no epochs (shape {train.shape})")
+    if title is None:
+        title = f"{n_folds}-fold cross-validation: accuracy per epoch"
+    title = _check_title(title)
+    ax = _check_ax(ax, (7.0, 4.5))
+
+    epochs = np.arange(1, n_epochs + 1)
+    marker = {"marker": "o", "markersize": 3} if n_epochs <= 40 else {}
+    for data, color, name in ((train, TRAIN_COLOR, "training"), (val, VAL_COLOR, "validation")):
+        ax.errorbar(
+            epochs,
+            100 * data.mean(axis=0),
+            yerr=100 * data.std(axis=0),
+            color=color,
+            capsize=3,
+            elinewidth=1,
+            linewidth=1.5,
+            label=f"{name} (mean ± std over {n_folds} folds)",
+            **marker,
+        )
+    _epoch_axis(ax, n_epochs, pad=max(0.5, 0.02 * (n_epochs - 1)))  # room for the caps
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("accuracy (%)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best")
+    return ax
