@@ -20,6 +20,7 @@ import numbers
 import os
 import tempfile
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
+from threadpoolctl import threadpool_limits
 
 from ._checks import check_int, check_real, make_rng
 
@@ -226,7 +228,7 @@ class TrainingHistory:
         }
 
 
-def _loss_and_accuracy(X, codes, W, b, chunk=8192):
+def _loss_and_accuracy(X, codes, coef, intercept, chunk=4096):
     """Mean cross-entropy and accuracy from one pass of logits over ``X``.
 
     The logits are computed once per chunk and serve both numbers; chunking
@@ -235,16 +237,63 @@ def _loss_and_accuracy(X, codes, W, b, chunk=8192):
     total_loss = 0.0
     correct = 0
     for start in range(0, len(X), chunk):
-        Z = X[start : start + chunk] @ W
-        Z += b
+        Z = X[start : start + chunk] @ coef.T
+        Z += intercept
+        truth = codes[start : start + chunk]
         rows = np.arange(len(Z))
-        correct += int(np.count_nonzero(Z.argmax(axis=1) == codes[start : start + chunk]))
+        predicted = Z.argmax(axis=1)
+        correct += int(np.count_nonzero(predicted == truth))
         # log p_true = z_true - logsumexp(z), with the row max taken out first.
-        top = Z.max(axis=1)
-        Z -= top[:, None]
+        Z -= Z[rows, predicted][:, None]
         log_norm = np.log(np.exp(Z).sum(axis=1, dtype=np.float64))
-        total_loss += float((log_norm - Z[rows, codes[start : start + chunk]]).sum())
+        total_loss += float((log_norm - Z[rows, truth]).sum())
     return total_loss / len(X), correct / len(X)
+
+
+def _measure(epoch, coef, intercept, X, codes, X_val, val_codes):
+    """Loss and accuracies of one epoch's weights; None if they are not finite."""
+    if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
+        return epoch, coef, intercept, None
+    loss, accuracy = _loss_and_accuracy(X, codes, coef, intercept)
+    if X_val is None:
+        return epoch, coef, intercept, (loss, accuracy, loss, accuracy)
+    val_loss, val_accuracy = _loss_and_accuracy(X_val, val_codes, coef, intercept)
+    return epoch, coef, intercept, (loss, accuracy, val_loss, val_accuracy)
+
+
+class _TrainingLog:
+    """Per-epoch bookkeeping: the history, the best epoch so far, and when to stop."""
+
+    def __init__(self, patience, verbose, bar):
+        self.patience, self.verbose, self.bar = patience, verbose, bar
+        self.records = {"loss": [], "train_accuracy": [], "val_loss": [], "val_accuracy": []}
+        self.best_accuracy, self.best_epoch, self.since_best = -1.0, 0, 0
+        self.best_coef = self.best_intercept = None
+        self.diverged_at = None
+
+    def record(self, epoch, coef, intercept, metrics):
+        """Log one epoch's measurements; return True when training should stop."""
+        if metrics is None:
+            self.diverged_at = epoch
+            return True
+        for key, value in zip(self.records, metrics):
+            self.records[key].append(value)
+        loss, train_accuracy, _, val_accuracy = metrics
+        if val_accuracy > self.best_accuracy:
+            self.best_accuracy, self.best_epoch, self.since_best = val_accuracy, epoch, 0
+            self.best_coef, self.best_intercept = coef, intercept
+        else:
+            self.since_best += 1
+        best = 100 * self.best_accuracy
+        if self.verbose:
+            print(
+                f"epoch {epoch:4d}  loss {loss:.4f}  train {100 * train_accuracy:6.2f}%  "
+                f"val {100 * val_accuracy:6.2f}%  best {best:6.2f}%"
+            )
+        if self.bar is not None:
+            self.bar.set_postfix(val=f"{100 * val_accuracy:.2f}%", best=f"{best:.2f}%")
+            self.bar.update()
+        return self.patience is not None and self.since_best >= self.patience
 
 
 class SoftmaxRegression(ClassifierMixin, BaseEstimator):
@@ -403,72 +452,57 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
 
         dtype = X.dtype
         n_classes = len(self.classes_)
-        W = np.zeros((n_features, n_classes), dtype=dtype)
-        b = np.zeros(n_classes, dtype=dtype)
+        # The article keeps one (785, 10) matrix whose row 0 is the bias; here
+        # the bias is separate and the weights are stored class by feature.
+        coef = np.zeros((n_classes, n_features), dtype=dtype)
+        intercept = np.zeros(n_classes, dtype=dtype)
         rng = make_rng(self.random_state)
         step = dtype.type(learning_rate)
-        records = {"loss": [], "train_accuracy": [], "val_loss": [], "val_accuracy": []}
-        best_accuracy, best_W, best_b, best_epoch = -1.0, W.copy(), b.copy(), 0
-        since_best = 0
-        self.diverged_ = False
 
         bar = None
         if self.progress:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=max_epochs, desc="training", unit="epoch", leave=False)
-        epoch = 0
+        log = _TrainingLog(patience, verbose, bar)
+        # Measuring epoch e (a full pass over the data) and training epoch e + 1
+        # are independent, so a helper thread measures on the second core while
+        # this one trains (NumPy releases the GIL inside its array routines).
+        # Each side gets one BLAS thread so that they do not compete.
         try:
-            for epoch in range(1, max_epochs + 1):
-                with np.errstate(over="ignore", invalid="ignore"):
-                    _sgd_epoch(X, codes, W, b, rng.permutation(n_samples), batch_size, step)
-                if not (np.isfinite(W).all() and np.isfinite(b).all()):
-                    self.diverged_ = True
-                    warnings.warn(
-                        f"training diverged in epoch {epoch}: the weights overflowed with "
-                        f"learning_rate={learning_rate}. Stopped and kept the weights of "
-                        f"epoch {best_epoch}; try a smaller learning_rate.",
-                        DivergenceWarning,
-                        stacklevel=2,
+            with ThreadPoolExecutor(max_workers=1) as helper, threadpool_limits(1, "blas"):
+                measuring = None
+                for epoch in range(1, max_epochs + 1):
+                    with np.errstate(over="ignore", invalid="ignore"):
+                        order = rng.permutation(n_samples)
+                        _sgd_epoch(X, codes, coef, intercept, order, batch_size, step)
+                    if measuring is not None and log.record(*measuring.result()):
+                        break  # the epoch just trained comes after the stop: discard it
+                    measuring = helper.submit(
+                        _measure, epoch, coef.copy(), intercept.copy(), X, codes, X_val, val_codes
                     )
-                    epoch -= 1
-                    break
-                loss, train_accuracy = _loss_and_accuracy(X, codes, W, b)
-                if X_val is None:
-                    val_loss, val_accuracy = loss, train_accuracy
                 else:
-                    val_loss, val_accuracy = _loss_and_accuracy(X_val, val_codes, W, b)
-                for key, value in zip(records, (loss, train_accuracy, val_loss, val_accuracy)):
-                    records[key].append(value)
-
-                if val_accuracy > best_accuracy:
-                    best_accuracy, best_epoch, since_best = val_accuracy, epoch, 0
-                    best_W[...] = W
-                    best_b[...] = b
-                else:
-                    since_best += 1
-
-                if verbose:
-                    print(
-                        f"epoch {epoch:4d}  loss {loss:.4f}  train {100 * train_accuracy:6.2f}%  "
-                        f"val {100 * val_accuracy:6.2f}%  best {100 * best_accuracy:6.2f}%"
-                    )
-                if bar is not None:
-                    bar.set_postfix(
-                        val=f"{100 * val_accuracy:.2f}%", best=f"{100 * best_accuracy:.2f}%"
-                    )
-                    bar.update()
-                if patience is not None and since_best >= patience:
-                    break
+                    log.record(*measuring.result())
         finally:
             if bar is not None:
                 bar.close()
 
-        self.coef_ = np.ascontiguousarray(best_W.T)
-        self.intercept_ = best_b
-        self.n_iter_ = epoch
-        self.best_epoch_ = best_epoch
-        self.history_ = TrainingHistory(**{k: np.asarray(v) for k, v in records.items()})
+        self.diverged_ = log.diverged_at is not None
+        if self.diverged_:
+            warnings.warn(
+                f"training diverged in epoch {log.diverged_at}: the weights overflowed with "
+                f"learning_rate={learning_rate}. Stopped and kept the weights of epoch "
+                f"{log.best_epoch}; try a smaller learning_rate.",
+                DivergenceWarning,
+                stacklevel=2,
+            )
+        if log.best_coef is None:  # diverged in the very first epoch
+            log.best_coef, log.best_intercept = np.zeros_like(coef), np.zeros_like(intercept)
+        self.coef_ = log.best_coef
+        self.intercept_ = log.best_intercept
+        self.n_iter_ = len(log.records["loss"])
+        self.best_epoch_ = log.best_epoch
+        self.history_ = TrainingHistory(**{k: np.asarray(v) for k, v in log.records.items()})
         return self
 
     # -- prediction --------------------------------------------------------
@@ -619,17 +653,17 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def _sgd_epoch(X, codes, W, b, order, batch_size, learning_rate):
-    """One pass of mini-batch SGD over ``X`` in the given row order, updating W and b in place."""
+def _sgd_epoch(X, codes, coef, intercept, order, batch_size, learning_rate):
+    """One pass of mini-batch SGD over ``X`` in the given row order, updating in place."""
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]
         X_batch = X[rows]
         # Scores, then probabilities, computed in place in one small buffer.
-        P = X_batch @ W
-        P += b
+        P = X_batch @ coef.T
+        P += intercept
         softmax(P, out=P)
         # d(loss)/d(scores) = p - t: subtract 1 at each row's true class.
         P[np.arange(len(rows)), codes[rows]] -= 1
         P *= learning_rate / len(rows)
-        W -= X_batch.T @ P
-        b -= P.sum(axis=0)
+        coef -= P.T @ X_batch
+        intercept -= P.sum(axis=0)

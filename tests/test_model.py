@@ -113,7 +113,7 @@ def test_model_loss_agrees_with_public_cross_entropy():
     codes = rng.integers(0, 5, 300)
     W = rng.normal(size=(20, 5))
     b = rng.normal(size=5)
-    loss, accuracy = _loss_and_accuracy(X, codes, W, b, chunk=64)
+    loss, accuracy = _loss_and_accuracy(X, codes, W.T, b, chunk=64)
     probs = softmax(X @ W + b)
     assert loss == pytest.approx(cross_entropy(probs, one_hot(codes, 5), eps=0.0), rel=1e-10)
     assert accuracy == pytest.approx(np.mean(probs.argmax(axis=1) == codes))
@@ -305,3 +305,42 @@ def test_save_and_load_round_trip(tmp_path, digits):
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     assert loaded.get_params()["random_state"] == 3 and loaded.n_iter_ == 4
     np.testing.assert_array_equal(loaded.history_.val_accuracy, model.history_.val_accuracy)
+
+
+def _article_reference(X, y, X_val, y_val, learning_rate, max_epochs, batch_size, patience, seed):
+    """The article's training loop, written plainly (float64, (785, 10) weights, row 0 = bias)."""
+    rng = np.random.default_rng(seed)
+    n, k = len(y), y.max() + 1
+    targets = one_hot(y, k)
+    w = np.zeros((X.shape[1] + 1, k))
+    best, since, kept, val_curve = -1.0, 0, None, []
+    for _ in range(max_epochs):
+        order = rng.permutation(n)
+        for start in range(0, n, batch_size):
+            rows = order[start:start + batch_size]
+            probs = softmax(X[rows] @ w[1:] + w[0])
+            step = (targets[rows] - probs) / len(rows) * learning_rate
+            w[1:] += X[rows].T @ step
+            w[0] += step.sum(axis=0)
+        accuracy = np.mean((X_val @ w[1:] + w[0]).argmax(axis=1) == y_val)
+        val_curve.append(accuracy)
+        if accuracy > best:
+            best, since, kept = accuracy, 0, w.copy()
+        else:
+            since += 1
+        if patience and since >= patience:
+            break
+    return kept, np.array(val_curve)
+
+
+@pytest.mark.parametrize("patience", [3, None])
+def test_matches_a_plain_reference_of_the_article_loop(digits, patience):
+    """Same seed, same algorithm: the estimator and a literal loop agree to rounding."""
+    X, y = digits
+    X_train, y_train, X_val, y_val = X[:1200], y[:1200], X[1200:], y[1200:]
+    settings = dict(learning_rate=0.3, max_epochs=40, batch_size=64, patience=patience)
+    model = SoftmaxRegression(random_state=5, **settings).fit(X_train, y_train, X_val, y_val)
+    kept, val_curve = _article_reference(X_train, y_train, X_val, y_val, seed=5, **settings)
+    np.testing.assert_allclose(model.history_.val_accuracy, val_curve)
+    np.testing.assert_allclose(model.coef_, kept[1:].T, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(model.intercept_, kept[0], rtol=1e-9, atol=1e-12)
