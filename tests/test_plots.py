@@ -340,7 +340,9 @@ def test_weights_panels_share_a_symmetric_scale():
     axes = _image_axes(fig)
     assert [ax.get_title() for ax in axes] == [str(k) for k in range(10)]
     assert axes[0].get_subplotspec().get_gridspec().get_geometry() == (2, 5)
-    limit = np.abs(coef).max()
+    # Default scale: the 99th percentile of |w|, so a few extremes don't wash out the rest.
+    limit = np.percentile(np.abs(coef), 99)
+    assert limit < np.abs(coef).max()
     for ax, row in zip(axes, coef, strict=True):
         image = ax.images[0]
         assert image.get_array().shape == (28, 28)
@@ -592,3 +594,13 @@ def test_kfold_curves_reject_bad_input(curves):
         plot_kfold_curves(bad)
     with pytest.raises(TypeError, match="ax must be"):
         plot_kfold_curves(curves, ax="axes")
+
+
+def test_weights_explicit_limit():
+    coef = np.random.default_rng(3).normal(size=(10, 784))
+    full = np.abs(coef).max()
+    fig = plot_weights(coef, limit=full)
+    for ax in _image_axes(fig):
+        assert ax.images[0].get_clim() == pytest.approx((-full, full))
+    with pytest.raises(ValueError, match="limit"):
+        plot_weights(coef, limit=-1.0)
