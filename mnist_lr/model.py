@@ -88,7 +88,7 @@ def one_hot(labels, n_classes=None, dtype=np.float64):
     return encoded
 
 
-def softmax(scores, out=None):
+def softmax(scores, out=None, check_finite=True):
     """Turn each row of scores into probabilities that sum to 1.
 
     The row maximum is subtracted before ``exp``: it does not change the
@@ -100,6 +100,9 @@ def softmax(scores, out=None):
     scores : array-like of shape (n_samples, n_classes) or (n_classes,)
     out : numpy.ndarray, optional
         Where to write the result; may be ``scores`` itself (in place).
+    check_finite : bool, default True
+        Raise ``ValueError`` on NaN or infinite scores. The training loop
+        turns this off: it checks the weights once per epoch instead.
 
     Returns
     -------
@@ -113,7 +116,11 @@ def softmax(scores, out=None):
     """
     scores = np.asarray(scores)
     if not np.issubdtype(scores.dtype, np.floating):
+        if scores.dtype == bool or not np.issubdtype(scores.dtype, np.number):
+            raise TypeError(f"scores must be numbers, got dtype {scores.dtype}")
         scores = scores.astype(np.float64)
+    if check_finite and not np.isfinite(scores).all():
+        raise ValueError("scores must be finite (no NaN or infinity)")
     out = np.subtract(scores, scores.max(axis=-1, keepdims=True), out=out)
     np.exp(out, out=out)
     out /= out.sum(axis=-1, keepdims=True)
@@ -432,7 +439,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         self
         """
         learning_rate, max_epochs, batch_size, patience, verbose = self._checked_params()
-        X, y = validate_data(self, X, y, dtype=[np.float32, np.float64], order="C")
+        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], order="C")
         check_classification_targets(y)
         self.classes_, codes = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
@@ -489,10 +496,14 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
 
         self.diverged_ = log.diverged_at is not None
         if self.diverged_:
+            kept = (
+                f"kept the weights of epoch {log.best_epoch}" if log.best_epoch
+                else "kept the initial all-zero weights"
+            )
             warnings.warn(
                 f"training diverged in epoch {log.diverged_at}: the weights overflowed with "
-                f"learning_rate={learning_rate}. Stopped and kept the weights of epoch "
-                f"{log.best_epoch}; try a smaller learning_rate.",
+                f"learning_rate={learning_rate}. Stopped and {kept}; try a smaller "
+                "learning_rate, or check that the inputs are scaled (MNIST pixels: 0 to 1).",
                 DivergenceWarning,
                 stacklevel=2,
             )
@@ -510,7 +521,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     def _scores(self, X):
         """Logits ``X @ coef_.T + intercept_`` of shape (n_samples, n_classes)."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False, dtype=[np.float32, np.float64], order="C")
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32], order="C")
         return X @ self.coef_.T.astype(X.dtype, copy=False) + self.intercept_.astype(X.dtype)
 
     def decision_function(self, X):
@@ -661,7 +672,7 @@ def _sgd_epoch(X, codes, coef, intercept, order, batch_size, learning_rate):
         # Scores, then probabilities, computed in place in one small buffer.
         P = X_batch @ coef.T
         P += intercept
-        softmax(P, out=P)
+        softmax(P, out=P, check_finite=False)
         # d(loss)/d(scores) = p - t: subtract 1 at each row's true class.
         P[np.arange(len(rows)), codes[rows]] -= 1
         P *= learning_rate / len(rows)

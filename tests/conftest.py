@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# Figures are drawn off-screen in this process. (Not through MPLBACKEND: the
+# notebook kernels that nbval starts would inherit it and lose their inline
+# figures.)
+import matplotlib  # noqa: E402
 import pytest
 
-# Figures are drawn off-screen in tests.
-os.environ.setdefault("MPLBACKEND", "Agg")
+matplotlib.use("Agg")
 
 # The repository sits next to the shared data folder in development and CI;
 # elsewhere the loader falls back to its cache (downloading if needed).

@@ -30,6 +30,21 @@ def test_environment_yml_mirrors_pyproject():
     assert sorted(map(_normalise, conda)) == sorted(map(_normalise, wanted))
 
 
+def test_environment_yml_installs_the_package_with_integration_tools():
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = [dep for dep in environment["dependencies"] if isinstance(dep, dict)]
+    assert pip == [{"pip": ["-e .[integration]"]}]
+
+
+def test_binder_environment_has_the_runtime_and_notebook_packages():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = list(project["dependencies"]) + project["optional-dependencies"]["notebooks"]
+    environment = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
+    conda = [dep for dep in environment["dependencies"] if isinstance(dep, str)]
+    conda = [dep for dep in conda if _name(dep) not in {"python", "pip"}]
+    assert sorted(map(_normalise, conda)) == sorted(map(_normalise, wanted))
+
+
 def test_python_versions_agree():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
