@@ -298,7 +298,11 @@ class _TrainingLog:
                 f"val {100 * val_accuracy:6.2f}%  best {best:6.2f}%"
             )
         if self.bar is not None:
-            self.bar.set_postfix(val=f"{100 * val_accuracy:.2f}%", best=f"{best:.2f}%")
+            # refresh=False: redraw at tqdm's own pace, not once per epoch (a
+            # notebook widget would otherwise send a message every epoch).
+            self.bar.set_postfix(
+                val=f"{100 * val_accuracy:.2f}%", best=f"{best:.2f}%", refresh=False
+            )
             self.bar.update()
         return self.patience is not None and self.since_best >= self.patience
 

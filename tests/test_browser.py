@@ -13,6 +13,7 @@ outside CI the test is skipped when either is missing.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -92,6 +93,7 @@ def lab_server(tmp_path_factory):
                 time.sleep(0.5)
         yield base, token
     finally:
+        _shut_down_kernels(base, token)
         server.terminate()
         try:
             server.wait(timeout=20)
@@ -99,6 +101,35 @@ def lab_server(tmp_path_factory):
             server.kill()
             server.wait()
         log.close()
+
+
+def _shut_down_kernels(base, token):
+    """Stop every kernel the server started, so none outlives the test."""
+    try:
+        with urllib.request.urlopen(f"{base}/api/kernels?token={token}", timeout=5) as reply:
+            kernels = json.load(reply)
+        for kernel in kernels:
+            request = urllib.request.Request(
+                f"{base}/api/kernels/{kernel['id']}?token={token}", method="DELETE"
+            )
+            urllib.request.urlopen(request, timeout=10).close()
+    except OSError:
+        pass  # the server is already gone; it took its kernels with it
+
+
+def _run_all_cells(page):
+    """Run > Run All Cells, retried until the first code cell is actually queued."""
+    prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
+    for _ in range(5):
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if prompt.inner_text().strip() not in ("", "[ ]:"):
+                return
+            time.sleep(0.25)
+        page.keyboard.press("Escape")
+    raise AssertionError("Run All Cells did not start the notebook")
 
 
 def _output_image(page):
@@ -129,8 +160,7 @@ def test_learning_rate_slider_in_jupyterlab(lab_server):
             page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
                 timeout=120_000
             )
-            page.get_by_role("menuitem", name="Run", exact=True).click()
-            page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+            _run_all_cells(page)
 
             explorer = page.locator(".lr-explorer").first
             explorer.wait_for(state="visible", timeout=180_000)
