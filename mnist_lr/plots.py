@@ -82,6 +82,20 @@ def _numeric_array(value, name, ndim):
     return array
 
 
+def _names(names, count, argument, counted):
+    """``names`` as a list of ``count`` labels (default ``0..count-1``), or a clear error."""
+    if names is None:
+        return list(range(count))
+    if np.ndim(names) != 1:
+        raise ValueError(f"{argument} must be a 1-D sequence, got shape {np.shape(names)}")
+    names = list(names)
+    if len(names) != count:
+        raise ValueError(
+            f"{argument} has {len(names)} entries for {counted}; they must match"
+        )
+    return names
+
+
 def _image_side(n_pixels, name):
     side = math.isqrt(n_pixels)
     if side * side != n_pixels or side == 0:
@@ -444,16 +458,7 @@ def plot_weights(
     n_classes = len(coef)
     if n_classes == 0:
         raise ValueError("coef has no rows; it needs one row of weights per class")
-    if classes is None:
-        classes = list(range(n_classes))
-    else:
-        if np.ndim(classes) != 1:
-            raise ValueError(f"classes must be a 1-D sequence, got shape {np.shape(classes)}")
-        classes = list(classes)
-        if len(classes) != n_classes:
-            raise ValueError(
-                f"classes has {len(classes)} names but coef has {n_classes} rows; they must match"
-            )
+    classes = _names(classes, n_classes, "classes", f"the {n_classes} rows of coef")
     ncols = check_int(ncols, "ncols", minimum=1)
     title = _check_title(title)
 
@@ -544,16 +549,7 @@ def plot_confusion_matrix(
     if (matrix < 0).any():
         raise ValueError("matrix holds counts and must not contain negative numbers")
     size = len(matrix)
-    if labels is None:
-        labels = list(range(size))
-    else:
-        if np.ndim(labels) != 1:
-            raise ValueError(f"labels must be a 1-D sequence, got shape {np.shape(labels)}")
-        labels = list(labels)
-        if len(labels) != size:
-            raise ValueError(
-                f"labels has {len(labels)} entries for a {size} x {size} matrix; they must match"
-            )
+    labels = _names(labels, size, "labels", f"a {size} x {size} matrix")
     if not isinstance(log, (bool, np.bool_)):
         raise TypeError(f"log must be True or False, got {log!r}")
     if not isinstance(annotate, (bool, np.bool_)):

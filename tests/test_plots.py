@@ -374,7 +374,7 @@ def test_weights_reject_bad_input():
         plot_weights(np.zeros((10, 783)))
     with pytest.raises(ValueError, match="coef must be 2-D"):
         plot_weights(np.zeros(784))
-    with pytest.raises(ValueError, match="classes has 3 names"):
+    with pytest.raises(ValueError, match="classes has 3 entries"):
         plot_weights(np.zeros((10, 784)), classes=[0, 1, 2])
     with pytest.raises(ValueError, match="not fitted"):
         plot_weights(SoftmaxRegression())
