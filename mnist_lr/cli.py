@@ -29,6 +29,16 @@ def _positive_int(text):
     return value
 
 
+def _seed(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
 def _patience(text):
     if text.lower() in {"none", "off"}:
         return None
@@ -58,17 +68,25 @@ def build_parser():
         prog="python -m mnist_lr",
         description="Softmax regression from scratch on MNIST.",
     )
-    parser.add_argument(
+    # --data-dir is accepted before or after the subcommand.
+    data = argparse.ArgumentParser(add_help=False)
+    data.add_argument(
         "--data-dir",
         type=Path,
+        default=argparse.SUPPRESS,
         help="folder holding the four MNIST .gz files (default: $MNIST_LR_DATA, then the cache)",
     )
+    parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="{fetch,train}")
 
-    fetch = sub.add_parser("fetch", help="download MNIST into the cache and verify it")
+    fetch = sub.add_parser(
+        "fetch", parents=[data], help="download MNIST into the cache and verify it"
+    )
     fetch.add_argument("--cache-dir", type=Path, help="where to store the files")
 
-    train = sub.add_parser("train", help="train with the article's settings and report")
+    train = sub.add_parser(
+        "train", parents=[data], help="train with the article's settings and report"
+    )
     train.add_argument("--learning-rate", type=_positive_float, default=0.24)
     train.add_argument("--max-epochs", type=_positive_int, default=1000)
     train.add_argument("--batch-size", type=_positive_int, default=100)
@@ -77,7 +95,9 @@ def build_parser():
     )
     train.add_argument("--val-fraction", type=_fraction, default=0.2)
     train.add_argument("--subsample", type=_positive_int, help="train on this many random images")
-    train.add_argument("--seed", type=int, default=0, help="seed for the split and the shuffles")
+    train.add_argument(
+        "--seed", type=_seed, default=0, help="seed for the split and the shuffles (>= 0)"
+    )
     train.add_argument("--out", type=Path, help="folder for model.npz and the figures")
     train.add_argument("--no-figures", action="store_true", help="save the weights only")
     train.add_argument("--quiet", action="store_true", help="no per-epoch lines")
@@ -201,6 +221,9 @@ def main(argv=None):
     except MNISTNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except ValueError as exc:  # a corrupt data file, a subsample too small to split...
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

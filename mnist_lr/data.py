@@ -215,9 +215,15 @@ def fetch_mnist(
     """
     timeout = check_real(timeout, "timeout", positive=True)
     log = print if verbose else (lambda *_: None)
+    source = "data_dir"
     if data_dir is None and os.environ.get(DATA_ENV):
-        data_dir = os.environ[DATA_ENV]
+        data_dir, source = os.environ[DATA_ENV], DATA_ENV
     data_dir = Path(data_dir).expanduser() if data_dir is not None else None
+    if data_dir is not None and not data_dir.is_dir():
+        # A typo here would otherwise fall through to the cache or a download.
+        raise MNISTNotFoundError(
+            f"{source} names {data_dir}, which is not a folder. " + _HOW_TO_PROVIDE
+        )
     cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
 
     mirror_order = _mirrors(mirrors) if download else []

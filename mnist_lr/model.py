@@ -16,7 +16,6 @@ scikit-learn's estimator contract.
 from __future__ import annotations
 
 import json
-import numbers
 import os
 import tempfile
 import warnings
@@ -389,13 +388,17 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         learning_rate = check_real(self.learning_rate, "learning_rate", positive=True)
         max_epochs = check_int(self.max_epochs, "max_epochs", minimum=1)
         batch_size = check_int(self.batch_size, "batch_size", minimum=1, allow_none=True)
-        if isinstance(self.patience, numbers.Integral) and not isinstance(self.patience, bool):
-            if self.patience == 0:
-                raise ValueError(
-                    "patience must be >= 1, got 0; use patience=None to turn early stopping off"
-                )
-        patience = check_int(self.patience, "patience", minimum=1, allow_none=True)
-        verbose = check_int(self.verbose, "verbose", minimum=0)
+        patience = check_int(self.patience, "patience", allow_none=True)
+        if patience is not None and patience < 1:
+            raise ValueError(
+                f"patience must be >= 1, got {patience}; use patience=None to turn early "
+                "stopping off"
+            )
+        verbose = self.verbose
+        verbose = check_int(int(verbose) if isinstance(verbose, bool) else verbose, "verbose",
+                            minimum=0)
+        if not isinstance(self.progress, (bool, np.bool_)):
+            raise TypeError(f"progress must be True or False, got {self.progress!r}")
         return learning_rate, max_epochs, batch_size, patience, verbose
 
     def _validation_set(self, X, X_val, y_val):
@@ -604,9 +607,12 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
             "params": np.array(json.dumps(params)),
             **{f"history_{k}": v for k, v in self.history_.as_dict().items()},
         }
-        folder = path.parent if str(path.parent) else Path(".")
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
+            # mkstemp makes the file private (0600); give it the usual permissions.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.fchmod(fd, 0o666 & ~umask)
             with os.fdopen(fd, "wb") as handle:
                 np.savez(handle, **arrays)
                 handle.flush()

@@ -186,7 +186,7 @@ def _epoch_axis(ax, n_epochs, pad=None):
 
 
 def plot_digit_grid(
-    X, y, digits=range(1, 10), ncols=3, fig=None, title="One example of each digit"
+    X, y, digits=range(10), ncols=5, fig=None, title="One example of each digit"
 ):
     """Show one example image of each requested digit.
 
@@ -201,9 +201,9 @@ def plot_digit_grid(
         an array of shape (n_images, 28, 28) is accepted too).
     y : array-like of shape (n_images,)
         The label of each row.
-    digits : iterable of labels, default ``range(1, 10)``
-        Which labels to show, in this order.
-    ncols : int, default 3
+    digits : iterable of labels, default ``range(10)``
+        Which labels to show, in this order (the article shows 1 to 9).
+    ncols : int, default 5
         Panels per row.
     fig : matplotlib.figure.Figure, optional
         Figure to draw into (it is cleared first); a new one by default.

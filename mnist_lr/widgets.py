@@ -14,6 +14,7 @@ Examples
 
 from __future__ import annotations
 
+import html
 import time
 
 from ._checks import check_int, check_real, check_Xy, make_rng
@@ -88,7 +89,16 @@ class Explorer:
         start = time.perf_counter()
         values = self.values()
         self.status.value = "<i>training…</i>"
-        self.model, title, note = self._train(**values)
+        try:
+            self.model, title, note = self._train(**values)
+        except Exception as exc:  # noqa: BLE001 - show it next to the slider, keep the widget alive
+            self.status.value = f"<b>Could not train with {values}:</b> {html.escape(str(exc))}"
+            self.last_seconds = time.perf_counter() - start
+            return self
+        if not len(self.model.history_):
+            self.status.value = f"<b>{html.escape(note)}</b>"
+            self.last_seconds = time.perf_counter() - start
+            return self
         figure = plot_training_curves(self.model, title=title)
         figure.set_size_inches(8, 5.6)
         # Render to PNG here rather than rely on the notebook's matplotlib
@@ -117,6 +127,8 @@ def _fit(X_train, y_train, X_val, y_val, *, epochs, random_state, **params):
 
 
 def _accuracy_note(model):
+    if model.n_iter_ == 0:
+        return "Training diverged in the first epoch: nothing to show. Try a smaller learning rate."
     history = model.history_
     best = model.best_epoch_ - 1
     note = (
@@ -200,13 +212,14 @@ def training_explorer(
 
     max_epochs = check_int(max_epochs, "max_epochs", minimum=1)
     Xt, yt, Xv, yv = _subsets(X_train, y_train, X_val, y_val, n_train, n_val, random_state)
+    batch_sizes = sorted({size for size in (10, 30, 100, 300, 1000) if size < len(yt)} | {len(yt)})
     common = dict(continuous_update=False, style={"description_width": "initial"},
                   layout=w.Layout(width="320px"))
     sliders = {
         "learning_rate": w.FloatLogSlider(value=0.24, base=10, min=-3, max=1, step=0.05,
                                           description="learning rate", readout_format=".3g",
                                           **common),
-        "batch_size": w.SelectionSlider(options=[10, 30, 100, 300, 1000, len(yt)], value=100,
+        "batch_size": w.SelectionSlider(options=batch_sizes, value=min(100, len(yt)),
                                         description="batch size", **common),
         "patience": w.IntSlider(value=10, min=1, max=max_epochs, description="patience",
                                 **common),

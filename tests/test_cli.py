@@ -64,6 +64,9 @@ def test_train_end_to_end(tmp_path):
         ["frobnicate"],
         [],
         ["--data-dir", "/no/such/folder", "fetch"],
+        ["train", "--data-dir", "/no/such/folder"],
+        ["train", "--seed", "-1"],
+        ["train", "--subsample", "1"],
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(args):

@@ -332,12 +332,27 @@ def test_no_network_and_no_data(cache, refused_url, how):
         assert_cache_empty(cache)
 
 
-def test_no_data_and_explicit_missing_data_dir(tmp_path, cache):
-    data_dir = tmp_path / "nowhere"
+def test_no_data_and_explicit_empty_data_dir(tmp_path, cache):
+    data_dir = tmp_path / "empty"
+    data_dir.mkdir()
     with pytest.raises(MNISTNotFoundError) as info:
         fetch_mnist(data_dir, cache_dir=cache, download=False)
     assert str(data_dir / "train-images-idx3-ubyte.gz") in str(info.value)
     assert str(cache / "train-images-idx3-ubyte.gz") in str(info.value)
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+def test_a_data_folder_that_does_not_exist_is_an_error(tmp_path, cache, server, monkeypatch, how):
+    """A typo in the folder's name must not silently fall back to a download."""
+    missing = tmp_path / "tpyo"
+    if how == "environment":
+        monkeypatch.setenv(DATA_ENV, str(missing))
+    with pytest.raises(MNISTNotFoundError, match="not a folder") as info:
+        fetch_mnist(missing if how == "argument" else None, cache_dir=cache,
+                    mirrors=[server.url("good")])
+    assert str(missing) in str(info.value)
+    assert (DATA_ENV if how == "environment" else "data_dir") in str(info.value)
+    assert server.count("good") == 0
 
 
 def test_cache_folder_cannot_be_created(tmp_path, server):

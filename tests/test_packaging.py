@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import tomllib
 import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -16,7 +20,8 @@ def _name(requirement):
 
 
 def _normalise(requirement):
-    return requirement.replace(" ", "").lower()
+    # conda has no environment markers: "tomli>=2.0; python_version < '3.11'" -> "tomli>=2.0"
+    return requirement.split(";")[0].replace(" ", "").lower()
 
 
 def test_environment_yml_mirrors_pyproject():

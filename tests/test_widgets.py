@@ -85,3 +85,24 @@ def test_mismatched_data(digits):
     X_train, y_train, X_val, y_val = digits
     with pytest.raises(ValueError, match="X_train and y_train have different lengths"):
         widgets.learning_rate_explorer(X_train, y_train[:-1], X_val, y_val)
+
+
+def test_batch_sizes_never_exceed_the_subset(digits):
+    explorer = widgets.training_explorer(*digits, n_train=250, n_val=100, max_epochs=3)
+    options = list(explorer.sliders["batch_size"].options)
+    assert options == sorted(options) and max(options) == 250
+    explorer.sliders["batch_size"].value = 250
+    assert explorer.model.batch_size == 250
+
+
+def test_a_failed_retraining_is_shown_not_raised(digits, monkeypatch):
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=2)
+    png = bytes(explorer.image.value)
+
+    def broken(**_values):
+        raise ValueError("something went wrong")
+
+    monkeypatch.setattr(explorer, "_train", broken)
+    explorer.sliders["learning_rate"].value = 1.0
+    assert "something went wrong" in explorer.status.value
+    assert bytes(explorer.image.value) == png  # the last good picture stays
