@@ -79,10 +79,20 @@ def check_Xy(X, y, *, name_X="X", name_y="y", min_samples=1):
         raise ValueError(f"{name_X} must be 2-D (n_samples, n_features), got shape {X.shape}")
     if y.ndim != 1:
         raise ValueError(f"{name_y} must be 1-D (n_samples,), got shape {y.shape}")
-    if len(X) != len(y):
-        raise ValueError(
-            f"{name_X} and {name_y} have different lengths: {len(X)} rows vs {len(y)} labels"
-        )
+    check_same_length(X, y, name_X, name_y)
     if len(X) < min_samples:
         raise ValueError(f"{name_X} needs at least {min_samples} samples, got {len(X)}")
     return X, y
+
+
+def check_same_length(a, b, name_a, name_b, *, what=("rows", "labels")):
+    """Raise ``ValueError`` unless ``a`` and ``b`` have the same length.
+
+    The one place where the package words this error, so every function says
+    it the same way: "X and y have different lengths: 5 rows vs 4 labels".
+    """
+    if len(a) != len(b):
+        raise ValueError(
+            f"{name_a} and {name_b} have different lengths: "
+            f"{len(a)} {what[0]} vs {len(b)} {what[1]}"
+        )

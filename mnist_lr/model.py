@@ -39,7 +39,12 @@ __all__ = [
     "TrainingHistory",
     "DivergenceWarning",
     "SoftmaxRegression",
+    "ARTICLE_SETTINGS",
 ]
+
+#: The article's training settings, the defaults of :class:`SoftmaxRegression`
+#: and of the command line, the sliders and the benchmark.
+ARTICLE_SETTINGS = {"learning_rate": 0.24, "batch_size": 100, "patience": 10}
 
 FORMAT_NAME = "mnist_lr.SoftmaxRegression"
 FORMAT_VERSION = 1
@@ -366,10 +371,10 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
 
     def __init__(
         self,
-        learning_rate=0.24,
+        learning_rate=ARTICLE_SETTINGS["learning_rate"],
         max_epochs=1000,
-        batch_size=100,
-        patience=10,
+        batch_size=ARTICLE_SETTINGS["batch_size"],
+        patience=ARTICLE_SETTINGS["patience"],
         random_state=None,
         verbose=0,
         progress=False,
