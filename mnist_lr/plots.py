@@ -949,7 +949,7 @@ def plot_fold_diagram(folds, n_samples, title=None):
     return ax
 
 
-def plot_histories_side_by_side(histories, title=None, ylim=(0, 100)):
+def plot_histories_side_by_side(histories, title=None, ylim=None):
     """Accuracy curves of several training runs, one panel each, on one y-scale.
 
     The static counterpart of the explorers in :mod:`mnist_lr.widgets`: the
@@ -962,8 +962,9 @@ def plot_histories_side_by_side(histories, title=None, ylim=(0, 100)):
         ``{panel title: TrainingHistory or fitted model}``.
     title : str, optional
         The figure's suptitle.
-    ylim : (float, float), default (0, 100)
-        The accuracy range (percent) shared by all panels.
+    ylim : (float, float), optional
+        The accuracy range (percent) shared by all panels; by default the
+        range that holds every curve.
 
     Returns
     -------
@@ -985,7 +986,8 @@ def plot_histories_side_by_side(histories, title=None, ylim=(0, 100)):
         ax.set_xlabel("epoch")
         if i == 0:
             ax.set_ylabel("accuracy (%)")
-        ax.set_ylim(*ylim)
+        if ylim is not None:
+            ax.set_ylim(*ylim)
         ax.grid(alpha=0.3)
         _epoch_axis(ax, len(history))
     handles, labels = axes[0].get_legend_handles_labels()
