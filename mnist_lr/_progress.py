@@ -64,16 +64,19 @@ class TrainingReport:
     ``verbose`` prints the article's one line per epoch; ``progress`` keeps a
     status line such as ``training: epoch 12/1000, validation 92.10% (best
     92.15% at epoch 10)`` and ends with one line that says how training ended.
-    Both off: nothing is printed.
+    Both off: nothing is printed. Used as a context manager, it also ends the
+    status line when training fails or is interrupted.
     """
 
     def __init__(self, max_epochs, verbose=0, progress=False):
         self.max_epochs = max_epochs
         self.verbose = verbose
         self.line = StatusLine() if progress else None
+        self.n_epochs = 0
 
     def epoch(self, epoch, record, best_epoch, best_accuracy):
         """Report one epoch's record (loss, train_accuracy, val_loss, val_accuracy)."""
+        self.n_epochs = epoch
         if self.verbose:
             print(
                 f"epoch {epoch:4d}  loss {record.loss:.4f}  "
@@ -87,8 +90,7 @@ class TrainingReport:
                 f"epoch {best_epoch})"
             )
 
-    def finish(self, n_epochs, best_epoch, best_accuracy, *, patience=None, diverged_at=None,
-               interrupted=False):
+    def done(self, n_epochs, best_epoch, best_accuracy, patience, diverged_at=None):
         """End the status line with how training ended (no timings: the text is reproducible)."""
         if self.line is None:
             return
@@ -96,9 +98,7 @@ class TrainingReport:
             kept = f"kept epoch {best_epoch} (validation {100 * best_accuracy:.2f}%)"
         else:
             kept = "kept the initial all-zero weights"
-        if interrupted:
-            text = f"interrupted after {n_epochs} epochs"
-        elif diverged_at is not None:
+        if diverged_at is not None:
             text = f"diverged in epoch {diverged_at} (the weights overflowed); {kept}"
         elif n_epochs < self.max_epochs:
             text = (
@@ -108,6 +108,18 @@ class TrainingReport:
         else:
             text = f"ran all {n_epochs} epochs; {kept}"
         self.line.finish(text)
+        self.line = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if self.line is not None and kind is not None:
+            what = "interrupted" if issubclass(kind, KeyboardInterrupt) else (
+                f"stopped by {kind.__name__}")
+            self.line.finish(
+                f"{what} after {self.n_epochs} epochs; the model was left as it was"
+            )
 
 
 def report_folds(results, n_folds):

@@ -15,7 +15,9 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from mnist_lr import (
     SoftmaxRegression,
     cross_entropy,
+    cross_entropy_from_scores,
     cross_entropy_gradient,
+    log_softmax,
     one_hot,
     softmax,
 )
@@ -116,7 +118,45 @@ def test_model_loss_agrees_with_public_cross_entropy():
     loss, accuracy = _loss_and_accuracy(X, codes, W.T, b, chunk=64)
     probs = softmax(X @ W + b)
     assert loss == pytest.approx(cross_entropy(probs, one_hot(codes, 5), eps=0.0), rel=1e-10)
+    assert loss == pytest.approx(cross_entropy_from_scores(X @ W + b, one_hot(codes, 5)),
+                                 rel=1e-12)
     assert accuracy == pytest.approx(np.mean(probs.argmax(axis=1) == codes))
+
+
+def test_log_softmax_is_the_log_of_softmax_and_never_infinite():
+    rng = np.random.default_rng(5)
+    scores = rng.normal(size=(20, 4)) * 10
+    np.testing.assert_allclose(log_softmax(scores), np.log(softmax(scores)), rtol=1e-8)
+    extreme = log_softmax([[0.0, 2000.0, -2000.0]])
+    np.testing.assert_allclose(extreme, [[-2000.0, 0.0, -4000.0]])
+    with pytest.raises(ValueError, match="finite"):
+        log_softmax([np.inf, 0.0])
+
+
+def test_cross_entropy_from_scores_matches_and_is_not_capped():
+    rng = np.random.default_rng(6)
+    scores = rng.normal(size=(30, 5))
+    targets = one_hot(rng.integers(0, 5, 30), 5)
+    assert cross_entropy_from_scores(scores, targets) == pytest.approx(
+        cross_entropy(softmax(scores), targets, eps=0.0), rel=1e-12
+    )
+    # A confident mistake: eps caps its loss at -log(1e-7) = 16.1, the scores don't.
+    wrong = np.array([[0.0, 50.0]])
+    assert cross_entropy(softmax(wrong), [[1, 0]]) == pytest.approx(-np.log(1e-7), rel=1e-3)
+    assert cross_entropy_from_scores(wrong, [[1, 0]]) == pytest.approx(50.0)
+
+
+def test_fused_step_equals_the_public_gradient():
+    """_sgd_epoch on one full batch moves the weights by -learning_rate * cross_entropy_gradient."""
+    rng = np.random.default_rng(7)
+    X = rng.random((25, 6))
+    codes = rng.integers(0, 4, 25)
+    coef, intercept = rng.normal(size=(4, 6)), rng.normal(size=4)
+    new_coef, new_intercept = coef.copy(), intercept.copy()
+    _sgd_epoch(X, codes, new_coef, new_intercept, rng.permutation(25), 25, 0.3)
+    grad_W, grad_b = cross_entropy_gradient(X, softmax(X @ coef.T + intercept), one_hot(codes, 4))
+    np.testing.assert_allclose(new_coef, coef - 0.3 * grad_W.T, rtol=1e-12)
+    np.testing.assert_allclose(new_intercept, intercept - 0.3 * grad_b, rtol=1e-12)
 
 
 def test_one_sgd_step_is_the_gradient_step():
@@ -150,7 +190,7 @@ def test_regularised_step_matches_finite_differences():
 
     new_coef, new_intercept = coef.copy(), intercept.copy()
     _sgd_epoch(X, codes, new_coef, new_intercept, np.arange(9), 9, learning_rate,
-               1 - learning_rate * alpha)
+               learning_rate * alpha)
     grad_coef = (coef - new_coef) / learning_rate
     grad_intercept = (intercept - new_intercept) / learning_rate
     h = 1e-6
