@@ -23,6 +23,8 @@ from mnist_lr import (
 )
 from mnist_lr.model import _loss_and_accuracy, _sgd_epoch
 
+from article_reference import article_fit
+
 
 @pytest.fixture(scope="module")
 def digits():
@@ -412,36 +414,6 @@ def test_save_and_load_round_trip(tmp_path, digits):
     np.testing.assert_array_equal(loaded.history_.val_accuracy, model.history_.val_accuracy)
 
 
-def _article_reference(X, y, X_val, y_val, learning_rate, max_epochs, batch_size, patience, seed,
-                       alpha=0.0):
-    """The article's training loop, written plainly (float64, (785, 10) weights, row 0 = bias).
-
-    ``alpha`` adds the L2 penalty's gradient ``alpha * W`` (not on the bias) to each step.
-    """
-    rng = np.random.default_rng(seed)
-    n, k = len(y), y.max() + 1
-    targets = one_hot(y, k)
-    w = np.zeros((X.shape[1] + 1, k))
-    best, since, kept, val_curve = -1.0, 0, None, []
-    for _ in range(max_epochs):
-        order = rng.permutation(n)
-        for start in range(0, n, batch_size):
-            rows = order[start:start + batch_size]
-            probs = softmax(X[rows] @ w[1:] + w[0])
-            step = (targets[rows] - probs) / len(rows) * learning_rate
-            w[1:] += X[rows].T @ step - learning_rate * alpha * w[1:]
-            w[0] += step.sum(axis=0)
-        accuracy = np.mean((X_val @ w[1:] + w[0]).argmax(axis=1) == y_val)
-        val_curve.append(accuracy)
-        if accuracy > best:
-            best, since, kept = accuracy, 0, w.copy()
-        else:
-            since += 1
-        if patience and since >= patience:
-            break
-    return kept, np.array(val_curve)
-
-
 @pytest.mark.parametrize("patience, alpha", [(3, 0.0), (None, 0.0), (3, 0.01)])
 def test_matches_a_plain_reference_of_the_article_loop(digits, patience, alpha):
     """Same seed, same algorithm: the estimator and a literal loop agree to rounding."""
@@ -450,8 +422,11 @@ def test_matches_a_plain_reference_of_the_article_loop(digits, patience, alpha):
     settings = dict(learning_rate=0.3, max_epochs=40, batch_size=64, patience=patience,
                     alpha=alpha)
     model = SoftmaxRegression(random_state=5, **settings).fit(X_train, y_train, X_val, y_val)
-    kept, val_curve = _article_reference(X_train, y_train, X_val, y_val, seed=5, **settings)
-    np.testing.assert_allclose(model.history_.val_accuracy, val_curve)
+    kept, curve = article_fit(X_train, y_train, X_val, y_val, seed=5, **settings)
+    np.testing.assert_array_equal(model.history_.val_accuracy, [c[2] for c in curve])
+    np.testing.assert_array_equal(model.history_.train_accuracy, [c[1] for c in curve])
+    if not alpha:  # the article's loss adds 1e-7 inside the log and knows no penalty
+        np.testing.assert_allclose(model.history_.loss, [c[0] for c in curve], rtol=1e-5)
     np.testing.assert_allclose(model.coef_, kept[1:].T, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(model.intercept_, kept[0], rtol=1e-9, atol=1e-12)
 
@@ -465,7 +440,7 @@ def test_matches_the_plain_reference_on_real_mnist(mnist_split, alpha):
     X_v, y_v = X_val[:2000].astype(np.float64), y_val[:2000]
     settings = dict(learning_rate=0.24, max_epochs=5, batch_size=100, patience=None, alpha=alpha)
     model = SoftmaxRegression(random_state=0, **settings).fit(X, y, X_v, y_v)
-    kept, val_curve = _article_reference(X, y, X_v, y_v, seed=0, **settings)
-    np.testing.assert_array_equal(model.history_.val_accuracy, val_curve)
+    kept, curve = article_fit(X, y, X_v, y_v, seed=0, **settings)
+    np.testing.assert_array_equal(model.history_.val_accuracy, [c[2] for c in curve])
     np.testing.assert_allclose(model.coef_, kept[1:].T, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(model.intercept_, kept[0], rtol=1e-9, atol=1e-12)
