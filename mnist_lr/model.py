@@ -567,18 +567,16 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         """
         settings = self._checked_params()
         X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val, settings)
-        n_classes, n_samples = len(fitted["classes_"]), len(X)
-        batch_size = settings.batch_size or n_samples  # None: full-batch gradient descent
+        batch_size = settings.batch_size or len(X)  # None: full-batch gradient descent
         step, decay = _step_sizes(settings, X.dtype, batch_size)
-        # Weights start at zero. The article keeps one (785, 10) matrix whose
-        # row 0 is the bias; here the bias is separate and the weights are
-        # stored class by feature.
-        coef = np.zeros((n_classes, X.shape[1]), dtype=X.dtype)
-        intercept = np.zeros(n_classes, dtype=X.dtype)
+        # Weights start at zero, stored class by feature, with the bias apart
+        # (the article's (785, 10) matrix holds the bias as its row 0).
+        coef = np.zeros((len(fitted["classes_"]), X.shape[1]), dtype=X.dtype)
+        intercept = np.zeros(len(coef), dtype=X.dtype)
         rng = make_rng(self.random_state)
 
         def train_one_epoch():
-            order = rng.permutation(n_samples)  # a fresh shuffle every epoch
+            order = rng.permutation(len(X))  # a fresh shuffle every epoch
             _sgd_epoch(X, codes, coef, intercept, order, batch_size, step, decay)
             return coef.copy(), intercept.copy()
 

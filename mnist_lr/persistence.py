@@ -168,51 +168,60 @@ def load_model(path, cls=None):
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as stored:
-            member = _MemberReader(stored, path)
-            if "format" not in stored.files:
-                raise _invalid(path, f"it is not a {FORMAT_NAME} file (it has no 'format')")
-            fmt = member.text("format")
-            if fmt != FORMAT_NAME:
-                raise _invalid(path, f"it is not a {FORMAT_NAME} file (format {fmt!r})")
-            version = member.integer("format_version")
-            if version != FORMAT_VERSION:
-                raise _invalid(
-                    path, f"it has format version {version}; this mnist_lr reads version "
-                    f"{FORMAT_VERSION}"
-                )
-            params = member.text("params")
-            coef = member.weights("coef", ndim=2)
-            intercept = member.weights("intercept", ndim=1)
-            classes = member.array("classes")
-            n_iter, best_epoch = member.integer("n_iter"), member.integer("best_epoch")
-            diverged = member.flag("diverged") if "diverged" in stored.files else False
-            history = [member.weights(f"history_{name}", ndim=1) for name in _HISTORY]
-    except FileNotFoundError:
+            found = _read_members(_MemberReader(stored, path))
+    except (FileNotFoundError, _BadModelFile):
         raise
-    except ValueError as exc:
-        if str(path) in str(exc):
-            raise
-        raise _invalid(path, f"it is not a readable model file ({exc})") from exc
-    except Exception as exc:  # zipfile.BadZipFile, OSError, EOFError...
+    except Exception as exc:  # zipfile.BadZipFile, OSError, EOFError, pickled arrays...
         raise _invalid(path, f"it is not a readable model file ({exc})") from exc
 
-    model = cls(**_checked_params(params, cls, path))
+    model = cls(**_checked_params(found["params"], cls, path))
     try:
         model._checked_params()
         make_rng(model.random_state)
     except (TypeError, ValueError) as exc:
         raise _invalid(path, f"its parameters are invalid: {exc}") from exc
-    _check_consistent(path, coef, intercept, classes, n_iter, best_epoch, history)
+    _check_consistent(path, found)
     model._set_fitted(
-        {"classes_": classes, "n_features_in_": coef.shape[1]},
-        coef_=coef, intercept_=intercept, n_iter_=n_iter, best_epoch_=best_epoch,
-        diverged_=diverged, history_=TrainingHistory(*history),
+        {"classes_": found["classes"], "n_features_in_": found["coef"].shape[1]},
+        coef_=found["coef"], intercept_=found["intercept"], n_iter_=found["n_iter"],
+        best_epoch_=found["best_epoch"], diverged_=found["diverged"],
+        history_=TrainingHistory(*found["history"]),
     )
     return model
 
 
+def _read_members(member):
+    """Each needed member of the archive, checked on its own; a dict by name."""
+    if "format" not in member.stored.files:
+        raise _invalid(member.path, f"it is not a {FORMAT_NAME} file (it has no 'format')")
+    fmt = member.text("format")
+    if fmt != FORMAT_NAME:
+        raise _invalid(member.path, f"it is not a {FORMAT_NAME} file (format {fmt!r})")
+    version = member.integer("format_version")
+    if version != FORMAT_VERSION:
+        raise _invalid(
+            member.path, f"it has format version {version}; this mnist_lr reads version "
+            f"{FORMAT_VERSION}"
+        )
+    has_flag = "diverged" in member.stored.files  # files from before it was added lack it
+    return {
+        "params": member.text("params"),
+        "coef": member.weights("coef", ndim=2),
+        "intercept": member.weights("intercept", ndim=1),
+        "classes": member.array("classes"),
+        "n_iter": member.integer("n_iter"),
+        "best_epoch": member.integer("best_epoch"),
+        "diverged": member.flag("diverged") if has_flag else False,
+        "history": [member.weights(f"history_{name}", ndim=1) for name in _HISTORY],
+    }
+
+
+class _BadModelFile(ValueError):
+    """A model file that could be read but is not a valid model."""
+
+
 def _invalid(path, reason):
-    return ValueError(f"cannot load the model {path}: {reason}")
+    return _BadModelFile(f"cannot load the model {path}: {reason}")
 
 
 class _MemberReader:
@@ -278,7 +287,10 @@ def _checked_params(text, cls, path):
     return params
 
 
-def _check_consistent(path, coef, intercept, classes, n_iter, best_epoch, history):
+def _check_consistent(path, found):
+    """Check that the members agree with each other (each was checked on its own)."""
+    coef, intercept, classes = found["coef"], found["intercept"], found["classes"]
+    n_iter, best_epoch, history = found["n_iter"], found["best_epoch"], found["history"]
     n_classes = len(coef)
     if intercept.shape != (n_classes,) or classes.shape != (n_classes,) or n_classes < 2:
         raise _invalid(
