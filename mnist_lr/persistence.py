@@ -103,7 +103,14 @@ def _naming(error, path):
 
 
 def _current_umask():
-    """The process's umask. Setting it is the only portable way to read it; put it back at once."""
+    """The process's umask, read without changing it where Linux allows (/proc)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    # Elsewhere setting it is the only way to read it: put it back at once.
     umask = os.umask(0o022)
     os.umask(umask)
     return umask
