@@ -6,6 +6,7 @@ import json
 import os
 import stat
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -177,8 +178,19 @@ def test_save_into_a_read_only_folder_names_the_destination(model_and_data, tmp_
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 @pytest.mark.parametrize("umask", [0o022, 0o077])
-def test_saved_file_mode_follows_the_umask_which_is_left_alone(model_and_data, tmp_path, umask):
+@pytest.mark.parametrize("proc", [True, False], ids=["umask from /proc", "umask set and reset"])
+def test_saved_file_mode_follows_the_umask_which_is_left_alone(model_and_data, tmp_path, umask,
+                                                               proc, monkeypatch):
     model, _ = model_and_data
+    if not proc:  # as on a system without /proc
+        original = Path.read_text
+
+        def no_proc(self, *args, **kwargs):
+            if str(self).startswith("/proc"):
+                raise OSError("no /proc here")
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "read_text", no_proc)
     previous = os.umask(umask)
     try:
         path = model.save(tmp_path / "m.npz")
