@@ -86,7 +86,7 @@ class BoundedDownloader:
         self.progress = progress
         self.label = label
 
-    def __call__(self, url, output_file, pooch=None, check_only=False):
+    def __call__(self, url, output_file, pooch=None):
         """Write the body served at ``url`` into ``output_file`` (pooch's protocol)."""
         end = time.monotonic() + self.deadline
         request = urllib.request.Request(

@@ -592,6 +592,20 @@ def test_a_wrong_announced_size_is_refused_before_reading(server, cache, payload
     assert info.value.failures[0].reason == f"announced {100 * size} bytes instead of {size}"
 
 
+def test_progress_bar(server, cache, payloads, capsys):
+    name = "t10k-labels-idx1-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    fetch(cache, server.url("good"), progress=True)
+    err = capsys.readouterr().err
+    assert name in err and "100%" in err
+
+
+@pytest.mark.parametrize("mirrors", [[], ()])
+def test_no_mirrors_is_an_error(cache, mirrors):
+    with pytest.raises(ValueError, match="mirrors must name at least one URL"):
+        fetch_mnist(cache_dir=cache, mirrors=mirrors)
+
+
 def test_file_sizes_match_the_real_files(payloads):
     assert {name: len(data) for name, data in payloads.items()} == FILE_SIZES
 
