@@ -70,8 +70,9 @@ class BoundedDownloader:
     timeout : float
         Seconds of silence (while connecting or between reads) before giving up.
     deadline : float
-        Seconds the whole file may take, from the request to the last byte. It
-        is checked after every read, so it can be overrun by at most ``timeout``.
+        Seconds the whole file may take, from the request to the last byte.
+        Connecting and each read wait at most ``timeout``; the deadline is
+        checked before every read of the body.
     progress : bool
         Show a progress bar (tqdm) on standard error.
     label : str, optional

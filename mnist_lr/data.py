@@ -299,23 +299,24 @@ def _check_local(name, data_dir, cache, log) -> tuple[Path | None, str]:
     return cached, ""
 
 
-def _prepare_cache(cache: Path) -> None:
-    """Create the cache folder, or explain why downloads have nowhere to go."""
-    problem = None
+def _prepare_cache(cache: Path) -> Path:
+    """Create the cache folder and this fetch's work folder in it, or explain why not.
+
+    Writing is the only reliable test of writability (read-only mounts, root).
+    """
     try:
         cache.mkdir(parents=True, exist_ok=True)
+        return make_work_dir(cache)
     except OSError as exc:
-        problem = f"cannot be created ({exc.strerror or exc})"
-    if problem is None and not os.access(cache, os.W_OK):
-        problem = "is not writable"
-    if problem is not None:
-        raise MNISTNotFoundError(
-            f"MNIST is not available locally, and the cache folder {cache} {problem}.",
-            hint=f"Set {CACHE_ENV} to a writable folder, or {DATA_ENV} (or data_dir=...) "
-            "to a folder that already holds the four files.",
-            cli_hint="Pass --cache-dir with a writable folder, or --data-dir with a folder "
-            "that already holds the four files.",
-        ) from None
+        problem = exc.strerror or str(exc)
+    raise MNISTNotFoundError(
+        f"MNIST is not available locally, and the cache folder {cache} cannot be "
+        f"written to ({problem}).",
+        hint=f"Set {CACHE_ENV} to a writable folder, or {DATA_ENV} (or data_dir=...) "
+        "to a folder that already holds the four files.",
+        cli_hint="Pass --cache-dir with a writable folder, or --data-dir with a folder "
+        "that already holds the four files.",
+    ) from None
 
 
 # --------------------------------------------------------------------------- downloading
@@ -372,10 +373,12 @@ def _requeue(mirrors, failures):
     return kept + [m for m in mirrors if m in failed and m not in unreachable]
 
 
-def _download_all(names, cache, mirrors, make_downloader, log):
-    """Download each of ``names``; return what arrived and every failed attempt."""
+def _download_all(names, cache, work, mirrors, make_downloader, log):
+    """Download each of ``names`` (through ``work``, removed at the end) into ``cache``.
+
+    Returns what arrived and every failed attempt.
+    """
     found, failures = {}, []
-    work = make_work_dir(cache)
     try:
         with _quiet_pooch():
             for name in names:
@@ -502,10 +505,10 @@ def fetch_mnist_files(
             notes[name] = note
     failures = []
     if notes and download:
-        _prepare_cache(cache)
+        work = _prepare_cache(cache)
         make = functools.partial(BoundedDownloader, timeout=timeout, deadline=deadline,
                                  progress=progress)
-        fetched, failures = _download_all(list(notes), cache, mirror_order, make, log)
+        fetched, failures = _download_all(list(notes), cache, work, mirror_order, make, log)
         found.update(fetched)
     missing = {name: note for name, note in notes.items() if name not in found}
     if missing:

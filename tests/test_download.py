@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 
 import mnist_lr
+import mnist_lr.data
 from mnist_lr._download import remove_stale_downloads
 from mnist_lr.data import (
     CACHE_ENV,
@@ -425,6 +426,20 @@ def test_cache_folder_cannot_be_created(tmp_path, server):
     assert CACHE_ENV in message
     assert server.count("good") == 0
     assert afile.is_file()
+
+
+def test_cache_folder_that_cannot_be_written_to(cache, server, monkeypatch):
+    def refuse(folder):
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(mnist_lr.data, "make_work_dir", refuse)
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url("good"))
+    assert f"{cache} cannot be written to (Permission denied)" in str(info.value)
+    assert CACHE_ENV in info.value.advice()
+    assert "--cache-dir" in info.value.advice(for_cli=True)
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+    assert server.count("good") == 0
 
 
 # The fetching processes below need only mnist_lr.data. Registering the
