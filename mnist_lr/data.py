@@ -416,10 +416,10 @@ def _not_found(notes, failures, data_dir, cache, download) -> MNISTNotFoundError
     where = f"{data_dir} and in the cache {cache}" if data_dir else f"the cache {cache}"
     lines.append(f"Looked in {where}.")
     for name, note in notes.items():
-        tried = [f for f in failures if f.file == name]
-        parts = [note] if not download or note != "not found" else []
-        parts += [_outcome(tried)] if download else []
-        lines.append(f"  {name}: {'; '.join(parts)}")
+        if download:
+            outcome = _outcome([f for f in failures if f.file == name])
+            note = outcome if note == "not found" else f"{note}; {outcome}"
+        lines.append(f"  {name}: {note}")
     if not download:
         first = f"call it again with download=True while online ({_TOTAL_MB}, downloaded once)"
     elif failures and not all(is_unreachable(f.error) for f in failures):

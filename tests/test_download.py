@@ -343,6 +343,8 @@ def test_only_a_bad_mirror(server, cache, bad, reason):
         assert f"{name}: no mirror sent an intact copy (1 tried: {reason}" in message
     assert [f.url for f in info.value.failures] == [server.url(bad) + name for name in FILES]
     assert DATA_ENV in message
+    assert "try again later" in message, "the mirror answered: the internet is not the problem"
+    assert "connect to the internet" not in message
 
 
 def test_corrupt_cached_file_is_replaced(server, cache, payloads, capsys):
@@ -383,7 +385,7 @@ def test_no_network_and_no_data(cache, refused_url, how):
     assert DATA_ENV in message, "the message must say how to provide the files"
     assert "data_dir" in message
     if how == "download=False":
-        assert "download=False" in message
+        assert "download=False" in message and "download=True while online" in message
         assert message.count(": not found") == 4
         assert info.value.failures == []
         assert not cache.exists(), "download=False must not create the cache folder"
