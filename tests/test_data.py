@@ -218,6 +218,31 @@ def test_loaders_pass_the_fetch_options_on(tmp_path, loader):
     assert not cache.exists()
 
 
+@pytest.mark.parametrize("loader", [load_mnist, load_mnist_train_test, load_mnist_split])
+def test_loaders_pass_every_fetch_option_on(monkeypatch, loader):
+    import mnist_lr.data
+
+    seen = {}
+
+    def record(data_dir, **options):
+        seen.update(options, data_dir=data_dir)
+        raise LookupError("stop here")
+
+    monkeypatch.setattr(mnist_lr.data, "fetch_mnist_files", record)
+    options = {
+        "cache_dir": "/some/cache",
+        "mirrors": ["http://mirror.example/"],
+        "download": False,
+        "timeout": 3.5,
+        "deadline": 42.0,
+        "progress": True,
+        "verbose": True,
+    }
+    with pytest.raises(LookupError, match="stop here"):
+        loader(data_dir="/some/data", **options)
+    assert seen == {**options, "data_dir": "/some/data"}
+
+
 def test_fetch_mnist_is_the_earlier_name_of_fetch_mnist_files():
     assert fetch_mnist is fetch_mnist_files
 

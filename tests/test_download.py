@@ -118,6 +118,10 @@ class _Handler(BaseHTTPRequestHandler):
                 self._headers(None, ("Content-Encoding", "gzip"))
                 self.wfile.write(gzip.compress(body, compresslevel=1))
                 self.close_connection = True
+            elif mode == "short":
+                # One byte short, and no Content-Length to tell.
+                self._headers()
+                self.wfile.write(body[:-1])
             elif mode == "biglen":
                 # Announces a length far beyond the real file's.
                 self._headers(100 * len(body))
@@ -333,10 +337,13 @@ def test_bad_transfer_falls_through_to_second_mirror(server, cache, bad):
 @pytest.mark.parametrize(
     ("bad", "reason"), [("corrupt", "checksum mismatch"), ("truncated", "the transfer ended after")]
 )
-def test_only_a_bad_mirror(server, cache, bad, reason):
+def test_only_a_bad_mirror(server, cache, bad, reason, capsys):
     with pytest.raises(MNISTNotFoundError) as info:
-        fetch(cache, server.url(bad))
+        fetch(cache, server.url(bad), verbose=True)
     assert server.count(bad) == 4, "a mirror that answers is asked for every file"
+    out = capsys.readouterr().out
+    assert out.count(f"failed ({reason}") == 4
+    assert "trying the next mirror" not in out, "there is no next mirror"
     assert_cache_empty(cache)
     message = str(info.value)
     for name in FILES:
@@ -600,6 +607,26 @@ def test_gzip_transfer_encoding_only(server, cache, payloads):
     assert sorted(os.listdir(cache)) == sorted(n for n in FILES if n != name)
 
 
+def test_a_body_one_byte_short(server, cache, payloads):
+    name = "train-labels-idx1-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url("short"))
+    size = FILE_SIZES[name]
+    assert info.value.failures[0].reason == f"the transfer ended after {size - 1} of {size} bytes"
+
+
+@pytest.mark.parametrize("status", ["e404", "e500"])
+def test_a_mirror_with_http_errors_is_asked_for_every_file(server, cache, status):
+    """It answered, so it is reachable: it may well have the other files."""
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url(status))
+    assert server.count(status) == 4
+    code = status[1:]
+    for name in FILES:
+        assert f"{name}: no mirror sent an intact copy (1 tried: HTTP {code} " in str(info.value)
+
+
 def test_a_wrong_announced_size_is_refused_before_reading(server, cache, payloads):
     name = "t10k-labels-idx1-ubyte.gz"
     prefill(cache, payloads, [n for n in FILES if n != name])
@@ -804,5 +831,9 @@ def test_pooch_logger_level_is_left_as_it_was(server, cache, refused_url):
 
     pooch_logger = pooch.get_logger()
     before = pooch_logger.level
-    fetch(cache, refused_url, server.url("e404"), server.url("good"))
-    assert pooch_logger.level == before
+    try:
+        pooch_logger.setLevel(logging.INFO)
+        fetch(cache, refused_url, server.url("e404"), server.url("good"))
+        assert pooch_logger.level == logging.INFO
+    finally:
+        pooch_logger.setLevel(before)
