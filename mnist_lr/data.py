@@ -203,9 +203,6 @@ class MNISTNotFoundError(FileNotFoundError):
     def __str__(self):
         return self.message()
 
-    def __reduce__(self):
-        return (type(self), (self.summary,), self.__dict__)
-
 
 def _ways_out(first, local):
     first = first or (

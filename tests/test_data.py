@@ -403,6 +403,8 @@ def test_read_idx_shape_differs_from_expected(tmp_path, expected_shape, actual):
         ("notes.txt", b"Hello, this is a text file.\n", "not an IDX file"),
         ("notes.txt.gz", b"Hello, this is a text file.\n", "not an IDX file"),
         ("floats-idx1", _idx_bytes(0x00000D01, (1,), b"\x00" * 4), "not an IDX file"),
+        ("nonzero-idx1", _idx_bytes(0x01000801, (1,), b"\x00"), "not an IDX file"),
+        ("nonzero2-idx1", _idx_bytes(0x00010801, (1,), b"\x00"), "not an IDX file"),
         ("plain-text.gz", b"not gzip at all", "not a valid gzip"),
         ("tiny", b"\x00\x00", "too short .*2 bytes"),
         ("three-bytes", b"\x00\x00\x08", "too short .*3 bytes"),

@@ -12,17 +12,20 @@ from __future__ import annotations
 import collections
 import gzip
 import hashlib
+import http.client
 import logging
 import os
 import pickle
 import re
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+import urllib.error
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -30,7 +33,8 @@ import pytest
 
 import mnist_lr
 import mnist_lr.data
-from mnist_lr._download import remove_stale_downloads
+from mnist_lr import _download
+from mnist_lr._download import describe, remove_stale_downloads
 from mnist_lr.data import (
     CACHE_ENV,
     DATA_ENV,
@@ -361,6 +365,7 @@ def test_corrupt_cached_file_is_replaced(server, cache, payloads, capsys):
 
     paths = fetch(cache, server.url("good"), verbose=True)
     assert_paths_in_cache(paths, cache)
+    assert list(paths) == list(FILES), "in the usual order, however each file was found"
     assert_cache_complete(cache)
     assert server.hits == {("good", bad): 1}, "only the corrupt file is fetched again"
     assert "corrupt" in capsys.readouterr().out
@@ -419,8 +424,8 @@ def test_a_data_folder_that_does_not_exist_is_an_error(tmp_path, cache, server, 
     with pytest.raises(MNISTNotFoundError, match="not a folder") as info:
         fetch_mnist(missing if how == "argument" else None, cache_dir=cache,
                     mirrors=[server.url("good")])
-    assert str(missing) in str(info.value)
-    assert (DATA_ENV if how == "environment" else "data_dir") in str(info.value)
+    source = DATA_ENV if how == "environment" else "data_dir"
+    assert f"{source} names {missing}, which is not a folder." in str(info.value)
     assert server.count("good") == 0
 
 
@@ -733,6 +738,7 @@ def test_stale_folders_of_other_machines_and_old_temp_files(cache):
         ".download-otherhost-456-efgh5678": False,  # another machine's, recent
         "tmpab12cd_3": True,  # pooch's temp file from an earlier version, old
         "tmpzz99yy_8": False,  # the same, recent
+        ".download-otherhost-789-ijkl9012": False,  # an old folder, but a file in it is fresh
         "notes.txt": False,  # not ours
     }
     for name, is_old in entries.items():
@@ -744,11 +750,19 @@ def test_stale_folders_of_other_machines_and_old_temp_files(cache):
                 os.utime(path / "tmpxxxxxxxx", (old, old))
         else:
             path.write_bytes(b"partial")
-        if is_old:
+        if is_old or name.endswith("ijkl9012"):
             os.utime(path, (old, old))
     removed = remove_stale_downloads(cache)
     assert sorted(p.name for p in removed) == sorted(n for n, is_old in entries.items() if is_old)
     assert sorted(os.listdir(cache)) == sorted(n for n, is_old in entries.items() if not is_old)
+
+
+def test_a_process_of_another_user_counts_as_alive(monkeypatch):
+    def not_yours(pid, sig):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(_download.os, "kill", not_yours)
+    assert _download._alive(12345)
 
 
 def test_cleanup_of_a_missing_or_unreadable_cache_is_quiet(tmp_path):
@@ -771,11 +785,12 @@ def _all_refused(n):
     return urls
 
 
-def test_offline_error_is_short_and_plain(cache, caplog):
+def test_offline_error_is_short_and_plain(cache, caplog, capsys):
     mirrors = _all_refused(3)
     caplog.set_level(logging.DEBUG, logger="mnist_lr.data")
     with pytest.raises(MNISTNotFoundError) as info:
-        fetch(cache, *mirrors)
+        fetch(cache, *mirrors, verbose=True)
+    assert capsys.readouterr().out.count("downloading into") == 1, "only the first file is tried"
     error = info.value
     message = str(error)
     lines = message.splitlines()
@@ -797,6 +812,40 @@ def test_offline_error_is_short_and_plain(cache, caplog):
     assert len(logged) == 3 and all(r.levelno == logging.DEBUG for r in logged)
     # An unreachable mirror is not asked again for the other three files.
     assert len(error.failures) == 3
+
+
+def test_mixed_failures_are_summed_up_on_one_line(server, cache, refused_url):
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, refused_url, server.url("e404"))
+    first = next(iter(FILES))
+    assert (
+        f"{first}: no mirror sent an intact copy (2 tried: connection refused; HTTP 404 Not Found)"
+    ) in str(info.value).splitlines()[2]
+    # The refused mirror is dropped; the one that answered is asked for the rest.
+    assert len(info.value.failures) == 2 + 3
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")),
+         "name resolution failed"),
+        (urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")),
+         "connection refused"),
+        (urllib.error.URLError(TimeoutError("timed out")), "timed out"),
+        (TimeoutError("timed out"), "timed out"),
+        (urllib.error.URLError(ssl.SSLError(1, "CERTIFICATE_VERIFY_FAILED")),
+         "secure connection failed"),
+        (urllib.error.URLError("unknown url type: ftp"), "unknown url type: ftp"),
+        (urllib.error.HTTPError("http://x/", 403, "Forbidden", None, None), "HTTP 403 Forbidden"),
+        (http.client.RemoteDisconnected("Remote end closed connection"), "broken HTTP response"),
+        (ValueError("SHA256 hash of downloaded file (x) does not match"), "checksum mismatch"),
+        (OSError(28, "No space left on device"), "no space left on device"),
+        (RuntimeError("odd"), "RuntimeError"),
+    ],
+)
+def test_describe_in_a_few_words(error, words):
+    assert describe(error) == words
 
 
 def test_offline_error_advice_for_notebooks_and_for_the_command_line(cache, refused_url):
