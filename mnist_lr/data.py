@@ -477,7 +477,8 @@ def fetch_mnist_files(
     ------
     MNISTNotFoundError
         If a file is neither present nor downloadable. The message has one
-        line per missing file, then what to do.
+        line per missing file, then what to do; the error's ``failures`` list
+        every failed download, with the network errors behind them.
     ValueError
         If a file in the explicit ``data_dir`` fails its checksum.
 
