@@ -142,3 +142,18 @@ def test_summary_is_taken_at_the_last_epoch():
         {"train_mean": 0.8, "train_std": 0.1, "val_mean": 0.7, "val_std": 0.1, "gap": 0.1}
     )
     assert set(summary) == {"train_mean", "train_std", "val_mean", "val_std", "gap"}
+
+
+def test_smallest_split_two_samples_two_folds():
+    folds = kfold_indices(2, 2, random_state=0)
+    assert sorted(int(val[0]) for _, val in folds) == [0, 1]
+    assert all(len(train) == len(val) == 1 for train, val in folds)
+
+
+def test_kfold_curves_is_silent_without_progress(digits, capsys):
+    # The template asks for output; each fold's copy must not print or draw a bar.
+    X, y = digits
+    template = SoftmaxRegression(batch_size=100, verbose=1, progress=True)
+    kfold_curves(X[:300], y[:300], template, n_splits=2, epochs=2, random_state=0)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
