@@ -157,3 +157,38 @@ def test_kfold_curves_is_silent_without_progress(digits, capsys):
     kfold_curves(X[:300], y[:300], template, n_splits=2, epochs=2, random_state=0)
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
+
+
+def test_kfold_curves_defaults_are_five_folds_of_thirty_epochs(digits):
+    X, y = digits
+    curves = kfold_curves(X[:100], y[:100], SoftmaxRegression(batch_size=10), random_state=0)
+    assert (curves.n_folds, curves.n_epochs) == (5, 30)
+
+
+def test_kfold_curves_one_epoch_is_enough(digits):
+    X, y = digits
+    curves = kfold_curves(X[:100], y[:100], SoftmaxRegression(batch_size=10), n_splits=2,
+                          epochs=1, random_state=0)
+    assert curves.n_epochs == 1
+
+
+@pytest.mark.parametrize(
+    "make_args, kwargs, error, match",
+    [
+        (lambda X, y: (X[:, 0], y), {}, ValueError, "X must be 2-D"),
+        (lambda X, y: (X, y[:-1]), {}, ValueError, "different lengths"),
+        (lambda X, y: (X[:1], y[:1]), {}, ValueError, "X needs at least 2 samples"),
+        (lambda X, y: (X, y), {"epochs": 0}, ValueError, "epochs must be >= 1"),
+        (lambda X, y: (X, y), {"epochs": 1.5}, TypeError, "epochs must be an integer"),
+        (lambda X, y: (X, y), {"n_splits": 1}, ValueError, "n_splits must be >= 2"),
+    ],
+)
+def test_kfold_curves_rejects_bad_arguments(digits, make_args, kwargs, error, match):
+    X, y = digits
+    with pytest.raises(error, match=match):
+        kfold_curves(*make_args(X[:50], y[:50]), **kwargs)
+
+
+def test_kfold_indices_names_too_few_samples():
+    with pytest.raises(ValueError, match="n_samples must be >= 2"):
+        kfold_indices(1, 2)
