@@ -103,8 +103,8 @@ def _check_target(y, name):
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D (one label per sample), got shape {y.shape}")
     _check_label_values(y, name)
-    if y.size == 0:
-        return y
+    # For a 1-D array of numbers or strings, scikit-learn's answer is "binary",
+    # "multiclass" (both fine here) or "continuous".
     with np.errstate(invalid="ignore"):  # huge floats overflow its test for whole numbers
         kind = type_of_target(y, input_name=name)
     if kind == "continuous":
@@ -113,11 +113,6 @@ def _check_target(y, name):
         raise ValueError(
             f"{name} holds continuous values{example}, not class labels; "
             "pass predicted classes (model.predict), not probabilities or scores"
-        )
-    if kind not in ("binary", "multiclass"):
-        raise ValueError(
-            f"{name} is not a list of class labels (scikit-learn calls it {kind!r}); "
-            "pass one integer or string label per sample"
         )
     return y
 
