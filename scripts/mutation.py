@@ -69,6 +69,8 @@ class Outcome:
     description: str
     status: str  # "killed", "survived" or "timeout"
     seconds: float
+    # With --compare: the status under the module's own test file alone.
+    own_file_status: str | None = None
 
 
 def _is_docstring(node, parent):
@@ -261,8 +263,9 @@ def run_module(module, source_root, args):
                 shutil.copy2(source_path, work / part)
         target = work / module
         test_args = test_files_for(work / module, work, args.extra_tests, args.doctests)
-        if not args.include_slow:
-            test_args += ["-m", "not slow"]
+        own_file = [a for a in test_args if a == f"tests/test_{module.stem}.py"]
+        markers = [] if args.include_slow else ["-m", "not slow"]
+        test_args += markers
 
         # The copy no longer sits next to the shared data folder that
         # tests/conftest.py looks for, so point the tests at it here.
@@ -278,8 +281,16 @@ def run_module(module, source_root, args):
         outcomes = []
         for mutant, mutated in chosen:
             target.write_text(mutated)
-            status, seconds, _ = _run_tests(work, test_args, timeout, data_dir)
-            outcomes.append(Outcome(mutant.line, mutant.description, status, round(seconds, 1)))
+            own_status = None
+            if args.compare and own_file:
+                # First the own test file alone; only its survivors need the full run.
+                own_status, seconds, _ = _run_tests(work, own_file + markers, timeout, data_dir)
+            if own_status in (None, "survived"):
+                status, seconds, _ = _run_tests(work, test_args, timeout, data_dir)
+            else:
+                status = own_status
+            outcomes.append(Outcome(mutant.line, mutant.description, status, round(seconds, 1),
+                                    own_status))
             mark = {"killed": ".", "timeout": "T", "survived": "S"}[status]
             print(mark, end="", flush=True)
         target.write_text(source)
@@ -309,6 +320,9 @@ def main(argv=None):
                         help="repository to mutate a copy of; default this one")
     parser.add_argument("--show-survivors", action="store_true",
                         help="list every surviving mutant")
+    parser.add_argument("--compare", action="store_true",
+                        help="also report the score of the module's own test file alone "
+                             "(without doctests and extra tests)")
     parser.add_argument("--json", type=Path, help="also write the outcomes to this file")
     args = parser.parse_args(argv)
 
@@ -319,6 +333,10 @@ def main(argv=None):
         report[str(module)] = [asdict(o) for o in outcomes]
         rate = 100 * killed / len(outcomes) if outcomes else float("nan")
         print(f"{module}: killed {killed} of {len(outcomes)} ({rate:.0f}%)", flush=True)
+        if args.compare:
+            own = sum(o.own_file_status not in (None, "survived") for o in outcomes)
+            print(f"{module}: its own test file alone killed {own} "
+                  f"({100 * own / max(len(outcomes), 1):.0f}%)", flush=True)
         if args.show_survivors:
             for o in outcomes:
                 if o.status == "survived":
