@@ -81,3 +81,23 @@ class TestData:
         expected = train_val_split(*mnist, 0.2, random_state=0)
         for got, want in zip((X_train, X_val, y_train, y_val), expected):
             np.testing.assert_array_equal(got, want)
+
+    def test_read_idx_takes_a_str_path_and_returns_read_only_bytes(self, tmp_path):
+        path = tmp_path / "tiny.idx"
+        # Magic 0x00000801 (unsigned bytes, 1 dimension), size 3, then the data.
+        path.write_bytes(b"\x00\x00\x08\x01" + (3).to_bytes(4, "big") + bytes([7, 0, 255]))
+        array = read_idx(str(path), expected_magic=2049, expected_shape=(3,))
+        np.testing.assert_array_equal(array, [7, 0, 255])
+        assert array.dtype == np.uint8 and not array.flags.writeable
+
+    @pytest.mark.parametrize("through_env", [False, True])
+    def test_a_data_folder_that_does_not_exist_is_named(self, tmp_path, monkeypatch,
+                                                         through_env):
+        missing = tmp_path / "no-such-folder"
+        if through_env:
+            monkeypatch.setenv("MNIST_LR_DATA", str(missing))
+            kwargs = {}
+        else:
+            kwargs = {"data_dir": missing}
+        with pytest.raises(mnist_lr.MNISTNotFoundError, match="no-such-folder, which is not a"):
+            mnist_lr.fetch_mnist(download=False, **kwargs)
