@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import clone
+from sklearn.utils.multiclass import check_classification_targets
 
 from ._checks import check_int, check_Xy, make_rng
 from ._progress import report_folds
@@ -84,6 +85,23 @@ class KFoldCurves:
         }
 
 
+def _check_folds_see_every_label(y, folds):
+    """Raise ValueError if a fold's validation part holds a label its training part lacks.
+
+    The model trained on that fold could never predict such a label, so the
+    error names the fold and the label rather than leaving it to ``fit``.
+    """
+    for number, (train, val) in enumerate(folds, start=1):
+        unseen = np.setdiff1d(y[val], y[train])
+        if unseen.size:
+            raise ValueError(
+                f"fold {number} of {len(folds)}: label(s) {unseen[:10].tolist()} appear only in "
+                "its validation part, so the model trained on that fold never sees them. "
+                "Every class needs several samples: use fewer folds (n_splits), another "
+                "random_state, or drop the rare classes."
+            )
+
+
 def _run_fold(estimator, X, y, train, val):
     model = clone(estimator).fit(X[train], y[train], X[val], y[val])
     history = model.history_
@@ -131,6 +149,14 @@ def kfold_curves(
     -------
     KFoldCurves
 
+    Raises
+    ------
+    ValueError
+        If a fold's validation part holds a label that its training part
+        lacks (the message names the fold and the label).
+    FloatingPointError
+        If training diverges on a fold before the last epoch.
+
     Examples
     --------
     >>> curves = kfold_curves(X, y, epochs=30, random_state=0)  # doctest: +SKIP
@@ -143,8 +169,10 @@ def kfold_curves(
         estimator = SoftmaxRegression()
     if not hasattr(estimator, "get_params") or "max_epochs" not in estimator.get_params():
         raise TypeError("estimator must be a SoftmaxRegression (or expose max_epochs/patience)")
+    check_classification_targets(y)
     rng = make_rng(random_state)
     folds = kfold_indices(len(y), n_splits, random_state=rng)
+    _check_folds_see_every_label(y, folds)
     seeds = rng.integers(0, 2**31 - 1, size=len(folds))
     templates = [
         clone(estimator).set_params(

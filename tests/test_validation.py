@@ -75,3 +75,120 @@ def test_kfold_curves_rejects_other_estimators(digits):
     X, y = digits
     with pytest.raises(TypeError, match="SoftmaxRegression"):
         kfold_curves(X, y, object(), epochs=2)
+
+
+def test_two_splits_are_enough(digits):
+    folds = kfold_indices(10, 2, random_state=0)
+    assert [len(val) for _, val in folds] == [5, 5]
+    X, y = digits
+    curves = kfold_curves(X[:400], y[:400], SoftmaxRegression(batch_size=50), n_splits=2,
+                          epochs=2, random_state=0)
+    assert curves.n_folds == 2 and curves.n_epochs == 2
+
+
+def test_kfold_indices_rolls_so_blocks_do_not_overlap():
+    # 14 samples in 5 folds: blocks of 3, 3, 3, 3, 2 taken one after the other
+    # from the same shuffled order.
+    folds = kfold_indices(14, 5, random_state=0)
+    order = np.concatenate([val for _, val in folds])
+    np.testing.assert_array_equal(order, np.random.default_rng(0).permutation(14))
+    for train, val in folds:
+        np.testing.assert_array_equal(np.sort(np.concatenate([train, val])), np.arange(14))
+
+
+@pytest.mark.parametrize("rare", [42, "rare"])
+def test_label_missing_from_a_training_part_names_fold_and_label(digits, rare):
+    X, y = digits
+    X, y = X[:300], y[:300].astype(type(rare))  # digits as ints or as strings
+    y[5] = rare  # one sample: whichever fold validates on it never trains on it
+    folds = kfold_indices(len(y), 3, random_state=0)
+    fold = next(number for number, (_, val) in enumerate(folds, start=1) if 5 in val)
+    with pytest.raises(ValueError, match=rf"fold {fold} of 3: label\(s\) \[{rare!r}\]") as info:
+        kfold_curves(X, y, n_splits=3, epochs=2, random_state=0)
+    assert "y_val" not in str(info.value)
+
+
+def test_kfold_curves_rejects_continuous_labels(digits):
+    X, _ = digits
+    with pytest.raises(ValueError, match="continuous"):
+        kfold_curves(X[:20], np.linspace(0, 1, 20), n_splits=2, epochs=1)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_diverging_fold_is_an_error_naming_it(digits):
+    X, y = digits
+    X = X[:300].copy()
+    y = y[:300]
+    folds = kfold_indices(len(y), 2, random_state=0)
+    # A pixel of 1e200 makes the weights overflow, but only in the fold that
+    # trains on that sample: fold 2, because the sample is in fold 1's validation part.
+    X[folds[0][1][0]] = 1e200
+    with pytest.raises(FloatingPointError, match=r"fold 2 diverged after \d of 3 epochs") as info:
+        kfold_curves(X, y, SoftmaxRegression(learning_rate=0.1, batch_size=50), n_splits=2,
+                     epochs=3, random_state=0)
+    assert "learning_rate=0.1" in str(info.value)
+
+
+def test_summary_is_taken_at_the_last_epoch():
+    # Hand-built curves whose first and last epochs differ everywhere.
+    curves = KFoldCurves(
+        train_accuracy=np.array([[0.1, 0.5, 0.9], [0.2, 0.6, 0.7]]),
+        val_accuracy=np.array([[0.0, 0.4, 0.8], [0.3, 0.5, 0.6]]),
+        loss=np.ones((2, 3)),
+    )
+    assert (curves.n_folds, curves.n_epochs) == (2, 3)
+    summary = curves.summary()
+    assert summary == pytest.approx(
+        {"train_mean": 0.8, "train_std": 0.1, "val_mean": 0.7, "val_std": 0.1, "gap": 0.1}
+    )
+    assert set(summary) == {"train_mean", "train_std", "val_mean", "val_std", "gap"}
+
+
+def test_smallest_split_two_samples_two_folds():
+    folds = kfold_indices(2, 2, random_state=0)
+    assert sorted(int(val[0]) for _, val in folds) == [0, 1]
+    assert all(len(train) == len(val) == 1 for train, val in folds)
+
+
+def test_kfold_curves_is_silent_without_progress(digits, capsys):
+    # The template asks for output; each fold's copy must not print or draw a bar.
+    X, y = digits
+    template = SoftmaxRegression(batch_size=100, verbose=1, progress=True)
+    kfold_curves(X[:300], y[:300], template, n_splits=2, epochs=2, random_state=0)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+def test_kfold_curves_defaults_are_five_folds_of_thirty_epochs(digits):
+    X, y = digits
+    curves = kfold_curves(X[:100], y[:100], SoftmaxRegression(batch_size=10), random_state=0)
+    assert (curves.n_folds, curves.n_epochs) == (5, 30)
+
+
+def test_kfold_curves_one_epoch_is_enough(digits):
+    X, y = digits
+    curves = kfold_curves(X[:100], y[:100], SoftmaxRegression(batch_size=10), n_splits=2,
+                          epochs=1, random_state=0)
+    assert curves.n_epochs == 1
+
+
+@pytest.mark.parametrize(
+    "make_args, kwargs, error, match",
+    [
+        (lambda X, y: (X[:, 0], y), {}, ValueError, "X must be 2-D"),
+        (lambda X, y: (X, y[:-1]), {}, ValueError, "different lengths"),
+        (lambda X, y: (X[:1], y[:1]), {}, ValueError, "X needs at least 2 samples"),
+        (lambda X, y: (X, y), {"epochs": 0}, ValueError, "epochs must be >= 1"),
+        (lambda X, y: (X, y), {"epochs": 1.5}, TypeError, "epochs must be an integer"),
+        (lambda X, y: (X, y), {"n_splits": 1}, ValueError, "n_splits must be >= 2"),
+    ],
+)
+def test_kfold_curves_rejects_bad_arguments(digits, make_args, kwargs, error, match):
+    X, y = digits
+    with pytest.raises(error, match=match):
+        kfold_curves(*make_args(X[:50], y[:50]), **kwargs)
+
+
+def test_kfold_indices_names_too_few_samples():
+    with pytest.raises(ValueError, match="n_samples must be >= 2"):
+        kfold_indices(1, 2)
