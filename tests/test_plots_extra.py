@@ -313,7 +313,7 @@ def test_error_rates_bars_equal_the_errors_measured_first():
     assert [t.get_text() for t in ax.get_yticklabels()] == list(measured) + list(published)
     # The first entry is drawn on top.
     assert list(ax.get_yticks()) == [4, 3, 2, 1, 0]
-    assert [t.get_text() for t in ax.texts] == ["7.50%", "7.44%", "4.50%", "12.00%", "8.40%"]
+    assert [t.get_text() for t in ax.texts] == ["7.50%", "7.44%", "4.50%", "12.0%", "8.4%"]
     assert ax.patches[3].get_hatch() == "//" and not ax.patches[0].get_hatch()
     assert _legend(ax) == ["measured here", "published"]
     assert "error" in ax.get_xlabel() and ax.get_title()
