@@ -1391,6 +1391,7 @@ def plot_error_rates(
     if published:
         handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="0.8", edgecolor="0.3", hatch="//",
                                      label="published"))
-    # The shortest bars (the best models) are drawn on top: room for the legend there.
-    ax.legend(handles=handles, loc="upper right")
+    # Below the axes, where it cannot cover a bar or its label.
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2,
+              frameon=False)
     return ax
