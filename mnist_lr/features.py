@@ -41,7 +41,9 @@ def _as_images(X, name="X"):
             if np.issubdtype(X.dtype, np.integer)
             else ""
         )
-        raise TypeError(f"{name} must hold floating-point pixels in [0, 1], got dtype {X.dtype}.{hint}")
+        raise TypeError(
+            f"{name} must hold floating-point pixels in [0, 1], got dtype {X.dtype}.{hint}"
+        )
     if X.ndim == 3:
         return X, X.shape
     if X.ndim == 2:

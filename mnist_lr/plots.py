@@ -1021,7 +1021,9 @@ def _scores(value, name, length=None):
     """Accuracies as a 1-D float array (fractions), of the expected length."""
     array = _numeric_array(value, name, 1)
     if length is not None and len(array) != length:
-        raise ValueError(f"{name} has {len(array)} entries but there are {length} values; they must match")
+        raise ValueError(
+            f"{name} has {len(array)} entries but there are {length} values; they must match"
+        )
     return array
 
 
@@ -1349,8 +1351,13 @@ def plot_error_rates(
         if mapping is None:
             return {}
         if not isinstance(mapping, Mapping):
-            raise TypeError(f"{name} must be a dict {{model name: number}}, got {type(mapping).__name__}")
-        return {_check_title(k, f"{name} key"): check_real(v, f"{name}[{k!r}]") for k, v in mapping.items()}
+            raise TypeError(
+                f"{name} must be a dict {{model name: number}}, got {type(mapping).__name__}"
+            )
+        return {
+            _check_title(k, f"{name} key"): check_real(v, f"{name}[{k!r}]")
+            for k, v in mapping.items()
+        }
 
     measured = _checked(measured, "measured")
     published = _checked(published, "published")
@@ -1374,8 +1381,10 @@ def plot_error_rates(
                    edgecolor="0.3", height=0.6)
     for bar in bars[len(measured):]:
         bar.set_hatch("//")
-    # Measured errors to two decimals (1 in 10,000 images is 0.01%); published ones to one, as quoted.
-    labels = [f"{e:.2f}%" for e in errors[: len(measured)]] + [f"{e:.1f}%" for e in published.values()]
+    # Measured errors to two decimals (1 in 10,000 images is 0.01%); published
+    # ones to one, as papers quote them.
+    labels = [f"{e:.2f}%" for e in errors[: len(measured)]]
+    labels += [f"{e:.1f}%" for e in published.values()]
     for row, error, label in zip(rows, errors, labels):
         ax.annotate(label, (error, row), xytext=(3, 0), textcoords="offset points",
                     va="center", ha="left", fontsize=9)
