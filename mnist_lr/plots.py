@@ -999,3 +999,408 @@ def plot_histories_side_by_side(histories, title=None, ylim=None):
     if title is not None:
         fig.suptitle(_check_title(title))
     return fig
+
+
+# ==========================================================================
+# 6. Regularisation, learning curves and the final scores (notebooks 09-10)
+# ==========================================================================
+
+__all__ += [
+    "plot_validation_curve",
+    "plot_learning_curve",
+    "plot_weight_rows",
+    "plot_before_after",
+    "plot_error_rates",
+]
+
+#: Colours of the models compared in one figure (Okabe-Ito, after blue and vermillion).
+MODEL_COLORS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+
+
+def _scores(value, name, length=None):
+    """Accuracies as a 1-D float array (fractions), of the expected length."""
+    array = _numeric_array(value, name, 1)
+    if length is not None and len(array) != length:
+        raise ValueError(
+            f"{name} has {len(array)} entries but there are {length} values; they must match"
+        )
+    return array
+
+
+def _log_positions(values, name):
+    """x positions on a log axis for values >= 0; 0 sits one decade left of the smallest other."""
+    values = _numeric_array(values, name, 1)
+    if values.size == 0:
+        raise ValueError(f"{name} is empty; give at least one value")
+    if (values < 0).any():
+        raise ValueError(f"{name} must be >= 0, got {values.min():g}")
+    if len(np.unique(values)) != len(values):
+        raise ValueError(f"{name} must not repeat a value")
+    positive = values[values > 0]
+    zero_at = positive.min() / 10 if positive.size else 1.0
+    return np.where(values > 0, values, zero_at), zero_at
+
+
+def plot_validation_curve(
+    values,
+    train_mean,
+    val_mean,
+    train_std=None,
+    val_std=None,
+    chosen=None,
+    param_name="alpha",
+    ax=None,
+    title=None,
+):
+    """Training and validation accuracy against a setting such as ``alpha``, on a log axis.
+
+    Made for the results of a cross-validated search (scikit-learn's
+    ``GridSearchCV`` gives ``mean_train_score``, ``std_train_score``,
+    ``mean_test_score`` and ``std_test_score``). A value of 0 (no penalty)
+    cannot sit on a log axis: it is drawn one decade to the left of the
+    smallest other value, labelled "0", and set off by a break in the lines.
+
+    Parameters
+    ----------
+    values : array-like of shape (n_values,)
+        The settings tried, >= 0, in increasing order.
+    train_mean, val_mean : array-like of shape (n_values,)
+        Mean training and validation accuracy (fractions) at each setting.
+    train_std, val_std : array-like of shape (n_values,), optional
+        Their standard deviations across folds, drawn as shaded bands.
+    chosen : float, optional
+        The setting picked; marked by a dotted vertical line.
+    param_name : str, default "alpha"
+        Name of the setting, for the axis label.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    title : str, optional
+        Defaults to "Accuracy against <param_name>".
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Training is drawn solid, validation dashed.
+
+    Examples
+    --------
+    >>> ax = plot_validation_curve([0, 0.01, 0.1], [1.0, 0.96, 0.9], [0.84, 0.85, 0.83],
+    ...                            chosen=0.01)
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['training', 'validation', 'chosen: alpha = 0.01']
+    >>> ax.get_xscale()
+    'log'
+    """
+    param_name = _check_title(param_name, "param_name")
+    positions, zero_at = _log_positions(values, "values")
+    values = np.asarray(values, dtype=float)
+    if (np.diff(values) <= 0).any():
+        raise ValueError("values must be in increasing order")
+    n = len(values)
+    train_mean = _scores(train_mean, "train_mean", n)
+    val_mean = _scores(val_mean, "val_mean", n)
+    train_std = None if train_std is None else _scores(train_std, "train_std", n)
+    val_std = None if val_std is None else _scores(val_std, "val_std", n)
+    if chosen is not None:
+        chosen = check_real(chosen, "chosen")
+        if not np.isclose(values, chosen, rtol=1e-9, atol=0).any():
+            raise ValueError(f"chosen={chosen:g} is not one of values {values.tolist()}")
+    if title is None:
+        title = f"Accuracy against {param_name}"
+    title = _check_title(title)
+    ax = _check_ax(ax, (7.0, 4.5))
+
+    # Lines break between 0 and the first positive value: that stretch is not to scale.
+    has_zero = values[0] == 0 and n > 1
+    segments = [slice(0, 1), slice(1, n)] if has_zero else [slice(0, n)]
+    for mean, std, color, style, name in (
+        (train_mean, train_std, TRAIN_COLOR, TRAIN_STYLE, "training"),
+        (val_mean, val_std, VAL_COLOR, VAL_STYLE, "validation"),
+    ):
+        for k, part in enumerate(segments):
+            ax.plot(
+                positions[part], 100 * mean[part], color=color, linestyle=style, marker="o",
+                markersize=4, label=name if k == len(segments) - 1 else None,
+            )
+            if std is not None:
+                ax.fill_between(
+                    positions[part], 100 * (mean[part] - std[part]),
+                    100 * (mean[part] + std[part]), color=color, alpha=0.15, linewidth=0,
+                )
+    if chosen is not None:
+        where = positions[np.argmin(np.abs(values - chosen))]
+        ax.axvline(where, color=MARK_COLOR, linestyle=":", linewidth=1.5,
+                   label=f"chosen: {param_name} = {chosen:g}")
+    ax.set_xscale("log")
+    ax.set_xticks(positions, ["0" if v == 0 else f"{v:g}" for v in values])
+    ax.minorticks_off()
+    ax.set_xlim(positions.min() / 1.6, positions.max() * 1.6)
+    ax.set_xlabel(f"{param_name} (log scale)" if not has_zero else
+                  f"{param_name} (log scale; 0 = no penalty)")
+    ax.set_ylabel("accuracy (%)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best")
+    return ax
+
+
+def plot_learning_curve(sizes, curves, ax=None, title="Learning curve: accuracy against data"):
+    """Training and validation accuracy against the number of training images, per model.
+
+    Parameters
+    ----------
+    sizes : array-like of int, shape (n_sizes,)
+        Training-set sizes, increasing; drawn on a log axis.
+    curves : mapping of str to (train_accuracy, val_accuracy)
+        One entry per model (e.g. ``{"no penalty": (...), "L2": (...)}``),
+        each a pair of arrays of shape (n_sizes,) holding fractions. Each
+        model gets its own colour; training is drawn solid, validation dashed.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    title : str, default "Learning curve: accuracy against data"
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> ax = plot_learning_curve([100, 1000, 10000],
+    ...                          {"no penalty": ([1.0, 0.97, 0.94], [0.70, 0.86, 0.91])})
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['no penalty: training', 'no penalty: validation']
+    """
+    sizes = _numeric_array(sizes, "sizes", 1)
+    if sizes.size == 0 or (sizes <= 0).any() or (np.diff(sizes) <= 0).any():
+        raise ValueError("sizes must be positive numbers of images, in increasing order")
+    if not isinstance(curves, Mapping) or not curves:
+        raise TypeError(
+            "curves must be a non-empty dict {model name: (train_accuracy, val_accuracy)}, "
+            f"got {type(curves).__name__}"
+        )
+    if len(curves) > len(MODEL_COLORS):
+        raise ValueError(f"curves can hold at most {len(MODEL_COLORS)} models, got {len(curves)}")
+    checked = {}
+    for name, pair in curves.items():
+        if not isinstance(name, str):
+            raise TypeError(f"curves keys must be model names (str), got {name!r}")
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise ValueError(
+                f"curves[{name!r}] must be a pair (train_accuracy, val_accuracy)"
+            )
+        checked[name] = (
+            _scores(pair[0], f"curves[{name!r}] training accuracy", len(sizes)),
+            _scores(pair[1], f"curves[{name!r}] validation accuracy", len(sizes)),
+        )
+    title = _check_title(title)
+    ax = _check_ax(ax, (7.0, 4.5))
+
+    for (name, (train, val)), color in zip(checked.items(), MODEL_COLORS):
+        ax.plot(sizes, 100 * train, color=color, marker="o", markersize=4,
+                linestyle=TRAIN_STYLE, label=f"{name}: training")
+        ax.plot(sizes, 100 * val, color=color, marker="s", markersize=4, linestyle=VAL_STYLE,
+                label=f"{name}: validation")
+    ax.set_xscale("log")
+    ax.set_xticks(sizes, [f"{int(s):,}" if float(s).is_integer() else f"{s:g}" for s in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel("training images (log scale)")
+    ax.set_ylabel("accuracy (%)")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best")
+    return ax
+
+
+def plot_weight_rows(coefs, fig=None, title="The weights as images"):
+    """Several models' weights, one row of class images per model, for comparison.
+
+    Each row is drawn by :func:`plot_weights` with its own colour scale
+    (symmetric around zero), so what is compared is the *pattern* of the
+    weights, noisy or smooth, not their size; each row's colorbar gives the size.
+
+    Parameters
+    ----------
+    coefs : mapping of str to array-like of shape (n_classes, n_pixels) or fitted models
+        Row title -> weights (``model.coef_``, or the model itself).
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw into (it is cleared first); a new one by default.
+    title : str, default "The weights as images"
+        The figure's suptitle.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``fig.subfigs`` holds one subfigure per row, titled with its key.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> fig = plot_weight_rows({"noisy": rng.normal(size=(10, 784)),
+    ...                         "smooth": np.ones((10, 784))})
+    >>> [sub.get_suptitle() for sub in fig.subfigs]
+    ['noisy', 'smooth']
+    """
+    if not isinstance(coefs, Mapping) or not coefs:
+        raise TypeError(
+            f"coefs must be a non-empty dict {{row title: weights}}, got {type(coefs).__name__}"
+        )
+    for name in coefs:
+        _check_title(name, f"coefs key {name!r}")
+    title = _check_title(title)
+    n_rows = len(coefs)
+    fig = _check_fig(fig, (13.0, 2.6 * n_rows + 0.5))
+    rows = fig.subfigures(n_rows, 1)
+    for row, (name, coef) in zip(np.atleast_1d(rows), coefs.items()):
+        plot_weights(coef, fig=row, ncols=10, title=name)
+    fig.suptitle(title)
+    return fig
+
+
+def plot_before_after(
+    before,
+    after,
+    n=10,
+    names=("before", "after"),
+    fig=None,
+    title="The same images before and after",
+):
+    """The first ``n`` images of two versions of a data set, one above the other.
+
+    Parameters
+    ----------
+    before, after : array-like of shape (n_images, 784) or (n_images, 28, 28)
+        Two versions of the same images (e.g. original and deskewed), pixels in [0, 1].
+    n : int, default 10
+        How many images to show (the first ones).
+    names : pair of str, default ("before", "after")
+        Titles of the upper and lower row.
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw into (it is cleared first); a new one by default.
+    title : str
+        The figure's suptitle.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        ``2 * n`` image axes: the ``before`` row, then the ``after`` row; the
+        first axes of each row carries the row's name as its y label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).random((5, 784))
+    >>> fig = plot_before_after(X, 1 - X, n=3, names=("original", "inverted"))
+    >>> [ax.get_ylabel() for ax in fig.axes[::3]]
+    ['original', 'inverted']
+    """
+    before, after = _images(before, "before"), _images(after, "after")
+    if before.shape != after.shape:
+        raise ValueError(
+            f"before and after must have the same shape, got {before.shape} and {after.shape}"
+        )
+    n = check_int(n, "n", minimum=1, maximum=len(before))
+    if isinstance(names, str) or len(names) != 2:
+        raise ValueError(f"names must be a pair of row titles, got {names!r}")
+    names = [_check_title(name, "names") for name in names]
+    title = _check_title(title)
+
+    fig = _check_fig(fig, (1.2 * n + 0.4, 3.2))
+    axes = _image_axes(fig, 2 * n, n)
+    for k, (images, name) in enumerate(((before, names[0]), (after, names[1]))):
+        for j in range(n):
+            ax = axes[k * n + j]
+            ax.imshow(images[j], cmap=IMAGE_CMAP, vmin=0.0, vmax=max(1.0, images[j].max()))
+        axes[k * n].set_ylabel(name, fontsize=10)
+    fig.suptitle(title)
+    return fig
+
+
+def plot_error_rates(
+    measured,
+    published=None,
+    ax=None,
+    title="Test error of linear models on MNIST",
+):
+    """Horizontal bars of test error rates: what we measured next to published numbers.
+
+    Parameters
+    ----------
+    measured : mapping of str to float
+        Model name -> test accuracy (a fraction) measured in the notebook.
+    published : mapping of str to float, optional
+        Model name -> published test **error** in percent (as papers quote
+        them, e.g. 12.0), drawn hatched in grey.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure by default.
+    title : str
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Each bar is labelled with its error in percent (measured ones to two
+        decimals, published ones to one, as papers quote them); lower is better.
+
+    Examples
+    --------
+    >>> ax = plot_error_rates({"ours": 0.925}, {"LeCun et al. 1998": 12.0})
+    >>> [t.get_text() for t in ax.texts]
+    ['7.50%', '12.0%']
+    """
+    def _checked(mapping, name):
+        if mapping is None:
+            return {}
+        if not isinstance(mapping, Mapping):
+            raise TypeError(
+                f"{name} must be a dict {{model name: number}}, got {type(mapping).__name__}"
+            )
+        return {
+            _check_title(k, f"{name} key"): check_real(v, f"{name}[{k!r}]")
+            for k, v in mapping.items()
+        }
+
+    measured = _checked(measured, "measured")
+    published = _checked(published, "published")
+    if not measured and not published:
+        raise ValueError("give at least one measured or published score")
+    for key, accuracy in measured.items():
+        if not 0 <= accuracy <= 1:
+            raise ValueError(
+                f"measured[{key!r}] = {accuracy} is not an accuracy between 0 and 1"
+            )
+    for key, error in published.items():
+        if not 0 <= error <= 100:
+            raise ValueError(f"published[{key!r}] = {error} is not an error in percent (0-100)")
+    title = _check_title(title)
+    ax = _check_ax(ax, (7.5, 0.45 * (len(measured) + len(published)) + 1.4))
+
+    names = list(measured) + list(published)
+    errors = [100 * (1 - a) for a in measured.values()] + list(published.values())
+    rows = np.arange(len(names))[::-1]  # first entry on top
+    bars = ax.barh(rows, errors, color=[MODEL_COLORS[0]] * len(measured) + ["0.8"] * len(published),
+                   edgecolor="0.3", height=0.6)
+    for bar in bars[len(measured):]:
+        bar.set_hatch("//")
+    # Measured errors to two decimals (1 in 10,000 images is 0.01%); published
+    # ones to one, as papers quote them.
+    labels = [f"{e:.2f}%" for e in errors[: len(measured)]]
+    labels += [f"{e:.1f}%" for e in published.values()]
+    for row, error, label in zip(rows, errors, labels):
+        ax.annotate(label, (error, row), xytext=(3, 0), textcoords="offset points",
+                    va="center", ha="left", fontsize=9)
+    ax.set_yticks(rows, names)
+    ax.set_xlim(0, max(errors) * 1.18 or 1.0)
+    ax.set_xlabel("test error (%), lower is better")
+    ax.set_title(title)
+    ax.grid(axis="x", alpha=0.3)
+    handles = []
+    if measured:
+        handles.append(plt.Rectangle((0, 0), 1, 1, facecolor=MODEL_COLORS[0], edgecolor="0.3",
+                                     label="measured here"))
+    if published:
+        handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="0.8", edgecolor="0.3", hatch="//",
+                                     label="published"))
+    # Below the axes, where it cannot cover a bar or its label.
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2,
+              frameon=False)
+    return ax
