@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import math
 import threading
 import time
@@ -339,8 +340,13 @@ class Explorer:
             loss_ax.legend(loc="upper right", fontsize="small")
         if acc_ax.get_legend_handles_labels()[0]:
             acc_ax.legend(loc="lower right", fontsize="small")
+        # The limits travel inside the PNG too (a text chunk), so that a test
+        # looking only at the picture in a browser can check them.
+        limits = {"title": title, "xlim": list(loss_ax.get_xlim()),
+                  "loss_ylim": list(loss_ax.get_ylim()), "accuracy_ylim": list(acc_ax.get_ylim())}
         png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=96)
+        fig.savefig(png, format="png", dpi=96,
+                    metadata={"Title": title, "Description": json.dumps(limits)})
         return png.getvalue()
 
     # -- what the reader sees -------------------------------------------------

@@ -2,8 +2,11 @@
 
 Starts a JupyterLab server on 127.0.0.1 with a token, opens notebook 03 in
 headless Chromium through Playwright, runs every cell, checks that the
-learning-rate slider renders without "Error displaying widget", drags it, and
-checks that the plot changed. Screenshots before and after go to
+learning-rate slider renders without "Error displaying widget", then moves the
+sliders as a reader would and checks what the reader sees: the status next
+to the slider goes busy, then done; the new figure keeps the old axis limits
+(read from the PNG's text chunk); key presses reach exactly 0.24, and only
+the last one is drawn. Response times and screenshots go to
 ``test-artifacts/``. The server is stopped whatever happens.
 
 Needs Debian's ``chromium`` (``/usr/bin/chromium``) and the ``playwright``
@@ -13,6 +16,8 @@ outside CI the test is skipped when either is missing.
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 import os
 import secrets
@@ -132,18 +137,86 @@ def _run_all_cells(page):
     raise AssertionError("Run All Cells did not start the notebook")
 
 
-def _output_image(page):
-    """The PNG currently shown inside the learning-rate explorer, as a data URL."""
-    image = page.locator(".lr-explorer img").first
+def _output_image(page, explorer=".lr-explorer"):
+    """The ``src`` of the picture currently shown inside an explorer (a blob URL)."""
+    image = page.locator(f"{explorer} img").first
     image.wait_for(state="visible", timeout=120_000)
     return image.get_attribute("src")
 
 
-def test_learning_rate_slider_in_jupyterlab(lab_server):
+def _png_info(page, explorer=".lr-explorer"):
+    """The text chunks of the explorer's PNG (its title and axis limits), read in the page."""
+    png_base64 = page.evaluate(
+        """async (selector) => {
+            const img = document.querySelector(selector + ' img');
+            const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+            let text = '';
+            for (const byte of bytes) text += String.fromCharCode(byte);
+            return btoa(text);
+        }""",
+        explorer,
+    )
+    from PIL import Image
+
+    info = Image.open(io.BytesIO(base64.b64decode(png_base64))).text
+    return json.loads(info["Description"])
+
+
+# Records every change of an explorer's status text and of its picture's
+# classes, with a timestamp, from the moment it is installed.
+_WATCH_STATUS = """(selector) => {
+    const root = document.querySelector(selector);
+    const status = root.querySelector('.mnist-lr-status');
+    const image = root.querySelector('img');
+    const log = [];
+    const record = () => log.push({t: performance.now(), text: status.innerText,
+                                   stale: image.classList.contains('mnist-lr-stale'),
+                                   src: image.getAttribute('src')});
+    record();
+    const observer = new MutationObserver(record);
+    observer.observe(status, {childList: true, subtree: true, characterData: true});
+    observer.observe(image, {attributes: true});
+    window.__statusLog = log;
+}"""
+
+
+def _drag(page, explorer, slider_index, fraction):
+    """Drag a slider's handle to ``fraction`` of its track; returns the release time."""
+    root = page.locator(explorer).first
+    handle = root.locator(".noUi-handle").nth(slider_index)
+    track = root.locator(".noUi-target").nth(slider_index)
+    box_handle, box_track = handle.bounding_box(), track.bounding_box()
+    y = box_handle["y"] + box_handle["height"] / 2
+    page.mouse.move(box_handle["x"] + box_handle["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(box_track["x"] + fraction * box_track["width"], y, steps=12)
+    page.mouse.up()
+    return time.monotonic()
+
+
+def _wait_until_done(page, explorer, old_src, timeout=60_000):
+    """Wait for a new picture and a "done" status; returns seconds waited."""
+    start = time.monotonic()
+    page.wait_for_function(
+        """([selector, old]) => {
+            const root = document.querySelector(selector);
+            const img = root.querySelector('img');
+            const status = root.querySelector('.mnist-lr-status');
+            return img.getAttribute('src') !== old && status.innerText.includes('done')
+                && !img.classList.contains('mnist-lr-stale');
+        }""",
+        arg=[explorer, old_src],
+        timeout=timeout,
+    )
+    return time.monotonic() - start
+
+
+def test_sliders_in_jupyterlab(lab_server):
     from playwright.sync_api import sync_playwright
 
     base, token = lab_server
     ARTIFACTS.mkdir(exist_ok=True)
+    report = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -152,7 +225,8 @@ def test_learning_rate_slider_in_jupyterlab(lab_server):
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # A laptop-sized window: the status must be visible next to the slider.
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
         try:
             page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", timeout=120_000)
             page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
@@ -162,48 +236,87 @@ def test_learning_rate_slider_in_jupyterlab(lab_server):
             )
             _run_all_cells(page)
 
-            explorer = page.locator(".lr-explorer").first
+            lr = ".lr-explorer"
+            explorer = page.locator(lr).first
             explorer.wait_for(state="visible", timeout=180_000)
             before = _output_image(page)
             explorer.scroll_into_view_if_needed()
-            caption_before = page.locator(".lr-explorer .widget-html").first.inner_text()
+            page.locator(f"{lr} .mnist-lr-status").first.wait_for(state="visible")
+            assert "done" in page.locator(f"{lr} .mnist-lr-status").first.inner_text()
+            assert explorer.locator(".widget-readout").first.inner_text() == "0.24"
+            limits_before = _png_info(page)
+            assert limits_before["title"] == "learning rate 0.24"
             assert "Error displaying widget" not in page.content()
             page.screenshot(path=str(ARTIFACTS / "slider-before.png"), full_page=False)
 
-            # Drag the slider's handle most of the way to the right (towards 10).
-            handle = explorer.locator(".noUi-handle, .ui-slider-handle").first
-            track = explorer.locator(".noUi-target, .ui-slider").first
-            box_handle, box_track = handle.bounding_box(), track.bounding_box()
-            start_x = box_handle["x"] + box_handle["width"] / 2
-            y = box_handle["y"] + box_handle["height"] / 2
-            page.mouse.move(start_x, y)
-            page.mouse.down()
-            page.mouse.move(box_track["x"] + 0.95 * box_track["width"], y, steps=12)
-            page.mouse.up()
-            released = time.monotonic()
-
+            # 1. One drag most of the way to the right (towards 10).
+            page.evaluate(_WATCH_STATUS, lr)
+            released = _drag(page, lr, 0, 0.95)
             page.wait_for_function(
-                """([selector, old]) => {
-                    const img = document.querySelector(selector);
-                    return img !== null && img.getAttribute('src') !== old;
-                }""",
-                arg=[".lr-explorer img", before],
-                timeout=60_000,
+                "() => window.__statusLog.some(e => e.text.includes('training'))", timeout=10_000
             )
-            response = time.monotonic() - released
+            busy_after = time.monotonic() - released
+            page.screenshot(path=str(ARTIFACTS / "slider-busy.png"), full_page=False)
+            response = busy_after + _wait_until_done(page, lr, before)
+            log = page.evaluate("window.__statusLog")
             after = _output_image(page)
-            caption_after = page.locator(".lr-explorer .widget-html").first.inner_text()
-            explorer.scroll_into_view_if_needed()
             page.screenshot(path=str(ARTIFACTS / "slider-after.png"), full_page=False)
+            report.append(f"learning rate, one drag: busy shown after {busy_after:.2f} s, "
+                          f"new figure after {response:.2f} s")
 
-            (ARTIFACTS / "slider-response.txt").write_text(
-                f"release to redrawn plot, seen in the browser: {response:.2f} s\n"
-            )
-            print(f"slider response: {response:.2f} s")
+            # The status went busy (with the figure dimmed), then done.
+            texts = [entry["text"] for entry in log]
+            busy = next(i for i, text in enumerate(texts) if "training" in text)
+            assert log[busy]["stale"] or any(entry["stale"] for entry in log[busy:])
+            assert any("done" in text for text in texts[busy + 1:]), texts
             assert after != before
-            assert caption_after != caption_before
             readout = explorer.locator(".widget-readout").first.inner_text()
             assert float(readout) > 1.0, readout
+            limits_after = _png_info(page)
+            assert limits_after["title"] == f"learning rate {readout}"
+            for key in ("xlim", "loss_ylim", "accuracy_ylim"):
+                assert limits_after[key] == limits_before[key], key
+
+            # 2. Quick key presses back to exactly 0.24: only the latest value
+            # is trained, and the figure follows the slider without lagging.
+            handle = explorer.locator(".noUi-handle").first
+            handle.focus()
+            presses = 0
+            while explorer.locator(".widget-readout").first.inner_text() != "0.24":
+                page.keyboard.press("ArrowLeft")
+                presses += 1
+                assert presses <= 40, "the slider never showed 0.24"
+            last_press = time.monotonic()
+            page.wait_for_function(
+                """(selector) => {
+                    const root = document.querySelector(selector);
+                    const status = root.querySelector('.mnist-lr-status').innerText;
+                    return status.includes('done') && status.includes('learning rate 0.24)');
+                }""",
+                arg=lr, timeout=60_000,
+            )
+            settle = time.monotonic() - last_press
+            assert _png_info(page)["title"] == "learning rate 0.24"
+            report.append(f"learning rate, {presses} quick key presses back to 0.24: "
+                          f"figure for 0.24 after {settle:.2f} s")
+
+            # 3. The batch/patience explorer: batch size down to its smallest (the slowest).
+            tr = ".training-explorer"
+            trainer = page.locator(tr).first
+            trainer.scroll_into_view_if_needed()
+            old = _output_image(page, tr)
+            released = _drag(page, tr, 1, 0.0)
+            response_batch = time.monotonic() - released + _wait_until_done(page, tr, old)
+            trainer.scroll_into_view_if_needed()
+            page.screenshot(path=str(ARTIFACTS / "training-explorer-after.png"), full_page=False)
+            assert _png_info(page, tr)["title"].startswith("learning rate 0.24, batch 10,")
+            report.append(f"batch size to 10: new figure after {response_batch:.2f} s")
+
+            (ARTIFACTS / "slider-response.txt").write_text(
+                "Seen in the browser, from release to the redrawn figure:\n"
+                + "".join(f"  {line}\n" for line in report)
+            )
+            print("\n".join(report))
             assert "Error displaying widget" not in page.content()
         except BaseException:
             # Whatever went wrong, keep a picture of it next to the other artifacts.

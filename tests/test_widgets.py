@@ -356,3 +356,17 @@ def test_alpha_explorer_retrains_on_the_700_image_sample(digits_all):
 def test_alpha_explorer_checks_its_arguments_up_front(digits_all, kwargs, match):
     with pytest.raises(ValueError, match=match):
         widgets.alpha_explorer(*digits_all, **kwargs)
+
+
+def test_the_png_carries_its_title_and_axis_limits(digits):
+    import json
+
+    from PIL import Image
+
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=3)
+    info = Image.open(io.BytesIO(_png(explorer))).text
+    assert info["Title"] == "learning rate 0.24"
+    assert json.loads(info["Description"]) == {
+        "title": "learning rate 0.24", "xlim": [0.5, 3.5],
+        "loss_ylim": list(widgets.LOSS_LIMITS), "accuracy_ylim": list(widgets.ACCURACY_LIMITS),
+    }
