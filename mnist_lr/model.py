@@ -212,8 +212,9 @@ class DivergenceWarning(RuntimeWarning):
 class TrainingHistory:
     """What :meth:`SoftmaxRegression.fit` measured after every epoch.
 
-    Accuracies are fractions in [0, 1]; losses are mean cross-entropies.
-    Index ``i`` of each array belongs to epoch ``i + 1``.
+    Accuracies are fractions in [0, 1]. Losses are the training objective:
+    the mean cross-entropy plus the L2 penalty ``alpha / 2 * ||W||^2`` (zero
+    unless the model's ``alpha`` is set). Index ``i`` of each array belongs to epoch ``i + 1``.
     """
 
     loss: np.ndarray = field(default_factory=lambda: np.empty(0))
@@ -261,15 +262,20 @@ def _loss_and_accuracy(X, codes, coef, intercept, chunk=4096):
     return total_loss / len(X), correct / len(X)
 
 
-def _measure(epoch, coef, intercept, X, codes, X_val, val_codes):
-    """Loss and accuracies of one epoch's weights; None if they are not finite."""
+def _measure(epoch, coef, intercept, X, codes, X_val, val_codes, alpha):
+    """Loss and accuracies of one epoch's weights; None if they are not finite.
+
+    Both losses include the L2 penalty ``alpha / 2 * ||coef||^2``.
+    """
     if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
         return epoch, coef, intercept, None
+    penalty = 0.5 * alpha * float(np.square(coef, dtype=np.float64).sum()) if alpha else 0.0
     loss, accuracy = _loss_and_accuracy(X, codes, coef, intercept)
+    loss += penalty
     if X_val is None:
         return epoch, coef, intercept, (loss, accuracy, loss, accuracy)
     val_loss, val_accuracy = _loss_and_accuracy(X_val, val_codes, coef, intercept)
-    return epoch, coef, intercept, (loss, accuracy, val_loss, val_accuracy)
+    return epoch, coef, intercept, (loss, accuracy, val_loss + penalty, val_accuracy)
 
 
 class _TrainingLog:
@@ -312,7 +318,7 @@ class _TrainingLog:
 
 
 class SoftmaxRegression(ClassifierMixin, BaseEstimator):
-    """Multinomial logistic regression trained by mini-batch SGD with early stopping.
+    r"""Multinomial logistic regression trained by mini-batch SGD with early stopping.
 
     This is the article's algorithm: weights start at zero; every epoch
     visits the training rows in a fresh random order, ``batch_size`` at a
@@ -321,10 +327,25 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     accuracy has not improved for ``patience`` epochs, and the weights of the
     best validation epoch are kept.
 
+    The objective is the mean cross-entropy plus an optional L2 penalty on the
+    weights (not on the biases), with scikit-learn's name and convention:
+
+    .. math::
+
+        L(W, b) = \frac{1}{n} \sum_{i=1}^{n} -\log p_{i, y_i}
+                  + \frac{\alpha}{2} \lVert W \rVert^2
+
+    Its gradient adds ``alpha * W`` to the cross-entropy gradient, so every
+    mini-batch step is ``W -= learning_rate * (grad_W + alpha * W)``: the
+    weights shrink by the factor ``1 - learning_rate * alpha`` before each
+    gradient step ("weight decay"). ``alpha=0`` (the default) is the
+    article's unregularised model.
+
     Parameters
     ----------
     learning_rate : float, default 0.24
         Step size of each gradient step (the article's *gakushuuritsu*).
+        Together with ``alpha`` it must satisfy ``learning_rate * alpha < 1``.
     max_epochs : int, default 1000
         Upper bound on passes over the training data (*kurikaeshi*).
     batch_size : int or None, default 100
@@ -340,6 +361,10 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         1 prints one line per epoch, as the article does.
     progress : bool, default False
         Show a progress bar over epochs (a widget in Jupyter).
+    alpha : float, default 0.0
+        Strength of the L2 penalty ``alpha / 2 * ||W||^2`` on the weights
+        (the biases are not penalised); finite and >= 0. Larger values give
+        smaller, smoother weights. The recorded losses include the penalty.
 
     Attributes
     ----------
@@ -357,6 +382,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         The 1-based epoch whose weights were kept.
     history_ : TrainingHistory
         Per-epoch ``loss``, ``train_accuracy``, ``val_loss``, ``val_accuracy``.
+        Both losses are the objective above: cross-entropy plus the penalty.
     diverged_ : bool
         True if training stopped because the weights stopped being finite.
 
@@ -378,6 +404,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         random_state=None,
         verbose=0,
         progress=False,
+        alpha=0.0,
     ):
         self.learning_rate = learning_rate
         self.max_epochs = max_epochs
@@ -386,6 +413,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.progress = progress
+        self.alpha = alpha
 
     # -- checks ------------------------------------------------------------
 
@@ -404,7 +432,16 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                             minimum=0)
         if not isinstance(self.progress, (bool, np.bool_)):
             raise TypeError(f"progress must be True or False, got {self.progress!r}")
-        return learning_rate, max_epochs, batch_size, patience, verbose
+        alpha = check_real(self.alpha, "alpha")
+        if alpha < 0:
+            raise ValueError(f"alpha must be >= 0, got {alpha}; use alpha=0 for no penalty")
+        if learning_rate * alpha >= 1:
+            raise ValueError(
+                f"learning_rate * alpha must be < 1, got {learning_rate} * {alpha} = "
+                f"{learning_rate * alpha:g}: each step would shrink the weights by the factor "
+                "1 - learning_rate * alpha <= 0; use a smaller alpha or learning_rate"
+            )
+        return learning_rate, max_epochs, batch_size, patience, verbose, alpha
 
     def _validation_set(self, X, X_val, y_val):
         if (X_val is None) != (y_val is None):
@@ -450,7 +487,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        learning_rate, max_epochs, batch_size, patience, verbose = self._checked_params()
+        learning_rate, max_epochs, batch_size, patience, verbose, alpha = self._checked_params()
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], order="C")
         check_classification_targets(y)
         self.classes_, codes = np.unique(y, return_inverse=True)
@@ -477,6 +514,8 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         intercept = np.zeros(n_classes, dtype=dtype)
         rng = make_rng(self.random_state)
         step = dtype.type(learning_rate)
+        # Weight decay: the alpha * W part of the gradient step, as a factor.
+        shrink = dtype.type(1 - learning_rate * alpha) if alpha else None
 
         bar = None
         if self.progress:
@@ -494,11 +533,12 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                 for epoch in range(1, max_epochs + 1):
                     with np.errstate(over="ignore", invalid="ignore"):
                         order = rng.permutation(n_samples)
-                        _sgd_epoch(X, codes, coef, intercept, order, batch_size, step)
+                        _sgd_epoch(X, codes, coef, intercept, order, batch_size, step, shrink)
                     if measuring is not None and log.record(*measuring.result()):
                         break  # the epoch just trained comes after the stop: discard it
                     measuring = helper.submit(
-                        _measure, epoch, coef.copy(), intercept.copy(), X, codes, X_val, val_codes
+                        _measure, epoch, coef.copy(), intercept.copy(), X, codes, X_val, val_codes,
+                        alpha,
                     )
                 else:
                     log.record(*measuring.result())
@@ -679,8 +719,12 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def _sgd_epoch(X, codes, coef, intercept, order, batch_size, learning_rate):
-    """One pass of mini-batch SGD over ``X`` in the given row order, updating in place."""
+def _sgd_epoch(X, codes, coef, intercept, order, batch_size, learning_rate, shrink=None):
+    """One pass of mini-batch SGD over ``X`` in the given row order, updating in place.
+
+    ``shrink`` (``1 - learning_rate * alpha``, or None for no penalty)
+    multiplies the weights before each gradient step: the L2 penalty's part.
+    """
     for start in range(0, len(order), batch_size):
         rows = order[start : start + batch_size]
         X_batch = X[rows]
@@ -691,5 +735,7 @@ def _sgd_epoch(X, codes, coef, intercept, order, batch_size, learning_rate):
         # d(loss)/d(scores) = p - t: subtract 1 at each row's true class.
         P[np.arange(len(rows)), codes[rows]] -= 1
         P *= learning_rate / len(rows)
+        if shrink is not None:
+            coef *= shrink
         coef -= P.T @ X_batch
         intercept -= P.sum(axis=0)

@@ -39,18 +39,26 @@ from .model import TrainingHistory
 __all__ = [
     "TRAIN_COLOR",
     "VAL_COLOR",
+    "TRAIN_STYLE",
+    "VAL_STYLE",
     "plot_digit_grid",
     "plot_training_curves",
     "plot_weights",
     "plot_confusion_matrix",
     "plot_misclassified",
     "plot_kfold_curves",
+    "plot_kfold_comparison",
+    "plot_fold_diagram",
+    "plot_histories_side_by_side",
 ]
 
 #: Colour of everything measured on the training data (Okabe-Ito blue).
 TRAIN_COLOR = "#0072B2"
 #: Colour of everything measured on the validation data (Okabe-Ito vermillion).
 VAL_COLOR = "#D55E00"
+#: Line styles: training solid, validation dashed, in every figure.
+TRAIN_STYLE = "-"
+VAL_STYLE = "--"
 #: Colour of markers such as the best validation epoch.
 MARK_COLOR = "0.3"
 
@@ -172,12 +180,13 @@ def _image_axes(fig, n, ncols):
     return list(grid[:n])
 
 
-def _epoch_axis(ax, n_epochs, pad=None):
-    """x from epoch 1 to the last one (plus a little room), integer ticks."""
+def _epoch_axis(ax, n_epochs, pad=None, first=1):
+    """x from epoch ``first`` to the last one (plus a little room), integer ticks."""
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
     if pad is None:
-        pad = 0.5 if n_epochs == 1 else 0.02 * (n_epochs - 1)
-    ax.set_xlim(1 - min(pad, 0.5), n_epochs + pad)  # no tick at an "epoch 0"
+        pad = 0.5 if n_epochs == first else 0.02 * (n_epochs - first)
+    # Less than a whole epoch of room on the left: no tick at an epoch before `first`.
+    ax.set_xlim(first - min(pad, 0.5), n_epochs + pad)
 
 
 # --------------------------------------------------------------------------
@@ -303,12 +312,15 @@ def _as_history(history):
     return TrainingHistory(**arrays)
 
 
-def plot_training_curves(history, fig=None, title="Loss and accuracy per epoch"):
+def plot_training_curves(
+    history, fig=None, title="Loss and accuracy per epoch", start=None, log_epochs=False
+):
     """Loss (top) and training/validation accuracy (bottom) against the epoch.
 
     The epoch with the best validation accuracy (the one whose weights
     :class:`~mnist_lr.model.SoftmaxRegression` keeps) is marked by a dotted
     vertical line on both panels; the legend gives its validation accuracy.
+    Training is drawn solid, validation dashed.
 
     Parameters
     ----------
@@ -320,6 +332,14 @@ def plot_training_curves(history, fig=None, title="Loss and accuracy per epoch")
         Figure to draw into (it is cleared first); a new one by default.
     title : str, default "Loss and accuracy per epoch"
         The figure's suptitle.
+    start : dict, optional
+        The four numbers measured *before* training (the all-zero weights),
+        under the same keys as the history; drawn as epoch 0. Training starts
+        from a loss of log K, so this shows how much the first epoch does.
+    log_epochs : bool, default False
+        A logarithmic epoch axis, so that the first few epochs of a long run
+        stay visible. (Epoch 0 cannot be drawn on it: ``start`` is then
+        refused.)
 
     Returns
     -------
@@ -341,29 +361,39 @@ def plot_training_curves(history, fig=None, title="Loss and accuracy per epoch")
     """
     history = _as_history(history)
     title = _check_title(title)
-    n = len(history)
-    epochs = np.arange(1, n + 1)
     best = history.best_epoch
     best_accuracy = 100 * history.val_accuracy[best - 1]
+    first = 1
+    if start is not None:
+        if log_epochs:
+            raise ValueError("start (epoch 0) cannot be drawn on a logarithmic epoch axis")
+        start = _as_history({key: np.atleast_1d(start[key]) for key in _start_keys(start)})
+        history = TrainingHistory(
+            **{
+                key: np.concatenate([start.as_dict()[key], value])
+                for key, value in history.as_dict().items()
+            }
+        )
+        first = 0
+    n = len(history)
+    epochs = np.arange(first, first + n)
     style = {"marker": "o", "markersize": 3} if n <= 40 else {}
 
     fig = _check_fig(fig, (7.0, 6.0))
     loss_ax, acc_ax = fig.subplots(2, 1, sharex=True)
 
-    loss_ax.plot(epochs, history.loss, color=TRAIN_COLOR, label="training loss", **style)
-    loss_ax.plot(
-        epochs,
-        history.val_loss,
-        color=VAL_COLOR,
-        linestyle="--",
-        label="validation loss",
-        **style,
-    )
+    for ax, key, scale, label in (
+        (loss_ax, "loss", 1, "{} loss"),
+        (acc_ax, "accuracy", 100, "{}"),
+    ):
+        train = history.loss if key == "loss" else history.train_accuracy
+        val = history.val_loss if key == "loss" else history.val_accuracy
+        ax.plot(epochs, scale * train, color=TRAIN_COLOR, linestyle=TRAIN_STYLE,
+                label=label.format("training"), **style)
+        ax.plot(epochs, scale * val, color=VAL_COLOR, linestyle=VAL_STYLE,
+                label=label.format("validation"), **style)
     loss_ax.set_ylabel("cross-entropy loss")
     loss_ax.legend(loc="best")
-
-    acc_ax.plot(epochs, 100 * history.train_accuracy, color=TRAIN_COLOR, label="training", **style)
-    acc_ax.plot(epochs, 100 * history.val_accuracy, color=VAL_COLOR, label="validation", **style)
     acc_ax.plot(
         [best],
         [best_accuracy],
@@ -374,7 +404,6 @@ def plot_training_curves(history, fig=None, title="Loss and accuracy per epoch")
         linestyle="none",
         zorder=3,
     )
-    acc_ax.set_xlabel("epoch")
     acc_ax.set_ylabel("accuracy (%)")
 
     for ax in (loss_ax, acc_ax):
@@ -386,10 +415,23 @@ def plot_training_curves(history, fig=None, title="Loss and accuracy per epoch")
             label=f"best validation: {best_accuracy:.2f}% (epoch {best})" if ax is acc_ax else None,
         )
         ax.grid(alpha=0.3)
-        _epoch_axis(ax, n)
+        if log_epochs:
+            ax.set_xscale("log")
+            ax.set_xlim(0.9, n * 1.1)
+        else:
+            _epoch_axis(ax, first + n - 1, first=first)
+    acc_ax.set_xlabel("epoch (log scale)" if log_epochs else "epoch")
     acc_ax.legend(loc="best")
     fig.suptitle(title)
     return fig
+
+
+def _start_keys(start):
+    """The four history keys, checked to be present in ``start``."""
+    keys = list(TrainingHistory().as_dict())
+    if not isinstance(start, Mapping) or not set(keys) <= start.keys():
+        raise ValueError(f"start must be a dict with the keys {keys}")
+    return keys
 
 
 # --------------------------------------------------------------------------
@@ -628,6 +670,7 @@ def plot_misclassified(
     ncols=8,
     fig=None,
     title=None,
+    probabilities=None,
 ):
     """A gallery of images the model got wrong.
 
@@ -651,11 +694,16 @@ def plot_misclassified(
     title : str, optional
         The figure's suptitle; by default it says what is shown and how many
         such mistakes there are.
+    probabilities : array-like of shape (n_images,), optional
+        The probability the model gave its (wrong) prediction, for example
+        ``model.predict_proba(X).max(axis=1)``. Each panel is then titled
+        with it ("p = 0.83"), and the suptitle says what is shown.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One image panel per mistake, titled "true 4 → pred 9".
+        One image panel per mistake, titled "true 4 → pred 9" (or with
+        ``probabilities``, "p = 0.83").
 
     Raises
     ------
@@ -678,6 +726,12 @@ def plot_misclassified(
     if title is not None:
         title = _check_title(title)
 
+    if probabilities is not None:
+        probabilities = _numeric_array(probabilities, "probabilities", 1)
+        if len(probabilities) != len(images):
+            raise ValueError(
+                f"probabilities has {len(probabilities)} values but X has {len(images)} rows"
+            )
     wrong = y_true != y_pred
     if true_label is not None:
         wrong &= y_true == true_label
@@ -712,9 +766,16 @@ def plot_misclassified(
     fig = _check_fig(fig, (max(1.35 * n_cols, 4.0) + 0.2, 1.55 * n_rows + 0.55))
     for ax, row in zip(_image_axes(fig, len(rows), ncols), rows, strict=True):
         ax.imshow(images[row], cmap=IMAGE_CMAP, vmin=vmin, vmax=vmax)
-        ax.set_title(f"true {y_true[row]} → pred {y_pred[row]}", fontsize=9)
+        if probabilities is None:
+            ax.set_title(f"true {y_true[row]} → pred {y_pred[row]}", fontsize=9)
+        else:
+            ax.set_title(f"p = {probabilities[row]:.2f}", fontsize=9)
     if title is None:
         title = f"{kind} ({len(rows)} of {total} shown)"
+        if probabilities is not None:
+            title += f"\nabove each: the probability the model gave to {y_pred[rows[0]]}"
+            if predicted_label is None:
+                title = title.replace(f"to {y_pred[rows[0]]}", "to its wrong answer")
     fig.suptitle(title)
     return fig
 
@@ -724,7 +785,7 @@ def plot_misclassified(
 # --------------------------------------------------------------------------
 
 
-def plot_kfold_curves(curves, ax=None, title=None):
+def plot_kfold_curves(curves, ax=None, title=None, legend=True, ylabel=True):
     """Mean training and validation accuracy per epoch across k folds, with error bars.
 
     Parameters
@@ -737,6 +798,9 @@ def plot_kfold_curves(curves, ax=None, title=None):
     title : str, optional
         Defaults to "k-fold cross-validation: accuracy per epoch" with the
         actual k.
+    legend, ylabel : bool, default True
+        Draw the legend and the y-axis label (off for the inner panels of a
+        row of such plots; see :func:`plot_kfold_comparison`).
 
     Returns
     -------
@@ -780,12 +844,16 @@ def plot_kfold_curves(curves, ax=None, title=None):
 
     epochs = np.arange(1, n_epochs + 1)
     marker = {"marker": "o", "markersize": 3} if n_epochs <= 40 else {}
-    for data, color, name in ((train, TRAIN_COLOR, "training"), (val, VAL_COLOR, "validation")):
+    for data, color, style, name in (
+        (train, TRAIN_COLOR, TRAIN_STYLE, "training"),
+        (val, VAL_COLOR, VAL_STYLE, "validation"),
+    ):
         ax.errorbar(
             epochs,
             100 * data.mean(axis=0),
             yerr=100 * data.std(axis=0),
             color=color,
+            linestyle=style,
             capsize=3,
             elinewidth=1,
             linewidth=1.5,
@@ -794,8 +862,136 @@ def plot_kfold_curves(curves, ax=None, title=None):
         )
     _epoch_axis(ax, n_epochs, pad=max(0.5, 0.02 * (n_epochs - 1)))  # room for the caps
     ax.set_xlabel("epoch")
-    ax.set_ylabel("accuracy (%)")
+    if ylabel:
+        ax.set_ylabel("accuracy (%)")
     ax.set_title(title)
     ax.grid(alpha=0.3)
-    ax.legend(loc="best")
+    if legend:
+        ax.legend(loc="best")
     return ax
+
+
+def plot_kfold_comparison(results, title="k-fold cross-validation with less and less data"):
+    """One :func:`plot_kfold_curves` panel per data-set size, side by side.
+
+    Each panel keeps its own y-range, so that the gap between training and
+    validation is visible at every size, even where it is small. The y-label
+    is drawn once, on the left, and the legend once, below the panels.
+
+    Parameters
+    ----------
+    results : dict
+        ``{n_images: KFoldCurves}``, drawn in the dict's order.
+    title : str
+        The figure's suptitle.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if not isinstance(results, Mapping) or not results:
+        raise TypeError("results must be a non-empty dict {n_images: KFoldCurves}")
+    title = _check_title(title)
+    fig = plt.figure(figsize=(4.6 * len(results), 4.4), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(results)))
+    for i, (ax, (n, curves)) in enumerate(zip(axes, results.items())):
+        plot_kfold_curves(curves, ax=ax, title=f"{n:,} images", legend=False, ylabel=i == 0)
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    fig.suptitle(title)
+    return fig
+
+
+def plot_fold_diagram(folds, n_samples, title=None):
+    """Which sample is used for what in each fold: a grid of coloured cells.
+
+    Parameters
+    ----------
+    folds : list of (train_indices, val_indices)
+        From :func:`mnist_lr.kfold_indices`.
+    n_samples : int
+        The number of samples the folds were made from.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    n_samples = check_int(n_samples, "n_samples", minimum=1)
+    grid = np.zeros((len(folds), n_samples))
+    for i, (train, val) in enumerate(folds):
+        grid[i, np.asarray(train)] = 1
+        grid[i, np.asarray(val)] = 2
+    if (grid == 0).any():
+        raise ValueError("folds leave some samples unused; are they from kfold_indices?")
+    if title is None:
+        title = f"{len(folds)}-fold cross-validation of {n_samples} samples"
+    title = _check_title(title)
+    from matplotlib.colors import ListedColormap
+    from matplotlib.patches import Patch
+
+    ax = _check_ax(None, (0.45 * n_samples + 1.5, 0.45 * len(folds) + 1.4))
+    cmap = ListedColormap(["white", TRAIN_COLOR, VAL_COLOR])
+    ax.imshow(grid, cmap=cmap, vmin=0, vmax=2, aspect="equal")
+    ax.set_xticks(np.arange(n_samples), np.arange(n_samples), fontsize=8)
+    ax.set_yticks(np.arange(len(folds)), [f"fold {i + 1}" for i in range(len(folds))])
+    ax.set_xticks(np.arange(n_samples + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(folds) + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=2)
+    ax.tick_params(which="both", length=0)
+    ax.set_xlabel("sample (row number)")
+    ax.set_title(title)
+    ax.legend(
+        handles=[Patch(color=TRAIN_COLOR, label="training"),
+                 Patch(color=VAL_COLOR, label="validation")],
+        loc="upper center", bbox_to_anchor=(0.5, -0.45), ncols=2, frameon=False,
+    )
+    return ax
+
+
+def plot_histories_side_by_side(histories, title=None, ylim=None):
+    """Accuracy curves of several training runs, one panel each, on one y-scale.
+
+    The static counterpart of the explorers in :mod:`mnist_lr.widgets`: the
+    same runs a slider would show, fixed side by side for a reader without a
+    running kernel.
+
+    Parameters
+    ----------
+    histories : dict
+        ``{panel title: TrainingHistory or fitted model}``.
+    title : str, optional
+        The figure's suptitle.
+    ylim : (float, float), optional
+        The accuracy range (percent) shared by all panels; by default the
+        range that holds every curve.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    if not isinstance(histories, Mapping) or not histories:
+        raise TypeError("histories must be a non-empty dict {title: TrainingHistory}")
+    fig = plt.figure(figsize=(4.4 * len(histories), 3.9), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, len(histories), sharey=True))
+    for i, (ax, (name, history)) in enumerate(zip(axes, histories.items())):
+        history = _as_history(history)
+        epochs = np.arange(1, len(history) + 1)
+        ax.plot(epochs, 100 * history.train_accuracy, color=TRAIN_COLOR,
+                linestyle=TRAIN_STYLE, label="training")
+        ax.plot(epochs, 100 * history.val_accuracy, color=VAL_COLOR,
+                linestyle=VAL_STYLE, label="validation")
+        ax.set_title(f"{name}\nvalidation after epoch {len(history)}: "
+                     f"{100 * history.val_accuracy[-1]:.1f}%", fontsize=10)
+        ax.set_xlabel("epoch")
+        if i == 0:
+            ax.set_ylabel("accuracy (%)")
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        ax.grid(alpha=0.3)
+        _epoch_axis(ax, len(history))
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    if title is not None:
+        fig.suptitle(_check_title(title))
+    return fig

@@ -19,7 +19,7 @@ from mnist_lr import (
     one_hot,
     softmax,
 )
-from mnist_lr.model import _loss_and_accuracy
+from mnist_lr.model import _loss_and_accuracy, _sgd_epoch
 
 
 @pytest.fixture(scope="module")
@@ -129,6 +129,68 @@ def test_one_sgd_step_is_the_gradient_step():
     grad_W, grad_b = cross_entropy_gradient(X, softmax(np.zeros((40, 3))), one_hot(y, 3))
     np.testing.assert_allclose(model.coef_.T, -0.5 * grad_W, rtol=1e-12)
     np.testing.assert_allclose(model.intercept_, -0.5 * grad_b, rtol=1e-12, atol=1e-15)
+
+
+# -- L2 regularisation (alpha) ---------------------------------------------------
+
+
+def test_regularised_step_matches_finite_differences():
+    """One full-batch step moves W by -lr * d/dW [cross-entropy + alpha/2 ||W||^2], b without it."""
+    rng = np.random.default_rng(4)
+    X = rng.normal(size=(9, 4))
+    codes = rng.integers(0, 3, 9)
+    T = one_hot(codes, 3)
+    coef = rng.normal(size=(3, 4))  # class by feature, as the estimator stores it
+    intercept = rng.normal(size=3)
+    alpha, learning_rate = 0.7, 0.1
+
+    def objective(coef, intercept):
+        return (cross_entropy(softmax(X @ coef.T + intercept), T, eps=0.0)
+                + alpha / 2 * np.sum(coef**2))
+
+    new_coef, new_intercept = coef.copy(), intercept.copy()
+    _sgd_epoch(X, codes, new_coef, new_intercept, np.arange(9), 9, learning_rate,
+               1 - learning_rate * alpha)
+    grad_coef = (coef - new_coef) / learning_rate
+    grad_intercept = (intercept - new_intercept) / learning_rate
+    h = 1e-6
+    for index in np.ndindex(coef.shape):
+        step = np.zeros_like(coef)
+        step[index] = h
+        numeric = (objective(coef + step, intercept) - objective(coef - step, intercept)) / (2 * h)
+        assert grad_coef[index] == pytest.approx(numeric, abs=1e-7)
+    for k in range(3):
+        step = np.zeros(3)
+        step[k] = h
+        numeric = (objective(coef, intercept + step) - objective(coef, intercept - step)) / (2 * h)
+        assert grad_intercept[k] == pytest.approx(numeric, abs=1e-7)
+
+
+def test_alpha_zero_is_exactly_the_unregularised_model(digits):
+    X, y = digits
+    params = dict(max_epochs=6, patience=None, learning_rate=0.3, batch_size=32, random_state=1)
+    default = SoftmaxRegression(**params).fit(X, y)
+    explicit = SoftmaxRegression(alpha=0.0, **params).fit(X, y)
+    np.testing.assert_array_equal(default.coef_, explicit.coef_)
+    np.testing.assert_array_equal(default.intercept_, explicit.intercept_)
+    for key, values in default.history_.as_dict().items():
+        np.testing.assert_array_equal(values, explicit.history_.as_dict()[key])
+
+
+def test_alpha_shrinks_the_weights_and_is_in_the_reported_loss(digits):
+    X, y = digits
+    params = dict(max_epochs=8, patience=None, learning_rate=0.3, batch_size=32, random_state=1)
+    plain = SoftmaxRegression(**params).fit(X[:1000], y[:1000], X[1000:], y[1000:])
+    ridge = SoftmaxRegression(alpha=0.05, **params).fit(X[:1000], y[:1000], X[1000:], y[1000:])
+    assert np.sum(ridge.coef_**2) < 0.5 * np.sum(plain.coef_**2)
+    # The history's losses are the objective of the best epoch's weights:
+    # cross-entropy plus alpha/2 ||W||^2 (biases not penalised).
+    best = ridge.best_epoch_ - 1
+    penalty = 0.05 / 2 * np.sum(ridge.coef_**2)
+    for X_part, y_part, recorded in [(X[:1000], y[:1000], ridge.history_.loss[best]),
+                                     (X[1000:], y[1000:], ridge.history_.val_loss[best])]:
+        expected = cross_entropy(ridge.predict_proba(X_part), one_hot(y_part, 10), eps=0.0)
+        assert recorded == pytest.approx(expected + penalty, rel=1e-10)
 
 
 # -- training behaviour --------------------------------------------------------
@@ -258,6 +320,7 @@ def test_works_in_pipeline_clone_and_cross_val(digits):
         # batch_size check rightly rejects.
         SoftmaxRegression(batch_size=None, random_state=0),
         SoftmaxRegression(batch_size=5, learning_rate=0.05, random_state=0),
+        SoftmaxRegression(batch_size=None, alpha=0.01, random_state=0),
     ]
 )
 def test_sklearn_estimator_checks(estimator, check):
@@ -304,11 +367,17 @@ def test_save_and_load_round_trip(tmp_path, digits):
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     assert loaded.get_params()["random_state"] == 3 and loaded.n_iter_ == 4
+    ridge = SoftmaxRegression(max_epochs=2, alpha=0.125, random_state=0).fit(X, y)
+    assert SoftmaxRegression.load(ridge.save(tmp_path / "ridge.npz")).alpha == 0.125
     np.testing.assert_array_equal(loaded.history_.val_accuracy, model.history_.val_accuracy)
 
 
-def _article_reference(X, y, X_val, y_val, learning_rate, max_epochs, batch_size, patience, seed):
-    """The article's training loop, written plainly (float64, (785, 10) weights, row 0 = bias)."""
+def _article_reference(X, y, X_val, y_val, learning_rate, max_epochs, batch_size, patience, seed,
+                       alpha=0.0):
+    """The article's training loop, written plainly (float64, (785, 10) weights, row 0 = bias).
+
+    ``alpha`` adds the L2 penalty's gradient ``alpha * W`` (not on the bias) to each step.
+    """
     rng = np.random.default_rng(seed)
     n, k = len(y), y.max() + 1
     targets = one_hot(y, k)
@@ -320,7 +389,7 @@ def _article_reference(X, y, X_val, y_val, learning_rate, max_epochs, batch_size
             rows = order[start:start + batch_size]
             probs = softmax(X[rows] @ w[1:] + w[0])
             step = (targets[rows] - probs) / len(rows) * learning_rate
-            w[1:] += X[rows].T @ step
+            w[1:] += X[rows].T @ step - learning_rate * alpha * w[1:]
             w[0] += step.sum(axis=0)
         accuracy = np.mean((X_val @ w[1:] + w[0]).argmax(axis=1) == y_val)
         val_curve.append(accuracy)
@@ -333,14 +402,30 @@ def _article_reference(X, y, X_val, y_val, learning_rate, max_epochs, batch_size
     return kept, np.array(val_curve)
 
 
-@pytest.mark.parametrize("patience", [3, None])
-def test_matches_a_plain_reference_of_the_article_loop(digits, patience):
+@pytest.mark.parametrize("patience, alpha", [(3, 0.0), (None, 0.0), (3, 0.01)])
+def test_matches_a_plain_reference_of_the_article_loop(digits, patience, alpha):
     """Same seed, same algorithm: the estimator and a literal loop agree to rounding."""
     X, y = digits
     X_train, y_train, X_val, y_val = X[:1200], y[:1200], X[1200:], y[1200:]
-    settings = dict(learning_rate=0.3, max_epochs=40, batch_size=64, patience=patience)
+    settings = dict(learning_rate=0.3, max_epochs=40, batch_size=64, patience=patience,
+                    alpha=alpha)
     model = SoftmaxRegression(random_state=5, **settings).fit(X_train, y_train, X_val, y_val)
     kept, val_curve = _article_reference(X_train, y_train, X_val, y_val, seed=5, **settings)
     np.testing.assert_allclose(model.history_.val_accuracy, val_curve)
+    np.testing.assert_allclose(model.coef_, kept[1:].T, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(model.intercept_, kept[0], rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("alpha", [0.0, 1e-3])
+def test_matches_the_plain_reference_on_real_mnist(mnist_split, alpha):
+    """5,000 MNIST rows, 5 epochs, article settings: same history and weights as the plain loop."""
+    X_train, X_val, y_train, y_val = mnist_split
+    X, y = X_train[:5000].astype(np.float64), y_train[:5000]
+    X_v, y_v = X_val[:2000].astype(np.float64), y_val[:2000]
+    settings = dict(learning_rate=0.24, max_epochs=5, batch_size=100, patience=None, alpha=alpha)
+    model = SoftmaxRegression(random_state=0, **settings).fit(X, y, X_v, y_v)
+    kept, val_curve = _article_reference(X, y, X_v, y_v, seed=0, **settings)
+    np.testing.assert_array_equal(model.history_.val_accuracy, val_curve)
     np.testing.assert_allclose(model.coef_, kept[1:].T, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(model.intercept_, kept[0], rtol=1e-9, atol=1e-12)

@@ -82,6 +82,12 @@ FIT_CASES = {
     "epochs a float": (dict(max_epochs=2.0), X_OK, Y_OK, {}, TypeError, "max_epochs must be an integer"),
     "bad random_state": (dict(random_state="seed"), X_OK, Y_OK, {}, TypeError, "random_state"),
     "negative verbose": (dict(verbose=-1), X_OK, Y_OK, {}, ValueError, "verbose"),
+    "negative alpha": (dict(alpha=-0.1), X_OK, Y_OK, {}, ValueError, "alpha must be >= 0"),
+    "NaN alpha": (dict(alpha=float("nan")), X_OK, Y_OK, {}, ValueError, "alpha must be finite"),
+    "alpha a string": (dict(alpha="strong"), X_OK, Y_OK, {}, TypeError,
+                       "alpha must be a real number"),
+    "alpha too big for the step": (dict(alpha=20.0, learning_rate=0.1), X_OK, Y_OK, {},
+                                   ValueError, "learning_rate \\* alpha must be < 1"),
 }
 
 
