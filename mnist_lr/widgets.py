@@ -647,8 +647,8 @@ def sample_size_explorer(X, y, *, epochs=30, val_fraction=0.2, random_state=0):
 
 
 #: The L2 strengths the alpha slider offers: none (the article's model), then
-#: 1, 2 and 5 times each power of ten from 0.0001 to 1.
-ALPHAS = [0.0] + [float(f"{m}e{e}") for e in range(-4, 0) for m in (1, 2, 5)] + [1.0]
+#: the same ten-per-decade log grid as the learning rate, from 0.0001 to 1.
+ALPHAS = [0.0] + log_grid(0.0001, 1)
 
 
 def alpha_explorer(X, y, *, n_images=700, val_fraction=0.2, epochs=100, alpha=0.0,
@@ -672,7 +672,7 @@ def alpha_explorer(X, y, *, n_images=700, val_fraction=0.2, epochs=100, alpha=0.
         Strictly between 0 and 1.
     epochs : int, default 100
     alpha : float, default 0.0
-        Where the slider starts: one of ``ALPHAS`` (0, 0.0001, 0.0002, …, 1)
+        Where the slider starts: one of ``ALPHAS`` (0, 0.0001, 0.00012, …, 1)
         or another value between 0 and 1, which is added to them.
     random_state : int
 
