@@ -35,6 +35,10 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("MNIST_LR_CHROMIUM", "/usr/bin/chromium")
 NOTEBOOK = "notebooks/03_training.ipynb"
+LAB_SETTINGS = ROOT / "binder" / "jupyterlab-settings"
+
+# Minutes of JupyterLab, Chromium and a full-size notebook: not for `make test-quick`.
+pytestmark = pytest.mark.slow
 
 
 def _missing_requirement():
@@ -64,10 +68,6 @@ def lab_server(tmp_path_factory):
     served = tmp_path_factory.mktemp("served")
     (served / "notebooks").mkdir()
     shutil.copy(ROOT / NOTEBOOK, served / NOTEBOOK)
-    # No "get notified about Jupyter news?" pop-up over the screenshots.
-    settings = home / "lab-settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
     env = dict(
         {k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
         JUPYTER_CONFIG_DIR=str(home / "config"),
@@ -80,6 +80,9 @@ def lab_server(tmp_path_factory):
         [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
          f"--port={port}", f"--IdentityProvider.token={token}", "--ServerApp.open_browser=False",
          f"--ServerApp.root_dir={served}", "--LabApp.news_url=None",
+         # The project's settings, exactly as `make lab` passes them: no
+         # "get notified about Jupyter news?" pop-up over the notebook.
+         f"--LabApp.app_settings_dir={LAB_SETTINGS}",
          "--LabApp.collaborative=False", *(["--allow-root"] if os.geteuid() == 0 else [])],
         cwd=served, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
@@ -247,6 +250,7 @@ def test_sliders_in_jupyterlab(lab_server):
             limits_before = _png_info(page)
             assert limits_before["title"] == "learning rate 0.24"
             assert "Error displaying widget" not in page.content()
+            assert page.get_by_text("get notified about official Jupyter news").count() == 0
             page.screenshot(path=str(ARTIFACTS / "slider-before.png"), full_page=False)
 
             # 1. One drag most of the way to the right (towards 10).
