@@ -353,6 +353,8 @@ def _save_atomically(figure, path):
 
 def _no_data_message(exc, args):
     """The error without MNIST, in command-line terms: what failed, then the two ways out."""
+    if callable(getattr(exc, "message", None)):  # the error words its advice for a terminal
+        return f"error: {exc.message(for_cli=True)}"
     from .data import default_cache_dir
 
     what = str(exc).splitlines()[0].split(" To use a local copy")[0]

@@ -109,6 +109,8 @@ def lab_server(tmp_path_factory):
             server.kill()
             server.wait()
         log.close()
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copy(home / "server.log", ARTIFACTS / "jupyterlab-server.log")
 
 
 def _shut_down_kernels(base, token):

@@ -276,3 +276,18 @@ def test_figures_are_written_with_the_usual_permissions(trained_args):
     for name in cli.FIGURE_NAMES:
         assert (out / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
         assert (out / name).read_bytes().startswith(b"\x89PNG")
+
+
+def test_no_data_uses_the_errors_own_command_line_advice(monkeypatch, capsys):
+    from mnist_lr import data
+
+    class Missing(data.MNISTNotFoundError):
+        def message(self, for_cli=False):
+            return "no MNIST here\n" + ("pass --data-dir DIR" if for_cli else "data_dir=...")
+
+    def missing(*args, **kwargs):
+        raise Missing("no MNIST here")
+
+    monkeypatch.setattr(data, "load_mnist_split", missing)
+    assert cli.main(["train", "--max-epochs", "1"]) == 1
+    assert capsys.readouterr().err == "error: no MNIST here\npass --data-dir DIR\n"
