@@ -446,6 +446,7 @@ def plot_weights(
     ncols=5,
     title="What each class looks for: the weights as images",
     limit=None,
+    colorbar_label="weight (positive: ink here raises this class's score)",
 ):
     """Draw each class's weight vector as an image.
 
@@ -473,6 +474,9 @@ def plot_weights(
         rest; weights beyond it get the end colours, as the colorbar's
         pointed ends show. Pass ``np.abs(coef).max()`` to show every weight
         without clipping.
+    colorbar_label : str
+        The colorbar's label. Any rows of 784 numbers can be drawn this way
+        (average images, or pixel-by-weight products); say what they are.
 
     Returns
     -------
@@ -527,7 +531,7 @@ def plot_weights(
         pad=0.04,
         extend="both",
     )
-    colorbar.set_label("weight (positive: ink here raises this class's score)")
+    colorbar.set_label(_check_title(colorbar_label, "colorbar_label"))
     fig.suptitle(title)
     return fig
 
@@ -930,7 +934,7 @@ def plot_fold_diagram(folds, n_samples, title=None):
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    ax = _check_ax(None, (0.45 * n_samples + 1.5, 0.45 * len(folds) + 1.4))
+    ax = _check_ax(None, (0.45 * n_samples + 1.5, 0.45 * len(folds) + 1.3))
     cmap = ListedColormap(["white", TRAIN_COLOR, VAL_COLOR])
     ax.imshow(grid, cmap=cmap, vmin=0, vmax=2, aspect="equal")
     ax.set_xticks(np.arange(n_samples), np.arange(n_samples), fontsize=8)
@@ -944,7 +948,7 @@ def plot_fold_diagram(folds, n_samples, title=None):
     ax.legend(
         handles=[Patch(color=TRAIN_COLOR, label="training"),
                  Patch(color=VAL_COLOR, label="validation")],
-        loc="upper center", bbox_to_anchor=(0.5, -0.45), ncols=2, frameon=False,
+        loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
     )
     return ax
 

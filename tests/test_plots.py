@@ -24,6 +24,7 @@ from mnist_lr import (  # noqa: E402
     TrainingHistory,
     confusion_matrix,
     kfold_curves,
+    kfold_indices,
     plots,
 )
 from mnist_lr.plots import (  # noqa: E402
@@ -94,7 +95,12 @@ def _assert_labelled(fig):
     assert _suptitle(fig) or all(ax.get_title() for ax in axes)
     for ax in axes:
         if ax.get_lines():
-            assert ax.get_ylabel()
+            # A row of panels may carry its y-label once, on its first panel.
+            same_row = [
+                other for other in axes
+                if abs(other.get_position().y0 - ax.get_position().y0) < 1e-6
+            ]
+            assert any(other.get_ylabel() for other in same_row)
             siblings = ax.get_shared_x_axes().get_siblings(ax)
             assert any(other.get_xlabel() for other in siblings)
 
@@ -134,6 +140,16 @@ def _all_figures(images, fitted_model, curves):
         "confusion_log": lambda: plot_confusion_matrix(matrix, log=True).figure,
         "misclassified": lambda: plot_misclassified(X, y, pred),
         "kfold": lambda: plot_kfold_curves(curves).figure,
+        "kfold_comparison": lambda: plots.plot_kfold_comparison({700: curves, 70: curves}),
+        "fold_diagram": lambda: plots.plot_fold_diagram(kfold_indices(14, 5, random_state=0), 14).figure,
+        "side_by_side": lambda: plots.plot_histories_side_by_side(
+            {"a": fitted_model, "b": fitted_model.history_}
+        ),
+        "training_curves_start": lambda: plot_training_curves(
+            fitted_model, start={"loss": 2.3, "val_loss": 2.3, "train_accuracy": 0.1,
+                                 "val_accuracy": 0.1}
+        ),
+        "training_curves_log": lambda: plot_training_curves(fitted_model, log_epochs=True),
     }
 
 
@@ -145,6 +161,11 @@ FIGURE_NAMES = [
     "confusion_log",
     "misclassified",
     "kfold",
+    "kfold_comparison",
+    "fold_diagram",
+    "side_by_side",
+    "training_curves_start",
+    "training_curves_log",
 ]
 
 
@@ -604,3 +625,96 @@ def test_weights_explicit_limit():
         assert ax.images[0].get_clim() == pytest.approx((-full, full))
     with pytest.raises(ValueError, match="limit"):
         plot_weights(coef, limit=-1.0)
+
+
+# --------------------------------------------------------------------------
+# The figure options the notebooks rely on
+# --------------------------------------------------------------------------
+
+
+def test_training_curves_dashed_validation_everywhere(fitted_model, curves):
+    fig = plot_training_curves(fitted_model)
+    for ax in fig.axes:
+        styles = {line.get_label(): line.get_linestyle() for line in ax.get_lines()}
+        assert [style for label, style in styles.items() if label.startswith("training")] == ["-"]
+        assert [style for label, style in styles.items() if label.startswith("validation")] == [
+            "--"
+        ]
+    ax = plot_kfold_curves(curves)
+    styles = [container.lines[0].get_linestyle() for container in ax.containers]
+    assert styles == ["-", "--"]
+
+
+def test_training_curves_start_is_drawn_as_epoch_zero(fitted_model):
+    start = {"loss": 2.5, "val_loss": 2.4, "train_accuracy": 0.11, "val_accuracy": 0.12}
+    fig = plot_training_curves(fitted_model, start=start)
+    loss_ax, acc_ax = fig.axes
+    train_loss = loss_ax.get_lines()[0]
+    assert train_loss.get_xdata()[0] == 0
+    assert train_loss.get_ydata()[0] == 2.5
+    np.testing.assert_allclose(train_loss.get_ydata()[1:], fitted_model.history_.loss)
+    val_acc = acc_ax.get_lines()[1]
+    assert val_acc.get_ydata()[0] == pytest.approx(12.0)
+    assert acc_ax.get_xlim()[0] < 0 < acc_ax.get_xlim()[0] + 1
+    # The best epoch is still the model's, not shifted by the added point.
+    assert acc_ax.get_lines()[-1].get_xdata()[0] == fitted_model.best_epoch_
+    with pytest.raises(ValueError, match="start must be a dict"):
+        plot_training_curves(fitted_model, start={"loss": 1.0})
+    with pytest.raises(ValueError, match="logarithmic"):
+        plot_training_curves(fitted_model, start=start, log_epochs=True)
+
+
+def test_training_curves_log_epochs(fitted_model):
+    fig = plot_training_curves(fitted_model, log_epochs=True)
+    assert all(ax.get_xscale() == "log" for ax in fig.axes)
+    assert "log" in fig.axes[1].get_xlabel()
+
+
+def test_misclassified_titles_show_the_probability(predictions):
+    X, y, pred = predictions
+    probabilities = np.linspace(0.3, 0.9, len(y))
+    fig = plot_misclassified(X, y, pred, probabilities=probabilities, n=4)
+    rows = np.flatnonzero(y != pred)[:4]
+    assert [ax.get_title() for ax in fig.axes] == [f"p = {probabilities[r]:.2f}" for r in rows]
+    assert "probability" in _suptitle(fig)
+    with pytest.raises(ValueError, match="probabilities has 3 values"):
+        plot_misclassified(X, y, pred, probabilities=[0.5, 0.5, 0.5])
+
+
+def test_fold_diagram_colours_each_sample_once_per_fold():
+    folds = kfold_indices(14, 5, random_state=0)
+    ax = plots.plot_fold_diagram(folds, 14)
+    grid = ax.images[0].get_array()
+    assert grid.shape == (5, 14)
+    assert (np.asarray(grid == 2).sum(axis=0) == 1).all()  # validated once per sample
+    for i, (train, val) in enumerate(folds):
+        assert set(np.flatnonzero(np.asarray(grid[i]) == 2)) == set(val)
+    with pytest.raises(ValueError, match="unused"):
+        plots.plot_fold_diagram(folds[:1], 20)
+
+
+def test_kfold_comparison_one_legend_one_ylabel_own_ranges(curves):
+    small = KFoldCurves(curves.train_accuracy * 0.5, curves.val_accuracy * 0.5, curves.loss)
+    fig = plots.plot_kfold_comparison({1000: curves, 100: small})
+    axes = _plot_axes(fig)
+    assert [ax.get_title() for ax in axes] == ["1,000 images", "100 images"]
+    assert [bool(ax.get_ylabel()) for ax in axes] == [True, False]
+    assert all(ax.get_legend() is None for ax in axes) and len(fig.legends) == 1
+    assert axes[0].get_ylim()[0] > axes[1].get_ylim()[1]  # each panel its own range
+    with pytest.raises(TypeError, match="non-empty dict"):
+        plots.plot_kfold_comparison({})
+
+
+def test_side_by_side_panels_share_the_y_range(fitted_model):
+    fig = plots.plot_histories_side_by_side({"one": fitted_model, "two": fitted_model})
+    first, second = _plot_axes(fig)
+    assert first.get_ylim() == second.get_ylim()
+    assert first.get_title().startswith("one\nvalidation after epoch 3")
+    fig = plots.plot_histories_side_by_side({"one": fitted_model}, ylim=(0, 100))
+    assert _plot_axes(fig)[0].get_ylim() == (0, 100)
+
+
+def test_weights_colorbar_label(fitted_model):
+    fig = plot_weights(fitted_model, colorbar_label="mean pixel value")
+    colorbar_ax = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"][0]
+    assert "mean pixel value" in (colorbar_ax.get_xlabel() + colorbar_ax.get_ylabel())

@@ -1,0 +1,68 @@
+"""Re-execute notebooks in place, storing their outputs as a reader should see them.
+
+Usage (from the repository root, with the data folder set)::
+
+    MNIST_LR_DATA=/path/to/mnist python scripts/execute_notebooks.py notebooks/0*.ipynb
+
+Each notebook runs top to bottom in a fresh kernel, as nbval will run it.
+Afterwards, text that a later carriage return overwrote (the live progress
+line of ``SoftmaxRegression(progress=True)``) is dropped from the stored
+streams, exactly as Jupyter shows them, so the file holds only the final
+line. Run this after changing a notebook or refreshing the pinned versions in
+``.ci/constraints.txt``; the test command then checks the stored outputs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def final_text(text):
+    """``text`` as a terminal shows it: each line keeps only what follows its last ``\\r``."""
+    lines = []
+    for line in text.split("\n"):
+        kept = line.rstrip("\r")
+        lines.append(kept.rsplit("\r", 1)[-1])
+    return "\n".join(lines)
+
+
+def tidy(notebook):
+    """Drop overwritten progress text from every stream output, in place."""
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                output["text"] = final_text(output["text"])
+    return notebook
+
+
+def execute(path, timeout=900):
+    """Run the notebook at ``path`` in a fresh kernel and write it back, tidied."""
+    path = Path(path)
+    notebook = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
+    NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    ).execute()
+    nbformat.write(tidy(notebook), path)
+    return time.perf_counter() - started
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="+", type=Path)
+    parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    args = parser.parse_args(argv)
+    for path in args.notebooks:
+        print(f"{path}: {execute(path, args.timeout):.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""What a reader sees in the stored notebooks: the lesson, not the test machinery.
+
+These checks read the committed .ipynb files only (nothing is executed), so
+they are quick. nbval (run by the test command) checks that re-running each
+notebook reproduces the stored outputs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+# Text that a progress bar (tqdm's or anyone's) leaves behind mid-run.
+PROGRESS_BAR = re.compile(r"\d+%\||\s\d+/\d+ \[|epoch/s|it/s|fold/s")
+
+
+def _cells(path, kind=None):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return [cell for cell in cells if kind is None or cell["cell_type"] == kind]
+
+
+def _output_texts(cell):
+    for output in cell.get("outputs", []):
+        text = output.get("text", "")
+        data = output.get("data", {})
+        yield output, "".join(text) + "".join(data.get("text/plain", ""))
+
+
+def test_the_series_is_there():
+    assert [path.name[:2] for path in NOTEBOOKS][:8] == [f"{i:02d}" for i in range(1, 9)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_no_test_markers_in_code(path):
+    for cell in _cells(path, "code"):
+        source = "".join(cell["source"])
+        assert "nbval" not in source.lower(), f"{path.name}: a code cell mentions nbval:\n{source}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_no_frozen_progress_bars_errors_or_warnings(path):
+    for cell in _cells(path, "code"):
+        assert cell["execution_count"] is not None, f"{path.name}: a code cell was never run"
+        for output, text in _output_texts(cell):
+            assert output["output_type"] != "error", f"{path.name}: stored error {text[:200]}"
+            assert output.get("name") != "stderr", f"{path.name}: stored stderr {text[:200]}"
+            assert not PROGRESS_BAR.search(text), f"{path.name}: frozen progress bar {text!r}"
+            assert "\r" not in text, f"{path.name}: an output keeps overwritten text {text!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_exercises_end_each_notebook_with_hidden_solutions(path):
+    cells = _cells(path)
+    headings = [i for i, cell in enumerate(cells)
+                if cell["cell_type"] == "markdown" and "## Exercises" in "".join(cell["source"])]
+    assert len(headings) == 1, f"{path.name}: expected one Exercises section"
+    solutions = [cell for cell in cells[headings[0]:] if cell["cell_type"] == "code"]
+    assert len(solutions) >= 2, f"{path.name}: fewer than two worked solutions"
+    for cell in solutions:
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, (
+            f"{path.name}: a solution cell is not collapsed"
+        )
+        assert "".join(cell["source"]).startswith("# Solution"), path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_one_visible_seed(path):
+    first_code = "".join(_cells(path, "code")[0]["source"]) + "".join(
+        _cells(path, "code")[1]["source"]
+    )
+    assert re.search(r"^SEED = \d+$", first_code, re.MULTILINE), path.name
+
+
+def test_execute_script_keeps_only_what_a_reader_sees():
+    import importlib.util
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "execute_notebooks.py"
+    spec = importlib.util.spec_from_file_location("execute_notebooks", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    live = "\rtraining: epoch 1/9\rtraining: epoch 2/9\rstopped early after epoch 2\nnext line\n"
+    assert module.final_text(live) == "stopped early after epoch 2\nnext line\n"
+    assert module.final_text("plain\r\nwindows line\n") == "plain\nwindows line\n"
