@@ -128,16 +128,27 @@ def _shut_down_kernels(base, token):
 
 
 def _run_all_cells(page):
-    """Run > Run All Cells, retried until the first code cell is actually queued."""
-    prompt = page.locator(".jp-CodeCell .jp-InputPrompt").first
+    """Run > Run All Cells, retried until the kernel is actually busy with it.
+
+    (The stored prompts already show numbers, so they cannot tell; the
+    execution indicator can.) Should JupyterLab ask which kernel to use, as
+    it may when the menu is used while the session is still connecting, the
+    notebook's own kernel is accepted.
+    """
+    started = (".jp-Notebook-ExecutionIndicator[data-status='busy'], "
+               ".jp-CodeCell .jp-InputPrompt:text('[*]:')")
     for _ in range(5):
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            if prompt.inner_text().strip() not in ("", "[ ]:"):
+            dialog = page.locator(".jp-Dialog")
+            if dialog.count() and "Select Kernel" in dialog.first.inner_text():
+                dialog.get_by_role("button", name="Select", exact=True).click()
+                break  # then run all again, now with a kernel
+            if page.locator(started).count():
                 return
-            time.sleep(0.25)
+            time.sleep(0.1)
         page.keyboard.press("Escape")
     raise AssertionError("Run All Cells did not start the notebook")
 
