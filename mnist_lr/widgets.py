@@ -70,10 +70,11 @@ ACCURACY_LIMITS = (50.0, 100.0)
 #: Dims the figure while it no longer matches the sliders.
 _STYLE = """<style>
 .mnist-lr-stale { opacity: 0.35; transition: opacity 0.15s; }
-.mnist-lr-status { min-width: 16em; }
+.mnist-lr-status { min-width: 16em; margin-left: 1em; }
 </style>"""
 
 REFERENCE_COLOR = "0.55"
+_BUSY_COLOR = "#D55E00"  # the plots' orange
 
 
 def log_grid(low, high, include=()):
@@ -121,7 +122,7 @@ def _options(values):
 def _slider_style(width):
     return dict(
         continuous_update=False,  # retrain on release, not on every pixel of a drag
-        style={"description_width": "initial"},
+        style={"description_width": "7em"},
         layout=_ipywidgets.Layout(width=width),
     )
 
@@ -203,7 +204,14 @@ class Explorer:
         for slider in sliders.values():
             slider.observe(self._on_change, names="value")
         self.widget = w.VBox(
-            [w.HTML(_STYLE), w.HBox([*sliders.values(), self.status]), self.caption, self.image],
+            [
+                w.HTML(_STYLE),
+                # The sliders one under the other, the status to their right.
+                w.HBox([w.VBox(list(sliders.values())), self.status],
+                       layout=w.Layout(align_items="center")),
+                self.caption,
+                self.image,
+            ],
             layout=w.Layout(width="100%"),
         )
         self.widget.add_class(css_class)
@@ -353,7 +361,7 @@ class Explorer:
 
     def _show_busy(self, values):
         name = html.escape(self._describe(**values))
-        self.status.value = f"⏳ <b>training</b> with {name}…"
+        self.status.value = f'<b style="color: {_BUSY_COLOR}">training</b> with {name}…'
         if self._shown is not None:
             self.image.add_class("mnist-lr-stale")
             old = html.escape(self._describe(**self._shown))
@@ -550,13 +558,13 @@ def training_explorer(
     sliders = {
         "learning_rate": _ipywidgets.SelectionSlider(
             options=_options(LEARNING_RATES), value=article["learning_rate"],
-            description="learning rate", **_slider_style("300px")),
+            description="learning rate", **_slider_style("420px")),
         "batch_size": _ipywidgets.SelectionSlider(
             options=batch_sizes, value=article["batch_size"], description="batch size",
-            **_slider_style("260px")),
+            **_slider_style("420px")),
         "patience": _ipywidgets.IntSlider(
             value=article["patience"], min=1, max=max_epochs, description="patience",
-            **_slider_style("260px")),
+            **_slider_style("420px")),
     }
 
     def train(learning_rate, batch_size, patience):

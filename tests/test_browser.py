@@ -127,29 +127,36 @@ def _shut_down_kernels(base, token):
         pass  # the server is already gone; it took its kernels with it
 
 
+def _accept_kernel_dialog(page):
+    """Answer JupyterLab's "Select Kernel" question, if it is asked, with the notebook's kernel."""
+    dialog = page.locator(".jp-Dialog")
+    if dialog.count() and "Select Kernel" in dialog.first.inner_text():
+        page.locator(".jp-Dialog .jp-mod-accept").first.click()
+        dialog.first.wait_for(state="detached", timeout=10_000)
+
+
 def _run_all_cells(page):
     """Run > Run All Cells, retried until the kernel is actually busy with it.
 
     (The stored prompts already show numbers, so they cannot tell; the
-    execution indicator can.) Should JupyterLab ask which kernel to use, as
-    it may when the menu is used while the session is still connecting, the
-    notebook's own kernel is accepted.
+    execution indicator can.) JupyterLab sometimes asks which kernel to use
+    while the session connects; the notebook's own kernel is accepted.
     """
     started = (".jp-Notebook-ExecutionIndicator[data-status='busy'], "
                ".jp-CodeCell .jp-InputPrompt:text('[*]:')")
     for _ in range(5):
+        _accept_kernel_dialog(page)
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            dialog = page.locator(".jp-Dialog")
-            if dialog.count() and "Select Kernel" in dialog.first.inner_text():
-                dialog.get_by_role("button", name="Select", exact=True).click()
-                break  # then run all again, now with a kernel
             if page.locator(started).count():
                 return
+            if page.locator(".jp-Dialog").count():
+                break  # a question came up: answer it and run all again
             time.sleep(0.1)
-        page.keyboard.press("Escape")
+        if not page.locator(".jp-Dialog").count():
+            page.keyboard.press("Escape")  # close a menu left open
     raise AssertionError("Run All Cells did not start the notebook")
 
 
@@ -194,6 +201,22 @@ _WATCH_STATUS = """(selector) => {
     observer.observe(image, {attributes: true});
     window.__statusLog = log;
 }"""
+
+
+def _show(page, explorer):
+    """Scroll so that the explorer's sliders sit near the top of the window, its figure below.
+
+    JupyterLab lays out cells outside the window only roughly, so one scroll
+    may land short; it is repeated until the sliders are where they should be.
+    """
+    root = page.locator(explorer).first
+    for _ in range(10):
+        root.evaluate("el => el.scrollIntoView({block: 'start'})")
+        page.wait_for_timeout(400)
+        box = root.locator(".noUi-handle").first.bounding_box()
+        if box is not None and 60 <= box["y"] <= 250:
+            return
+    raise AssertionError(f"could not scroll {explorer} into view (handle at {box})")
 
 
 def _drag(page, explorer, slider_index, fraction):
@@ -251,14 +274,29 @@ def test_sliders_in_jupyterlab(lab_server):
                 timeout=120_000
             )
             _run_all_cells(page)
+            # Until its cell runs again, an explorer on the page may be the one
+            # stored in the notebook: wait for the whole notebook to finish.
+            page.wait_for_function(
+                """() => {
+                    const busy = document.querySelector(
+                        ".jp-Notebook-ExecutionIndicator[data-status='busy']");
+                    const queued = [...document.querySelectorAll('.jp-InputPrompt')]
+                        .some(prompt => prompt.innerText.includes('*'));
+                    return !busy && !queued;
+                }""",
+                timeout=300_000,
+            )
 
             lr = ".lr-explorer"
             explorer = page.locator(lr).first
             explorer.wait_for(state="visible", timeout=180_000)
             before = _output_image(page)
-            explorer.scroll_into_view_if_needed()
-            page.locator(f"{lr} .mnist-lr-status").first.wait_for(state="visible")
-            assert "done" in page.locator(f"{lr} .mnist-lr-status").first.inner_text()
+            _show(page, lr)
+            page.wait_for_function(
+                """(selector) => document.querySelector(selector + ' .mnist-lr-status')
+                    .innerText.includes('done')""",
+                arg=lr, timeout=60_000,
+            )
             assert explorer.locator(".widget-readout").first.inner_text() == "0.24"
             limits_before = _png_info(page)
             assert limits_before["title"] == "learning rate 0.24"
@@ -320,11 +358,11 @@ def test_sliders_in_jupyterlab(lab_server):
             # 3. The batch/patience explorer: batch size down to its smallest (the slowest).
             tr = ".training-explorer"
             trainer = page.locator(tr).first
-            trainer.scroll_into_view_if_needed()
+            _show(page, tr)
             old = _output_image(page, tr)
             released = _drag(page, tr, 1, 0.0)
             response_batch = time.monotonic() - released + _wait_until_done(page, tr, old)
-            trainer.scroll_into_view_if_needed()
+            _show(page, tr)
             page.screenshot(path=str(ARTIFACTS / "training-explorer-after.png"), full_page=False)
             assert _png_info(page, tr)["title"].startswith("learning rate 0.24, batch 10,")
             report.append(f"batch size to 10: new figure after {response_batch:.2f} s")
