@@ -68,6 +68,11 @@ def lab_server(tmp_path_factory):
     served = tmp_path_factory.mktemp("served")
     (served / "notebooks").mkdir()
     shutil.copy(ROOT / NOTEBOOK, served / NOTEBOOK)
+    # Keep every cell in the page: with JupyterLab's default windowing, the
+    # cells scrolled out of view (an explorer among them) leave the DOM.
+    tracker = home / "lab-settings" / "@jupyterlab" / "notebook-extension"
+    tracker.mkdir(parents=True)
+    (tracker / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     env = dict(
         {k: v for k, v in os.environ.items() if k != "MPLBACKEND"},
         JUPYTER_CONFIG_DIR=str(home / "config"),
