@@ -10,11 +10,14 @@ Where the files come from, in this order:
 3. a download into that cache from the public mirrors in :data:`MIRRORS`,
    tried in turn.
 
-Every file is checked against its SHA-256 before it is parsed. Downloads are
-done by `pooch <https://www.fatiando.org/pooch>`_, which streams into a
-temporary file in the cache folder and renames it into place only after its
-checksum matches, so an interrupted or corrupt download never sits where the
-loader would trust it; a corrupt cached file is detected and fetched again.
+Every file is checked against its SHA-256 before it is parsed. Downloads go
+through `pooch <https://www.fatiando.org/pooch>`_, which streams into a
+temporary file and renames it into place only after its checksum matches, so
+an interrupted or corrupt download never sits where the loader would trust
+it; a corrupt cached file is detected and fetched again. The transfer itself
+is done by :class:`mnist_lr._download.BoundedDownloader`, which knows each
+file's size (:data:`FILE_SIZES`) and gives every file a deadline, so a broken
+or hostile mirror can neither hang a fetch nor fill the disk.
 
 The images come back as ``float32`` in [0, 1]: all 70,000 take 220 MB that
 way, half of what ``float64`` would, which matters on a 2 GB Binder machine.
@@ -23,17 +26,30 @@ Single precision is ample for pixels that started as 8-bit integers.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import gzip
 import hashlib
 import logging
+import math
 import os
+import shutil
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ._checks import check_int, check_real, check_Xy, make_rng
+from ._download import (
+    DEFAULT_DEADLINE,
+    DEFAULT_TIMEOUT,
+    BoundedDownloader,
+    describe,
+    is_unreachable,
+    make_work_dir,
+    remove_stale_downloads,
+)
 
 __all__ = [
     "DATA_ENV",
@@ -41,8 +57,11 @@ __all__ = [
     "MIRRORS_ENV",
     "MIRRORS",
     "FILES",
+    "FILE_SIZES",
+    "DownloadFailure",
     "MNISTNotFoundError",
     "default_cache_dir",
+    "fetch_mnist_files",
     "fetch_mnist",
     "read_idx",
     "load_mnist",
@@ -51,6 +70,9 @@ __all__ = [
     "train_val_split",
     "subsample",
 ]
+
+#: Every failed download attempt is logged here at DEBUG level, with its traceback.
+logger = logging.getLogger(__name__)
 
 DATA_ENV = "MNIST_LR_DATA"
 CACHE_ENV = "MNIST_LR_CACHE"
@@ -72,6 +94,14 @@ FILES = {
     "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
 }
 
+# Size in bytes of each .gz file: a download stops as soon as it would exceed it.
+FILE_SIZES = {
+    "train-images-idx3-ubyte.gz": 9912422,
+    "train-labels-idx1-ubyte.gz": 28881,
+    "t10k-images-idx3-ubyte.gz": 1648877,
+    "t10k-labels-idx1-ubyte.gz": 4542,
+}
+
 # (magic number, shape) that each file must have.
 _LAYOUT = {
     "train-images-idx3-ubyte.gz": (2051, (60000, 28, 28)),
@@ -80,17 +110,109 @@ _LAYOUT = {
     "t10k-labels-idx1-ubyte.gz": (2049, (10000,)),
 }
 
-_HOW_TO_PROVIDE = (
-    "To use a local copy, put the four files "
-    + ", ".join(FILES)
-    + f" in a folder and pass it as data_dir= or set {DATA_ENV}=/that/folder. "
-    "To download them, connect to the internet and call mnist_lr.fetch_mnist() "
-    "(or run `python -m mnist_lr fetch`)."
+_TOTAL_MB = f"{sum(FILE_SIZES.values()) / 1e6:.1f} MB"
+
+# The second way out of a missing data set, in the words of where the user is.
+_LOCAL_COPY = (
+    f"download the four files from {MIRRORS[0]} into a folder and set {DATA_ENV} to it "
+    "before starting JupyterLab (restart JupyterLab from a shell where the variable is "
+    "set), or pass data_dir=... to load_mnist"
+)
+_LOCAL_COPY_CLI = (
+    f"download the four files from {MIRRORS[0]} into a folder and pass it as "
+    f"--data-dir DIR, or set {DATA_ENV}=DIR"
 )
 
 
+# --------------------------------------------------------------------------- errors
+
+
+@dataclass(frozen=True)
+class DownloadFailure:
+    """One failed attempt to download one file from one mirror.
+
+    Attributes
+    ----------
+    file : str
+        The file's name, e.g. ``'train-images-idx3-ubyte.gz'``.
+    mirror : str
+        The mirror's base URL.
+    url : str
+        The full URL that was requested.
+    reason : str
+        A few words for a person, e.g. ``'name resolution failed'``.
+    error : BaseException
+        The original exception, with its traceback.
+    """
+
+    file: str
+    mirror: str
+    url: str
+    reason: str
+    error: BaseException = field(repr=False, compare=False)
+
+
 class MNISTNotFoundError(FileNotFoundError):
-    """MNIST could be neither found locally nor downloaded."""
+    """MNIST could be neither found locally nor downloaded.
+
+    The message is meant for a learner: a few lines that say what was
+    missing and why, then what to do. The network errors behind it are not
+    chained into the traceback; they are kept in :attr:`failures` and logged
+    at DEBUG level on the ``mnist_lr.data`` logger.
+
+    Parameters
+    ----------
+    summary : str
+        What went wrong (``str(error)`` adds the advice to it).
+    failures : sequence of DownloadFailure, optional
+        Every download attempt that failed, in order.
+    hint, cli_hint : str, optional
+        What to do, worded for Python and notebooks, and for the command line.
+
+    Attributes
+    ----------
+    summary : str
+    failures : list of DownloadFailure
+    hint, cli_hint : str
+
+    Examples
+    --------
+    A command-line program shows the advice in its own terms:
+
+    >>> try:  # doctest: +SKIP
+    ...     fetch_mnist_files()
+    ... except MNISTNotFoundError as error:
+    ...     print(error.message(for_cli=True))
+    """
+
+    def __init__(self, summary, *, failures=(), hint=None, cli_hint=None):
+        self.summary = str(summary)
+        self.failures = list(failures)
+        self.hint = hint if hint is not None else _ways_out(None, _LOCAL_COPY)
+        self.cli_hint = cli_hint if cli_hint is not None else _ways_out(None, _LOCAL_COPY_CLI)
+        super().__init__(self.message())
+
+    def advice(self, for_cli=False) -> str:
+        """What to do: :attr:`cli_hint` if ``for_cli``, else :attr:`hint`."""
+        return self.cli_hint if for_cli else self.hint
+
+    def message(self, for_cli=False) -> str:
+        """The summary followed by the advice for Python (default) or the command line."""
+        return f"{self.summary}\n{self.advice(for_cli)}"
+
+    def __str__(self):
+        return self.message()
+
+
+def _ways_out(first, local):
+    first = first or (
+        f"connect to the internet and run this again; the four files ({_TOTAL_MB}) "
+        "are then downloaded once, into the cache"
+    )
+    return f"Two ways out:\n  - {first};\n  - or {local}."
+
+
+# --------------------------------------------------------------------------- locating files
 
 
 def default_cache_dir() -> Path:
@@ -133,47 +255,196 @@ def _mirrors(mirrors) -> list[str]:
     return [m if m.endswith("/") else m + "/" for m in mirrors]
 
 
-def _download(name: str, cache: Path, mirrors: list[str], timeout: float, progress: bool, log):
-    """Download one file into ``cache`` from the first mirror that serves it intact."""
+def _resolve_folders(data_dir, cache_dir) -> tuple[Path | None, Path]:
+    """The explicit data folder (or None) and the cache folder."""
+    source = "data_dir"
+    if data_dir is None and os.environ.get(DATA_ENV):
+        data_dir, source = os.environ[DATA_ENV], DATA_ENV
+    data_dir = Path(data_dir).expanduser() if data_dir is not None else None
+    if data_dir is not None and not data_dir.is_dir():
+        # A typo here would otherwise fall through to the cache or a download.
+        raise MNISTNotFoundError(
+            f"{source} names {data_dir}, which is not a folder.",
+            hint=f"Check the folder's name, or leave data_dir and {DATA_ENV} unset to use "
+            "the cache (downloading the files into it if needed).",
+            cli_hint=f"Check the folder given by --data-dir or {DATA_ENV}.",
+        ) from None
+    cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    return data_dir, cache
+
+
+def _check_local(name, data_dir, cache, log) -> tuple[Path | None, str]:
+    """A verified local copy of ``name`` (or None) and, if none, a note on why not."""
+    if data_dir is not None and (data_dir / name).is_file():
+        candidate = data_dir / name
+        actual = _sha256(candidate)
+        if actual != FILES[name]:
+            raise ValueError(
+                f"{candidate} is not the canonical {name}: its SHA-256 is {actual}, "
+                f"expected {FILES[name]}. Replace it with an intact copy, or remove it to "
+                "let mnist_lr use its cache."
+            )
+        log(f"{name}: using {candidate}")
+        return candidate, ""
+    cached = cache / name
+    if not cached.is_file():
+        return None, "not found"
+    if _sha256(cached) != FILES[name]:
+        log(f"{name}: cached copy is corrupt")
+        return None, "the cached copy has a checksum mismatch"
+    log(f"{name}: using cached {cached}")
+    return cached, ""
+
+
+def _prepare_cache(cache: Path) -> Path:
+    """Create the cache folder and this fetch's work folder in it, or explain why not.
+
+    Writing is the only reliable test of writability (read-only mounts, root).
+    """
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        return make_work_dir(cache)
+    except OSError as exc:
+        problem = exc.strerror or str(exc)
+    raise MNISTNotFoundError(
+        f"MNIST is not available locally, and the cache folder {cache} cannot be "
+        f"written to ({problem}).",
+        hint=f"Set {CACHE_ENV} to a writable folder, or {DATA_ENV} (or data_dir=...) "
+        "to a folder that already holds the four files.",
+        cli_hint="Pass --cache-dir with a writable folder, or --data-dir with a folder "
+        "that already holds the four files.",
+    ) from None
+
+
+# --------------------------------------------------------------------------- downloading
+
+
+@contextlib.contextmanager
+def _quiet_pooch():
+    """Silence pooch's INFO lines ("Downloading ...") for the duration; we report our own way."""
+    import pooch
+
+    pooch_logger = pooch.get_logger()
+    level = pooch_logger.level
+    pooch_logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        pooch_logger.setLevel(level)
+
+
+def _download_one(name, cache, work, mirrors, make_downloader, log):
+    """Download ``name`` into ``cache`` from the first mirror that serves it intact."""
     import pooch
 
     failures = []
-    for base in mirrors:
-        url = base + name
-        downloader = pooch.HTTPDownloader(progressbar=progress, timeout=timeout)
-        # pooch announces every download on its logger; we report our own way.
-        logger = pooch.get_logger()
-        level = logger.level
-        logger.setLevel(logging.WARNING)
+    for i, mirror in enumerate(mirrors):
+        url = mirror + name
         try:
-            path = pooch.retrieve(
+            fetched = pooch.retrieve(
                 url,
                 known_hash="sha256:" + FILES[name],
                 fname=name,
-                path=cache,
-                downloader=downloader,
+                path=work,
+                downloader=make_downloader(FILE_SIZES[name], label=name),
             )
         except Exception as exc:  # noqa: BLE001 - any failure means: try the next mirror
-            failures.append(f"{url}: {type(exc).__name__}: {exc}".splitlines()[0])
-            log(f"  {name}: {url} failed ({type(exc).__name__}); trying the next mirror")
+            failures.append(DownloadFailure(name, mirror, url, describe(exc), exc))
+            logger.debug("%s: %s failed", name, url, exc_info=exc)
+            more = "; trying the next mirror" if i + 1 < len(mirrors) else ""
+            log(f"  {name}: {url} failed ({failures[-1].reason}){more}")
             continue
-        finally:
-            logger.setLevel(level)
-        return cache / Path(path).name, failures
+        os.replace(fetched, cache / name)
+        return cache / name, failures
     return None, failures
 
 
-def fetch_mnist(
+def _requeue(mirrors, failures):
+    """Drop mirrors that could not be reached; move those that failed to the back.
+
+    So a dead mirror costs one timeout, not one per file.
+    """
+    failed = {f.mirror for f in failures}
+    unreachable = {f.mirror for f in failures if is_unreachable(f.error)}
+    kept = [m for m in mirrors if m not in failed]
+    return kept + [m for m in mirrors if m in failed and m not in unreachable]
+
+
+def _download_all(names, cache, work, mirrors, make_downloader, log):
+    """Download each of ``names`` (through ``work``, removed at the end) into ``cache``.
+
+    Returns what arrived and every failed attempt.
+    """
+    found, failures = {}, []
+    try:
+        with _quiet_pooch():
+            for name in names:
+                if not mirrors:
+                    break
+                log(f"{name}: downloading into {cache}")
+                path, failed = _download_one(name, cache, work, mirrors, make_downloader, log)
+                failures += failed
+                mirrors = _requeue(mirrors, failed)
+                if path is not None:
+                    found[name] = path
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return found, failures
+
+
+def _outcome(failures) -> str:
+    """One file's download attempts in a few words."""
+    if not failures:
+        return "not tried: no mirror answered for the files above"
+    reasons = list(dict.fromkeys(f.reason for f in failures))
+    if all(is_unreachable(f.error) for f in failures):
+        verb = "no mirror answered"
+    else:
+        verb = "no mirror sent an intact copy"
+    return f"{verb} ({len(failures)} tried: {'; '.join(reasons)})"
+
+
+def _not_found(notes, failures, data_dir, cache, download) -> MNISTNotFoundError:
+    """The short, learner-facing error for files that are neither here nor downloadable."""
+    if download:
+        lines = ["MNIST is not on this computer and could not be downloaded."]
+    else:
+        lines = ["MNIST is not on this computer, and downloading is off (download=False)."]
+    where = f"{data_dir} and in the cache {cache}" if data_dir else f"the cache {cache}"
+    lines.append(f"Looked in {where}.")
+    for name, note in notes.items():
+        if download:
+            outcome = _outcome([f for f in failures if f.file == name])
+            note = outcome if note == "not found" else f"{note}; {outcome}"
+        lines.append(f"  {name}: {note}")
+    if not download:
+        first = f"call it again with download=True while online ({_TOTAL_MB}, downloaded once)"
+    elif failures and not all(is_unreachable(f.error) for f in failures):
+        first = f"try again later, or name other mirrors in {MIRRORS_ENV}"
+    else:
+        first = None
+    return MNISTNotFoundError(
+        "\n".join(lines),
+        failures=failures,
+        hint=_ways_out(first, _LOCAL_COPY),
+        cli_hint=_ways_out(first, _LOCAL_COPY_CLI),
+    )
+
+
+def fetch_mnist_files(
     data_dir=None,
     *,
     cache_dir=None,
     mirrors=None,
     download=True,
-    timeout=30.0,
+    timeout=DEFAULT_TIMEOUT,
+    deadline=DEFAULT_DEADLINE,
     progress=False,
     verbose=False,
 ) -> dict[str, Path]:
     """Locate the four MNIST files, downloading them into the cache if needed.
+
+    Also available as :func:`fetch_mnist`, its earlier name.
 
     Parameters
     ----------
@@ -188,11 +459,14 @@ def fetch_mnist(
     download : bool, default True
         If False, never touch the network.
     timeout : float, default 30
-        Seconds to wait for a mirror to answer before trying the next one.
+        Seconds a mirror may stay silent (connecting, or between two reads)
+        before the next one is tried.
+    deadline : float, default 600
+        Seconds one file may take in all, however steadily its bytes arrive.
     progress : bool, default False
         Show a download progress bar.
     verbose : bool, default False
-        Print where each file was found.
+        Print where each file was found, and each failed download.
 
     Returns
     -------
@@ -202,93 +476,51 @@ def fetch_mnist(
     Raises
     ------
     MNISTNotFoundError
-        If a file is neither present nor downloadable. The message lists every
-        place that was tried and how to provide the files.
+        If a file is neither present nor downloadable. The message has one
+        line per missing file, then what to do; the error's ``failures`` list
+        every failed download, with the network errors behind them.
     ValueError
         If a file in the explicit ``data_dir`` fails its checksum.
 
     Examples
     --------
-    >>> paths = fetch_mnist()  # doctest: +SKIP
+    >>> paths = fetch_mnist_files()  # doctest: +SKIP
     >>> sorted(paths)[0]  # doctest: +SKIP
     't10k-images-idx3-ubyte.gz'
     """
     timeout = check_real(timeout, "timeout", positive=True)
+    deadline = check_real(deadline, "deadline", positive=True)
     log = print if verbose else (lambda *_: None)
-    source = "data_dir"
-    if data_dir is None and os.environ.get(DATA_ENV):
-        data_dir, source = os.environ[DATA_ENV], DATA_ENV
-    data_dir = Path(data_dir).expanduser() if data_dir is not None else None
-    if data_dir is not None and not data_dir.is_dir():
-        # A typo here would otherwise fall through to the cache or a download.
-        raise MNISTNotFoundError(
-            f"{source} names {data_dir}, which is not a folder. " + _HOW_TO_PROVIDE
-        )
-    cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
-
+    data_dir, cache = _resolve_folders(data_dir, cache_dir)
     mirror_order = _mirrors(mirrors) if download else []
-    found: dict[str, Path] = {}
-    tried: list[str] = []
-    for name, sha in FILES.items():
-        if data_dir is not None:
-            candidate = data_dir / name
-            if candidate.is_file():
-                actual = _sha256(candidate)
-                if actual != sha:
-                    raise ValueError(
-                        f"{candidate} is not the canonical {name}: its SHA-256 is {actual}, "
-                        f"expected {sha}. Replace it with an intact copy, or remove it to "
-                        "let mnist_lr use its cache."
-                    )
-                found[name] = candidate
-                log(f"{name}: using {candidate}")
-                continue
-            tried.append(f"{candidate} (not there)")
-        cached = cache / name
-        if cached.is_file():
-            if _sha256(cached) == sha:
-                found[name] = cached
-                log(f"{name}: using cached {cached}")
-                continue
-            tried.append(f"{cached} (checksum mismatch)")
-            log(f"{name}: cached copy is corrupt" + (", fetching it again" if download else ""))
-        else:
-            tried.append(f"{cached} (not there)")
-        if not download:
-            continue
-        try:
-            cache.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise MNISTNotFoundError(
-                f"MNIST file {name} is not available locally, and the cache folder {cache} "
-                f"cannot be created ({exc.strerror or exc}). Set {CACHE_ENV} to a writable "
-                f"folder, or {DATA_ENV} to a folder that already holds the files."
-            ) from exc
-        if not os.access(cache, os.W_OK):
-            raise MNISTNotFoundError(
-                f"MNIST file {name} is not available locally, and the cache folder {cache} "
-                f"is not writable. Set {CACHE_ENV} to a writable folder, or {DATA_ENV} to a "
-                "folder that already holds the files."
-            )
-        log(f"{name}: downloading into {cache}")
-        path, failures = _download(name, cache, mirror_order, timeout, progress, log)
-        tried.extend(failures)
-        # A mirror that just failed goes to the back of the queue for the
-        # remaining files, so a dead mirror costs one timeout, not four.
-        failed = [m for m in mirror_order if any(f.startswith(m) for f in failures)]
-        mirror_order = [m for m in mirror_order if m not in failed] + failed
+    remove_stale_downloads(cache)  # left by fetches that were killed
+    found, notes = {}, {}
+    for name in FILES:
+        path, note = _check_local(name, data_dir, cache, log)
         if path is not None:
             found[name] = path
-    missing = [name for name in FILES if name not in found]
+        else:
+            notes[name] = note
+    failures = []
+    if notes and download:
+        work = _prepare_cache(cache)
+        make = functools.partial(BoundedDownloader, timeout=timeout, deadline=deadline,
+                                 progress=progress)
+        fetched, failures = _download_all(list(notes), cache, work, mirror_order, make, log)
+        found.update(fetched)
+    missing = {name: note for name, note in notes.items() if name not in found}
     if missing:
-        where = "\n  - ".join(tried)
-        raise MNISTNotFoundError(
-            f"Could not find or download the MNIST file(s) {', '.join(missing)}.\n"
-            f"Looked in:\n  - {where}\n"
-            + ("Downloading was turned off (download=False).\n" if not download else "")
-            + _HOW_TO_PROVIDE
-        )
-    return found
+        raise _not_found(missing, failures, data_dir, cache, download) from None
+    return {name: found[name] for name in FILES}
+
+
+#: The earlier name of :func:`fetch_mnist_files`, kept for existing code.
+fetch_mnist = fetch_mnist_files
+
+
+# --------------------------------------------------------------------------- parsing
+
+_IDX_BLOCK = 1 << 20
 
 
 def read_idx(path, *, expected_magic=None, expected_shape=None) -> np.ndarray:
@@ -296,7 +528,10 @@ def read_idx(path, *, expected_magic=None, expected_shape=None) -> np.ndarray:
 
     The IDX format is a 4-byte big-endian magic number (two zero bytes, a type
     code and the number of dimensions), one big-endian 4-byte size per
-    dimension, then the data.
+    dimension, then the data. The file is read as a stream: the header is
+    checked before any data is read, and reading stops as soon as the data is
+    longer than the header says, so a small gzip file that inflates to
+    gigabytes costs no more memory than the array it claims to hold.
 
     Parameters
     ----------
@@ -324,37 +559,62 @@ def read_idx(path, *, expected_magic=None, expected_shape=None) -> np.ndarray:
     (60000,)
     """
     path = Path(path)
+    opener = gzip.open if path.name.endswith(".gz") else open
     try:
-        if path.name.endswith(".gz"):
-            with gzip.open(path, "rb") as handle:
-                raw = handle.read()
-        else:
-            raw = path.read_bytes()
+        with opener(path, "rb") as handle:
+            shape = _read_idx_header(handle, path, expected_magic, expected_shape)
+            data = _read_idx_data(handle, path, shape)
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
         raise ValueError(f"{path} is truncated or not a valid gzip file ({exc})") from exc
-    if len(raw) < 4:
-        raise ValueError(f"{path} is too short to be an IDX file ({len(raw)} bytes)")
-    magic = int.from_bytes(raw[:4], "big")
-    zero, type_code, ndim = int.from_bytes(raw[:2], "big"), raw[2], raw[3]
-    if zero != 0 or type_code != 0x08:
+    array = np.frombuffer(data, dtype=np.uint8).reshape(shape)
+    array.flags.writeable = False
+    return array
+
+
+def _read_idx_header(handle, path, expected_magic, expected_shape) -> tuple[int, ...]:
+    head = handle.read(4)
+    if len(head) < 4:
+        raise ValueError(f"{path} is too short to be an IDX file ({len(head)} bytes)")
+    magic = int.from_bytes(head, "big")
+    if head[:2] != b"\x00\x00" or head[2] != 0x08:
         raise ValueError(
             f"{path} is not an IDX file of unsigned bytes (magic number {magic:#010x})"
         )
     if expected_magic is not None and magic != expected_magic:
         raise ValueError(f"{path} has magic number {magic}, expected {expected_magic}")
-    header_len = 4 + 4 * ndim
-    if len(raw) < header_len:
+    ndim = head[3]
+    dims = handle.read(4 * ndim)
+    if len(dims) < 4 * ndim:
         raise ValueError(f"{path} is truncated inside its header")
-    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(dims[4 * i : 4 * i + 4], "big") for i in range(ndim))
     if expected_shape is not None and shape != tuple(expected_shape):
         raise ValueError(f"{path} holds an array of shape {shape}, expected {expected_shape}")
-    size = int(np.prod(shape, dtype=np.int64))
-    if len(raw) - header_len != size:
+    return shape
+
+
+def _read_idx_data(handle, path, shape) -> bytearray:
+    """Exactly the header's number of bytes; a longer or shorter stream is an error."""
+    size = math.prod(shape)
+    data = bytearray()
+    while len(data) < size:
+        block = handle.read(min(_IDX_BLOCK, size - len(data)))
+        if not block:
+            break
+        data += block
+    # Look a bounded distance past the end: enough to report small excesses
+    # exactly, never enough to inflate a compressed bomb.
+    extra = len(handle.read(_IDX_BLOCK))
+    if len(data) != size or extra:
+        held = len(data) + extra
+        held = f"more than {held}" if extra == _IDX_BLOCK else str(held)
         raise ValueError(
             f"{path} should hold {size} data bytes for shape {shape} but holds "
-            f"{len(raw) - header_len}: the file is truncated or corrupt"
+            f"{held}: the file is truncated or corrupt"
         )
-    return np.frombuffer(raw, dtype=np.uint8, offset=header_len).reshape(shape)
+    return data
+
+
+# --------------------------------------------------------------------------- loading
 
 
 @dataclass(frozen=True)
@@ -365,8 +625,8 @@ class _Raw:
     test_labels: np.ndarray
 
 
-def _read_all(data_dir, **fetch_kwargs) -> _Raw:
-    paths = fetch_mnist(data_dir, **fetch_kwargs)
+def _read_all(data_dir, **fetch_options) -> _Raw:
+    paths = fetch_mnist_files(data_dir, **fetch_options)
     arrays = {
         name: read_idx(paths[name], expected_magic=magic, expected_shape=shape)
         for name, (magic, shape) in _LAYOUT.items()
@@ -380,12 +640,16 @@ def _read_all(data_dir, **fetch_kwargs) -> _Raw:
 
 
 def _check_dtype(dtype):
-    try:
-        checked = np.dtype(dtype)
-    except TypeError:
-        checked = None
+    checked = None
+    if dtype is not None:  # np.dtype(None) would quietly mean float64
+        try:
+            checked = np.dtype(dtype)
+        except (TypeError, ValueError):
+            checked = None
     if checked not in (np.float32, np.float64):
-        raise ValueError(f"dtype must be float32 or float64, got {dtype!r}")
+        raise ValueError(
+            f"dtype must be float32 or float64, got {dtype!r}; for example dtype=np.float32"
+        )
     return checked
 
 
@@ -401,7 +665,9 @@ def _scale(images_list, dtype) -> np.ndarray:
     return out
 
 
-def load_mnist(data_dir=None, *, dtype=np.float32, **fetch_kwargs):
+def load_mnist(data_dir=None, *, dtype=np.float32, cache_dir=None, mirrors=None, download=True,
+               timeout=DEFAULT_TIMEOUT, deadline=DEFAULT_DEADLINE, progress=False,
+               verbose=False):
     """All 70,000 MNIST images as rows of 784 pixels in [0, 1], with their labels.
 
     The rows are in the order of OpenML's ``mnist_784`` (which the article
@@ -411,11 +677,11 @@ def load_mnist(data_dir=None, *, dtype=np.float32, **fetch_kwargs):
     Parameters
     ----------
     data_dir : str or path-like, optional
-        Folder with the four files; see :func:`fetch_mnist` for the search order.
+        Folder with the four files; see :func:`fetch_mnist_files` for the search order.
     dtype : {numpy.float32, numpy.float64}, default float32
         Pixel dtype. float32 halves the memory (220 MB instead of 440 MB).
-    **fetch_kwargs
-        Passed to :func:`fetch_mnist` (``cache_dir``, ``mirrors``, ``download``...).
+    cache_dir, mirrors, download, timeout, deadline, progress, verbose
+        Where to look and how to download; see :func:`fetch_mnist_files`.
 
     Returns
     -------
@@ -429,13 +695,16 @@ def load_mnist(data_dir=None, *, dtype=np.float32, **fetch_kwargs):
     ((70000, 784), dtype('float32'), array([5, 0, 4, 1, 9]))
     """
     dtype = _check_dtype(dtype)
-    raw = _read_all(data_dir, **fetch_kwargs)
+    raw = _read_all(data_dir, cache_dir=cache_dir, mirrors=mirrors, download=download,
+                    timeout=timeout, deadline=deadline, progress=progress, verbose=verbose)
     X = _scale([raw.train_images, raw.test_images], dtype)
     y = np.concatenate([raw.train_labels, raw.test_labels]).astype(np.int64)
     return X, y
 
 
-def load_mnist_train_test(data_dir=None, *, dtype=np.float32, **fetch_kwargs):
+def load_mnist_train_test(data_dir=None, *, dtype=np.float32, cache_dir=None, mirrors=None,
+                          download=True, timeout=DEFAULT_TIMEOUT, deadline=DEFAULT_DEADLINE,
+                          progress=False, verbose=False):
     """The official split: 60,000 training and 10,000 test images.
 
     Parameters and scaling are as in :func:`load_mnist`.
@@ -452,7 +721,8 @@ def load_mnist_train_test(data_dir=None, *, dtype=np.float32, **fetch_kwargs):
     (60000, 10000)
     """
     dtype = _check_dtype(dtype)
-    raw = _read_all(data_dir, **fetch_kwargs)
+    raw = _read_all(data_dir, cache_dir=cache_dir, mirrors=mirrors, download=download,
+                    timeout=timeout, deadline=deadline, progress=progress, verbose=verbose)
     return (
         _scale([raw.train_images], dtype),
         raw.train_labels.astype(np.int64),
@@ -462,7 +732,8 @@ def load_mnist_train_test(data_dir=None, *, dtype=np.float32, **fetch_kwargs):
 
 
 def load_mnist_split(val_fraction=0.2, random_state=None, data_dir=None, *, dtype=np.float32,
-                     **fetch_kwargs):
+                     cache_dir=None, mirrors=None, download=True, timeout=DEFAULT_TIMEOUT,
+                     deadline=DEFAULT_DEADLINE, progress=False, verbose=False):
     """Load all 70,000 images and split them, using less memory than doing both steps.
 
     The result is identical to ``train_val_split(*load_mnist(), val_fraction,
@@ -474,7 +745,7 @@ def load_mnist_split(val_fraction=0.2, random_state=None, data_dir=None, *, dtyp
     ----------
     val_fraction : float, default 0.2
     random_state : int, numpy.random.Generator or None
-    data_dir, dtype, **fetch_kwargs
+    data_dir, dtype, cache_dir, mirrors, download, timeout, deadline, progress, verbose
         As in :func:`load_mnist`.
 
     Returns
@@ -488,7 +759,8 @@ def load_mnist_split(val_fraction=0.2, random_state=None, data_dir=None, *, dtyp
     ((56000, 784), (14000, 784))
     """
     dtype = _check_dtype(dtype)
-    raw = _read_all(data_dir, **fetch_kwargs)
+    raw = _read_all(data_dir, cache_dir=cache_dir, mirrors=mirrors, download=download,
+                    timeout=timeout, deadline=deadline, progress=progress, verbose=verbose)
     pixels = np.concatenate([raw.train_images, raw.test_images]).reshape(-1, 784)
     labels = np.concatenate([raw.train_labels, raw.test_labels]).astype(np.int64)
     del raw

@@ -7,21 +7,23 @@ For an image :math:`x` (784 pixels) the model computes one score per class,
 the gradient with respect to the scores is simply :math:`p - t`, where
 :math:`t` is the one-hot encoding of the label.
 
-The pieces are public functions (:func:`one_hot`, :func:`softmax`,
-:func:`cross_entropy`, :func:`cross_entropy_gradient`) so that each can be
-tried on its own; :class:`SoftmaxRegression` puts them together under
-scikit-learn's estimator contract.
+The module reads top to bottom: first the math as small public functions
+(:func:`one_hot`, :func:`softmax`, :func:`log_softmax`, :func:`cross_entropy`,
+:func:`cross_entropy_from_scores`, :func:`cross_entropy_gradient`), each of
+which can be tried on its own; then the training step that fuses them; then
+how an epoch is measured; and last :class:`SoftmaxRegression`, which puts
+them together under scikit-learn's estimator contract. Saving and loading
+live in :mod:`mnist_lr.persistence`.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
+import copy
 import warnings
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
@@ -29,13 +31,17 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_int, check_real, make_rng
+from ._checks import check_int, check_real, check_same_length, make_rng
+from ._progress import TrainingReport
 
 __all__ = [
     "one_hot",
     "softmax",
+    "log_softmax",
     "cross_entropy",
+    "cross_entropy_from_scores",
     "cross_entropy_gradient",
+    "EpochRecord",
     "TrainingHistory",
     "DivergenceWarning",
     "SoftmaxRegression",
@@ -46,12 +52,9 @@ __all__ = [
 #: and of the command line, the sliders and the benchmark.
 ARTICLE_SETTINGS = {"learning_rate": 0.24, "batch_size": 100, "patience": 10}
 
-FORMAT_NAME = "mnist_lr.SoftmaxRegression"
-FORMAT_VERSION = 1
-
 
 # --------------------------------------------------------------------------
-# The small pieces
+# The math
 # --------------------------------------------------------------------------
 
 
@@ -118,6 +121,43 @@ def softmax(scores, out=None, check_finite=True):
     >>> softmax([1000.0, 1000.0])
     array([0.5, 0.5])
     """
+    scores = _as_float_scores(scores, check_finite)
+    out = np.subtract(scores, scores.max(axis=-1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=-1, keepdims=True)
+    return out
+
+
+def log_softmax(scores, check_finite=True):
+    """The natural log of :func:`softmax`, computed without ever taking ``log(0)``.
+
+    ``log p_k = z_k - log(sum_j e^{z_j})``, and with the row maximum ``m``
+    taken out first, ``log(sum_j e^{z_j}) = m + log(sum_j e^{z_j - m})``
+    (the *log-sum-exp* trick): that sum is at least 1, so its log is finite
+    even when a probability is far too small to be stored.
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_samples, n_classes) or (n_classes,)
+    check_finite : bool, default True
+        Raise ``ValueError`` on NaN or infinite scores.
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape as ``scores``; every entry is <= 0.
+
+    Examples
+    --------
+    >>> log_softmax([0.0, 1000.0])
+    array([-1000.,     0.])
+    """
+    scores = _as_float_scores(scores, check_finite)
+    shifted = scores - scores.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def _as_float_scores(scores, check_finite):
     scores = np.asarray(scores)
     if not np.issubdtype(scores.dtype, np.floating):
         if scores.dtype == bool or not np.issubdtype(scores.dtype, np.number):
@@ -125,10 +165,7 @@ def softmax(scores, out=None, check_finite=True):
         scores = scores.astype(np.float64)
     if check_finite and not np.isfinite(scores).all():
         raise ValueError("scores must be finite (no NaN or infinity)")
-    out = np.subtract(scores, scores.max(axis=-1, keepdims=True), out=out)
-    np.exp(out, out=out)
-    out /= out.sum(axis=-1, keepdims=True)
-    return out
+    return scores
 
 
 def cross_entropy(probabilities, targets, eps=1e-7):
@@ -136,7 +173,11 @@ def cross_entropy(probabilities, targets, eps=1e-7):
 
     For one sample this is ``-sum_k t_k log(p_k)``, which for a one-hot
     target is just ``-log`` of the probability given to the true class.
-    ``eps`` keeps ``log(0)`` from appearing, as in the article.
+    ``eps`` keeps ``log(0)`` from appearing, as in the article. It also caps
+    the loss of one confidently wrong sample at ``-log(eps)`` (about 16.1);
+    :func:`cross_entropy_from_scores` has no such cap and is what training
+    reports: with ``eps=0`` and ``probabilities = softmax(scores)`` the two
+    agree to rounding wherever no probability underflows to 0.
 
     Parameters
     ----------
@@ -156,12 +197,48 @@ def cross_entropy(probabilities, targets, eps=1e-7):
     """
     probabilities = np.asarray(probabilities, dtype=np.float64)
     targets = np.asarray(targets, dtype=np.float64)
-    if probabilities.shape != targets.shape or probabilities.ndim != 2:
-        raise ValueError(
-            "probabilities and targets must be 2-D arrays of the same shape, got "
-            f"{probabilities.shape} and {targets.shape}"
-        )
+    _check_same_shape(probabilities, targets, "probabilities")
     return float(-(targets * np.log(probabilities + eps)).sum(axis=1).mean())
+
+
+def cross_entropy_from_scores(scores, targets):
+    """Mean cross-entropy computed from the scores, through :func:`log_softmax`.
+
+    The same quantity as ``cross_entropy(softmax(scores), targets, eps=0)``,
+    but stable: a confident mistake costs its true, large loss instead of
+    ``inf`` (or the ``-log(eps)`` cap). This is the loss
+    :class:`SoftmaxRegression` records (plus its L2 penalty, if any).
+
+    Parameters
+    ----------
+    scores : array-like of shape (n_samples, n_classes)
+        ``X @ W + b``.
+    targets : array-like of shape (n_samples, n_classes)
+        One-hot rows (see :func:`one_hot`).
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round(cross_entropy_from_scores([[0.0, 0.0]], [[1, 0]]), 4)
+    0.6931
+    >>> cross_entropy_from_scores([[0.0, 100.0]], [[1, 0]])
+    100.0
+    """
+    scores = np.asarray(scores, dtype=np.float64)
+    targets = np.asarray(targets, dtype=np.float64)
+    _check_same_shape(scores, targets, "scores")
+    return float(-(targets * log_softmax(scores)).sum(axis=1).mean())
+
+
+def _check_same_shape(values, targets, name):
+    if values.shape != targets.shape or values.ndim != 2:
+        raise ValueError(
+            f"{name} and targets must be 2-D arrays of the same shape, got "
+            f"{values.shape} and {targets.shape}"
+        )
 
 
 def cross_entropy_gradient(X, probabilities, targets):
@@ -200,12 +277,51 @@ def cross_entropy_gradient(X, probabilities, targets):
 
 
 # --------------------------------------------------------------------------
-# The estimator
+# The training step
 # --------------------------------------------------------------------------
 
 
-class DivergenceWarning(RuntimeWarning):
-    """Training was stopped because the weights or the loss stopped being finite."""
+def _sgd_epoch(X, codes, coef, intercept, order, batch_size, learning_rate, decay=None):
+    """One pass of mini-batch SGD over ``X`` in the given row order, updating in place.
+
+    ``coef`` is stored class by feature (``W.T``); ``codes`` are the labels as
+    0..K-1; ``learning_rate`` (and ``decay = learning_rate * alpha``, or None
+    for no L2 penalty) are scalars of ``X``'s dtype.
+    """
+    # Overflowing weights are detected once per epoch, by the caller.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            X_batch = X[rows]
+            # This fuses softmax and cross_entropy_gradient into one buffer P,
+            # with the one-hot targets never built: P = softmax(scores) - T,
+            # then scaled so that P.T @ X_batch is learning_rate * grad_W.
+            P = X_batch @ coef.T
+            P += intercept
+            softmax(P, out=P, check_finite=False)
+            P[np.arange(len(rows)), codes[rows]] -= 1
+            P *= learning_rate / len(rows)
+            if decay is None:
+                coef -= P.T @ X_batch
+            else:  # W -= learning_rate * (grad_W + alpha * W)
+                update = P.T @ X_batch
+                update += decay * coef
+                coef -= update
+            intercept -= P.sum(axis=0)
+
+
+# --------------------------------------------------------------------------
+# Measuring an epoch
+# --------------------------------------------------------------------------
+
+
+class EpochRecord(NamedTuple):
+    """The four numbers measured after one epoch, in the order of :class:`TrainingHistory`."""
+
+    loss: float
+    train_accuracy: float
+    val_loss: float
+    val_accuracy: float
 
 
 @dataclass
@@ -213,14 +329,21 @@ class TrainingHistory:
     """What :meth:`SoftmaxRegression.fit` measured after every epoch.
 
     Accuracies are fractions in [0, 1]. Losses are the training objective:
-    the mean cross-entropy plus the L2 penalty ``alpha / 2 * ||W||^2`` (zero
-    unless the model's ``alpha`` is set). Index ``i`` of each array belongs to epoch ``i + 1``.
+    the mean cross-entropy (:func:`cross_entropy_from_scores`) plus the L2
+    penalty ``alpha / 2 * ||W||^2`` (zero unless the model's ``alpha`` is
+    set). Index ``i`` of each array belongs to epoch ``i + 1``.
     """
 
     loss: np.ndarray = field(default_factory=lambda: np.empty(0))
     train_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
     val_loss: np.ndarray = field(default_factory=lambda: np.empty(0))
     val_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
+
+    @classmethod
+    def from_records(cls, records):
+        """One array per field from a list of :class:`EpochRecord`."""
+        columns = zip(*records) if records else [[]] * len(EpochRecord._fields)
+        return cls(*(np.asarray(column, dtype=np.float64) for column in columns))
 
     def __len__(self):
         return len(self.loss)
@@ -231,20 +354,16 @@ class TrainingHistory:
         return int(np.argmax(self.val_accuracy)) + 1 if len(self) else 0
 
     def as_dict(self):
-        """The four arrays in a plain dict."""
-        return {
-            "loss": self.loss,
-            "train_accuracy": self.train_accuracy,
-            "val_loss": self.val_loss,
-            "val_accuracy": self.val_accuracy,
-        }
+        """The four arrays in a plain dict, in the order of :class:`EpochRecord`."""
+        return {name: getattr(self, name) for name in EpochRecord._fields}
 
 
 def _loss_and_accuracy(X, codes, coef, intercept, chunk=4096):
-    """Mean cross-entropy and accuracy from one pass of logits over ``X``.
+    """Mean cross-entropy and accuracy from one pass of the scores over ``X``.
 
-    The logits are computed once per chunk and serve both numbers; chunking
-    keeps the temporaries small and in cache.
+    The loss is :func:`cross_entropy_from_scores` written out, so that the
+    scores, computed once per chunk, serve both numbers; chunking keeps the
+    temporaries small and in cache.
     """
     total_loss = 0.0
     correct = 0
@@ -255,66 +374,72 @@ def _loss_and_accuracy(X, codes, coef, intercept, chunk=4096):
         rows = np.arange(len(Z))
         predicted = Z.argmax(axis=1)
         correct += int(np.count_nonzero(predicted == truth))
-        # log p_true = z_true - logsumexp(z), with the row max taken out first.
+        # -log p_true = logsumexp(z) - z_true, with the row max taken out first.
         Z -= Z[rows, predicted][:, None]
         log_norm = np.log(np.exp(Z).sum(axis=1, dtype=np.float64))
         total_loss += float((log_norm - Z[rows, truth]).sum())
     return total_loss / len(X), correct / len(X)
 
 
-def _measure(epoch, coef, intercept, X, codes, X_val, val_codes, alpha):
-    """Loss and accuracies of one epoch's weights; None if they are not finite.
+def _measure(coef, intercept, X, codes, X_val, val_codes, alpha):
+    """The :class:`EpochRecord` of these weights, or None if they are not finite.
 
-    Both losses include the L2 penalty ``alpha / 2 * ||coef||^2``.
+    Both losses include the L2 penalty ``alpha / 2 * ||coef||^2``. Without
+    validation data the training numbers serve as validation numbers.
     """
     if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
-        return epoch, coef, intercept, None
+        return None
     penalty = 0.5 * alpha * float(np.square(coef, dtype=np.float64).sum()) if alpha else 0.0
     loss, accuracy = _loss_and_accuracy(X, codes, coef, intercept)
-    loss += penalty
     if X_val is None:
-        return epoch, coef, intercept, (loss, accuracy, loss, accuracy)
+        return EpochRecord(loss + penalty, accuracy, loss + penalty, accuracy)
     val_loss, val_accuracy = _loss_and_accuracy(X_val, val_codes, coef, intercept)
-    return epoch, coef, intercept, (loss, accuracy, val_loss + penalty, val_accuracy)
+    return EpochRecord(loss + penalty, accuracy, val_loss + penalty, val_accuracy)
 
 
-class _TrainingLog:
-    """Per-epoch bookkeeping: the history, the best epoch so far, and when to stop."""
+def _measured_epochs(train_one_epoch, measure, max_epochs):
+    """Run ``train_one_epoch`` up to ``max_epochs`` times; yield each result with its measurement.
 
-    def __init__(self, patience, verbose, bar):
-        self.patience, self.verbose, self.bar = patience, verbose, bar
-        self.records = {"loss": [], "train_accuracy": [], "val_loss": [], "val_accuracy": []}
-        self.best_accuracy, self.best_epoch, self.since_best = -1.0, 0, 0
-        self.best_coef = self.best_intercept = None
-        self.diverged_at = None
+    Yields ``(epoch, weights, record)`` where ``weights = train_one_epoch()``
+    and ``record = measure(*weights)``, for epochs 1, 2, ... in order, as if
+    each epoch were trained and then measured.
 
-    def record(self, epoch, coef, intercept, metrics):
-        """Log one epoch's measurements; return True when training should stop."""
-        if metrics is None:
-            self.diverged_at = epoch
-            return True
-        for key, value in zip(self.records, metrics):
-            self.records[key].append(value)
-        loss, train_accuracy, _, val_accuracy = metrics
-        if val_accuracy > self.best_accuracy:
-            self.best_accuracy, self.best_epoch, self.since_best = val_accuracy, epoch, 0
-            self.best_coef, self.best_intercept = coef, intercept
-        else:
-            self.since_best += 1
-        best = 100 * self.best_accuracy
-        if self.verbose:
-            print(
-                f"epoch {epoch:4d}  loss {loss:.4f}  train {100 * train_accuracy:6.2f}%  "
-                f"val {100 * val_accuracy:6.2f}%  best {best:6.2f}%"
-            )
-        if self.bar is not None:
-            # refresh=False: redraw at tqdm's own pace, not once per epoch (a
-            # notebook widget would otherwise send a message every epoch).
-            self.bar.set_postfix(
-                val=f"{100 * val_accuracy:.2f}%", best=f"{best:.2f}%", refresh=False
-            )
-            self.bar.update()
-        return self.patience is not None and self.since_best >= self.patience
+    What it hides: measuring epoch e (a full pass over the data) and training
+    epoch e + 1 are independent, so a helper thread measures while this one
+    trains (NumPy releases the GIL inside its array routines), which saves
+    about a third of the time per epoch on two cores. Each side gets one BLAS
+    thread so that they do not compete. So epoch e + 1 has already been
+    trained when epoch e is yielded; if the caller stops there, it is thrown
+    away. Closing the generator (or an exception, Ctrl-C included) waits for
+    the helper thread to finish, so no thread outlives it.
+    """
+    with ThreadPoolExecutor(max_workers=1) as helper, threadpool_limits(1, "blas"):
+        pending = None
+        for epoch in range(1, max_epochs + 1):
+            weights = train_one_epoch()
+            if pending is not None:
+                yield pending[0], pending[1], pending[2].result()
+            pending = (epoch, weights, helper.submit(measure, *weights))
+        yield pending[0], pending[1], pending[2].result()
+
+
+# --------------------------------------------------------------------------
+# The estimator
+# --------------------------------------------------------------------------
+
+
+class DivergenceWarning(RuntimeWarning):
+    """Training was stopped because the weights or the loss stopped being finite."""
+
+
+class _Settings(NamedTuple):
+    learning_rate: float
+    max_epochs: int
+    batch_size: int | None
+    patience: int | None
+    verbose: int
+    progress: bool
+    alpha: float
 
 
 class SoftmaxRegression(ClassifierMixin, BaseEstimator):
@@ -336,10 +461,12 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                   + \frac{\alpha}{2} \lVert W \rVert^2
 
     Its gradient adds ``alpha * W`` to the cross-entropy gradient, so every
-    mini-batch step is ``W -= learning_rate * (grad_W + alpha * W)``: the
-    weights shrink by the factor ``1 - learning_rate * alpha`` before each
-    gradient step ("weight decay"). ``alpha=0`` (the default) is the
-    article's unregularised model.
+    mini-batch step is ``W -= learning_rate * (grad_W + alpha * W)`` ("weight
+    decay": the weights also shrink a little at every step). ``alpha=0``
+    (the default) is the article's unregularised model.
+
+    ``fit`` is all or nothing: if it fails or is interrupted (Ctrl-C
+    included), the model is left exactly as it was before the call.
 
     Parameters
     ----------
@@ -360,7 +487,10 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     verbose : int, default 0
         1 prints one line per epoch, as the article does.
     progress : bool, default False
-        Show a progress bar over epochs (a widget in Jupyter).
+        Show one status line while training (epoch, validation accuracy, best
+        so far), rewritten in place, and finish with a line that says how
+        training ended, e.g. ``stopped early after epoch 34: no new best for
+        10 epochs; kept epoch 24 (validation 92.74%)``.
     alpha : float, default 0.0
         Strength of the L2 penalty ``alpha / 2 * ||W||^2`` on the weights
         (the biases are not penalised); finite and >= 0. Larger values give
@@ -390,7 +520,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     --------
     >>> from sklearn.datasets import load_digits
     >>> X, y = load_digits(return_X_y=True)
-    >>> model = SoftmaxRegression(learning_rate=0.01, max_epochs=20, random_state=0)
+    >>> model = SoftmaxRegression(learning_rate=0.1, max_epochs=20, random_state=0)
     >>> model.fit(X / 16, y).score(X / 16, y) > 0.9
     True
     """
@@ -415,58 +545,6 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         self.progress = progress
         self.alpha = alpha
 
-    # -- checks ------------------------------------------------------------
-
-    def _checked_params(self):
-        learning_rate = check_real(self.learning_rate, "learning_rate", positive=True)
-        max_epochs = check_int(self.max_epochs, "max_epochs", minimum=1)
-        batch_size = check_int(self.batch_size, "batch_size", minimum=1, allow_none=True)
-        patience = check_int(self.patience, "patience", allow_none=True)
-        if patience is not None and patience < 1:
-            raise ValueError(
-                f"patience must be >= 1, got {patience}; use patience=None to turn early "
-                "stopping off"
-            )
-        verbose = self.verbose
-        verbose = check_int(int(verbose) if isinstance(verbose, bool) else verbose, "verbose",
-                            minimum=0)
-        if not isinstance(self.progress, (bool, np.bool_)):
-            raise TypeError(f"progress must be True or False, got {self.progress!r}")
-        alpha = check_real(self.alpha, "alpha")
-        if alpha < 0:
-            raise ValueError(f"alpha must be >= 0, got {alpha}; use alpha=0 for no penalty")
-        if learning_rate * alpha >= 1:
-            raise ValueError(
-                f"learning_rate * alpha must be < 1, got {learning_rate} * {alpha} = "
-                f"{learning_rate * alpha:g}: each step would shrink the weights by the factor "
-                "1 - learning_rate * alpha <= 0; use a smaller alpha or learning_rate"
-            )
-        return learning_rate, max_epochs, batch_size, patience, verbose, alpha
-
-    def _validation_set(self, X, X_val, y_val):
-        if (X_val is None) != (y_val is None):
-            given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
-            raise ValueError(f"{given} was given without {missing}; pass both or neither")
-        if X_val is None:
-            return None, None
-        X_val = check_array(X_val, dtype=X.dtype, order="C", input_name="X_val")
-        y_val = column_or_1d(y_val, warn=True)
-        if X_val.shape[1] != X.shape[1]:
-            raise ValueError(
-                f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; they must match"
-            )
-        if len(X_val) != len(y_val):
-            raise ValueError(
-                f"X_val and y_val have different lengths: {len(X_val)} rows vs {len(y_val)} labels"
-            )
-        unknown = np.setdiff1d(y_val, self.classes_)
-        if unknown.size:
-            raise ValueError(
-                f"y_val contains labels that y does not: {unknown[:10].tolist()}; the model "
-                f"can only predict {self.classes_.tolist()}"
-            )
-        return X_val, np.searchsorted(self.classes_, y_val)
-
     # -- training ----------------------------------------------------------
 
     def fit(self, X, y, X_val=None, y_val=None):
@@ -487,86 +565,116 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        learning_rate, max_epochs, batch_size, patience, verbose, alpha = self._checked_params()
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], order="C")
+        settings = self._checked_params()
+        X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val, settings)
+        batch_size = settings.batch_size or len(X)  # None: full-batch gradient descent
+        step, decay = _step_sizes(settings, X.dtype, batch_size)
+        # Weights start at zero, stored class by feature, with the bias apart
+        # (the article's (785, 10) matrix holds the bias as its row 0).
+        coef = np.zeros((len(fitted["classes_"]), X.shape[1]), dtype=X.dtype)
+        intercept = np.zeros(len(coef), dtype=X.dtype)
+        rng = make_rng(self.random_state)
+
+        def train_one_epoch():
+            order = rng.permutation(len(X))  # a fresh shuffle every epoch
+            _sgd_epoch(X, codes, coef, intercept, order, batch_size, step, decay)
+            return coef.copy(), intercept.copy()
+
+        def measure(coef, intercept):
+            return _measure(coef, intercept, X, codes, X_val, val_codes, settings.alpha)
+
+        records, diverged_at = [], None
+        best_epoch, best_accuracy, best_weights = 0, -1.0, (coef.copy(), intercept.copy())
+        report = TrainingReport(settings.max_epochs, settings.verbose, settings.progress)
+        epochs = _measured_epochs(train_one_epoch, measure, settings.max_epochs)
+        with report, closing(epochs):
+            for epoch, weights, record in epochs:
+                if record is None:  # the weights overflowed
+                    diverged_at = epoch
+                    break
+                records.append(record)
+                if record.val_accuracy > best_accuracy:  # a new best
+                    best_epoch, best_accuracy, best_weights = epoch, record.val_accuracy, weights
+                report.epoch(epoch, record, best_epoch, best_accuracy)
+                if settings.patience is not None and epoch - best_epoch >= settings.patience:
+                    break  # patience has run out
+            report.done(len(records), best_epoch, best_accuracy, settings.patience, diverged_at)
+        if diverged_at is not None:
+            _warn_diverged(diverged_at, best_epoch, settings.learning_rate)
+        self._set_fitted(
+            fitted, coef_=best_weights[0], intercept_=best_weights[1], n_iter_=len(records),
+            best_epoch_=best_epoch, history_=TrainingHistory.from_records(records),
+            diverged_=diverged_at is not None,
+        )
+        return self
+
+    def _checked_params(self):
+        learning_rate = check_real(self.learning_rate, "learning_rate", positive=True)
+        alpha = check_real(self.alpha, "alpha")
+        if alpha < 0:
+            raise ValueError(f"alpha must be >= 0, got {alpha}; use alpha=0 for no penalty")
+        if learning_rate * alpha >= 1:
+            raise ValueError(
+                f"learning_rate * alpha must be < 1, got {learning_rate} * {alpha} = "
+                f"{learning_rate * alpha:g}: the penalty's step alone would flip or zero the "
+                "weights; use a smaller alpha or learning_rate"
+            )
+        patience = check_int(self.patience, "patience", allow_none=True)
+        if patience is not None and patience < 1:
+            raise ValueError(
+                f"patience must be >= 1, got {patience}; use patience=None to turn early "
+                "stopping off"
+            )
+        verbose = self.verbose
+        verbose = check_int(int(verbose) if isinstance(verbose, bool) else verbose, "verbose",
+                            minimum=0)
+        if not isinstance(self.progress, (bool, np.bool_)):
+            raise TypeError(f"progress must be True or False, got {self.progress!r}")
+        return _Settings(
+            learning_rate=learning_rate,
+            max_epochs=check_int(self.max_epochs, "max_epochs", minimum=1),
+            batch_size=check_int(self.batch_size, "batch_size", minimum=1, allow_none=True),
+            patience=patience,
+            verbose=verbose,
+            progress=bool(self.progress),
+            alpha=alpha,
+        )
+
+    def _checked_data(self, X, y, X_val, y_val, settings):
+        """Checked arrays and the data's fitted attributes; ``self`` is not touched.
+
+        Returns ``X, codes, X_val, val_codes, fitted`` where ``codes`` are the
+        labels as 0..K-1 and ``fitted`` holds ``classes_``, ``n_features_in_``
+        (and ``feature_names_in_`` for a DataFrame).
+        """
+        # validate_data records n_features_in_ (and feature names) on the
+        # estimator it is given: give it a copy, so that a failure leaves
+        # this model as it was.
+        scratch = copy.copy(self)
+        X, y = validate_data(scratch, X, y, dtype=[np.float64, np.float32], order="C")
+        fitted = {key: value for key, value in vars(scratch).items() if key.endswith("_in_")}
         check_classification_targets(y)
-        self.classes_, codes = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
+        classes, codes = np.unique(y, return_inverse=True)
+        if len(classes) < 2:
             raise ValueError(
                 "y must contain at least 2 classes to train a classifier; got only one class: "
-                f"{self.classes_[0]!r}"
+                f"{classes[0]!r}"
             )
-        X_val, val_codes = self._validation_set(X, X_val, y_val)
-        n_samples, n_features = X.shape
-        if batch_size is None:
-            batch_size = n_samples
-        elif batch_size > n_samples:
+        fitted["classes_"] = classes
+        batch_size = settings.batch_size
+        if batch_size is not None and batch_size > len(X):
             raise ValueError(
-                f"batch_size={batch_size} is larger than the {n_samples} training samples; "
+                f"batch_size={batch_size} is larger than the {len(X)} training samples; "
                 "use a smaller batch_size, or batch_size=None for full-batch gradient descent"
             )
+        X_val, val_codes = _validation_set(X, classes, X_val, y_val)
+        return X, codes, X_val, val_codes, fitted
 
-        dtype = X.dtype
-        n_classes = len(self.classes_)
-        # The article keeps one (785, 10) matrix whose row 0 is the bias; here
-        # the bias is separate and the weights are stored class by feature.
-        coef = np.zeros((n_classes, n_features), dtype=dtype)
-        intercept = np.zeros(n_classes, dtype=dtype)
-        rng = make_rng(self.random_state)
-        step = dtype.type(learning_rate)
-        # Weight decay: the alpha * W part of the gradient step, as a factor.
-        shrink = dtype.type(1 - learning_rate * alpha) if alpha else None
-
-        bar = None
-        if self.progress:
-            from tqdm.auto import tqdm
-
-            bar = tqdm(total=max_epochs, desc="training", unit="epoch", leave=False)
-        log = _TrainingLog(patience, verbose, bar)
-        # Measuring epoch e (a full pass over the data) and training epoch e + 1
-        # are independent, so a helper thread measures on the second core while
-        # this one trains (NumPy releases the GIL inside its array routines).
-        # Each side gets one BLAS thread so that they do not compete.
-        try:
-            with ThreadPoolExecutor(max_workers=1) as helper, threadpool_limits(1, "blas"):
-                measuring = None
-                for epoch in range(1, max_epochs + 1):
-                    with np.errstate(over="ignore", invalid="ignore"):
-                        order = rng.permutation(n_samples)
-                        _sgd_epoch(X, codes, coef, intercept, order, batch_size, step, shrink)
-                    if measuring is not None and log.record(*measuring.result()):
-                        break  # the epoch just trained comes after the stop: discard it
-                    measuring = helper.submit(
-                        _measure, epoch, coef.copy(), intercept.copy(), X, codes, X_val, val_codes,
-                        alpha,
-                    )
-                else:
-                    log.record(*measuring.result())
-        finally:
-            if bar is not None:
-                bar.close()
-
-        self.diverged_ = log.diverged_at is not None
-        if self.diverged_:
-            kept = (
-                f"kept the weights of epoch {log.best_epoch}" if log.best_epoch
-                else "kept the initial all-zero weights"
-            )
-            warnings.warn(
-                f"training diverged in epoch {log.diverged_at}: the weights overflowed with "
-                f"learning_rate={learning_rate}. Stopped and {kept}; try a smaller "
-                "learning_rate, or check that the inputs are scaled (MNIST pixels: 0 to 1).",
-                DivergenceWarning,
-                stacklevel=2,
-            )
-        if log.best_coef is None:  # diverged in the very first epoch
-            log.best_coef, log.best_intercept = np.zeros_like(coef), np.zeros_like(intercept)
-        self.coef_ = log.best_coef
-        self.intercept_ = log.best_intercept
-        self.n_iter_ = len(log.records["loss"])
-        self.best_epoch_ = log.best_epoch
-        self.history_ = TrainingHistory(**{k: np.asarray(v) for k, v in log.records.items()})
-        return self
+    def _set_fitted(self, fitted, **attributes):
+        """Replace all fitted attributes at once, dropping any left from an earlier fit."""
+        state = {key: value for key, value in vars(self).items() if not _is_fitted_name(key)}
+        # One assignment: an interrupt lands either before it or after it.
+        self.__dict__ = {**state, **fitted, **attributes}
 
     # -- prediction --------------------------------------------------------
 
@@ -590,10 +698,8 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         return softmax(self._scores(X))
 
     def predict_log_proba(self, X):
-        """Natural log of :meth:`predict_proba`, computed stably."""
-        scores = self._scores(X)
-        scores -= scores.max(axis=1, keepdims=True)
-        return scores - np.log(np.exp(scores).sum(axis=1, keepdims=True))
+        """Natural log of :meth:`predict_proba`, computed stably (:func:`log_softmax`)."""
+        return log_softmax(self._scores(X), check_finite=False)
 
     def predict(self, X):
         """The most probable class of each row, as a label from ``classes_``."""
@@ -605,12 +711,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     def save(self, path):
         """Save the trained model to a ``.npz`` file, atomically, without pickle.
 
-        The file holds named arrays: ``format`` and ``format_version``,
-        ``coef``, ``intercept``, ``classes``, the four history arrays,
-        ``n_iter``, ``best_epoch`` and ``params`` (the constructor parameters
-        as JSON). It is written to a temporary file beside ``path`` and
-        renamed over it only when complete, so an interrupted save never
-        destroys an earlier file.
+        See :func:`mnist_lr.persistence.save_model` for the file's contents.
 
         Parameters
         ----------
@@ -621,97 +722,22 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         -------
         pathlib.Path
         """
-        check_is_fitted(self)
-        path = Path(path)
-        classes = np.asarray(self.classes_)
-        if classes.dtype == object:
-            try:
-                classes = classes.astype(str) if all(isinstance(c, str) for c in classes) else None
-            except (TypeError, ValueError):
-                classes = None
-            if classes is None:
-                raise ValueError(
-                    "classes_ mixes label types; only numeric or string labels can be saved"
-                )
-        params = {
-            key: value.item() if isinstance(value, np.generic) else value
-            for key, value in self.get_params().items()
-        }
-        if not isinstance(params["random_state"], (int, type(None))):
-            # A Generator has no portable form; the weights are what matter.
-            params["random_state"] = None
-        arrays = {
-            "format": np.array(FORMAT_NAME),
-            "format_version": np.array(FORMAT_VERSION),
-            "coef": self.coef_,
-            "intercept": self.intercept_,
-            "classes": classes,
-            "n_iter": np.array(self.n_iter_),
-            "best_epoch": np.array(self.best_epoch_),
-            "diverged": np.array(bool(getattr(self, "diverged_", False))),
-            "params": np.array(json.dumps(params)),
-            **{f"history_{k}": v for k, v in self.history_.as_dict().items()},
-        }
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            # mkstemp makes the file private (0600); give it the usual permissions.
-            umask = os.umask(0)
-            os.umask(umask)
-            os.fchmod(fd, 0o666 & ~umask)
-            with os.fdopen(fd, "wb") as handle:
-                np.savez(handle, **arrays)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        from .persistence import save_model
+
+        return save_model(self, path)
 
     @classmethod
     def load(cls, path):
-        """Load a model written by :meth:`save`.
+        """Load a model written by :meth:`save` (see :func:`mnist_lr.persistence.load_model`).
 
         Raises
         ------
         ValueError
-            If the file is not a complete model file of a known format version.
+            If the file is not a complete, valid model file of a known format version.
         """
-        path = Path(path)
-        try:
-            with np.load(path, allow_pickle=False) as stored:
-                data = {key: stored[key] for key in stored.files}
-        except FileNotFoundError:
-            raise
-        except Exception as exc:  # zipfile.BadZipFile, OSError, ValueError, EOFError...
-            raise ValueError(f"{path} is not a readable model file ({exc})") from exc
-        if str(data.get("format", "")) != FORMAT_NAME:
-            raise ValueError(f"{path} is not a {FORMAT_NAME} file")
-        version = int(data["format_version"])
-        if version != FORMAT_VERSION:
-            raise ValueError(
-                f"{path} has format version {version}; this mnist_lr reads version {FORMAT_VERSION}"
-            )
-        required = {"coef", "intercept", "classes", "n_iter", "best_epoch", "params"}
-        missing = required - data.keys()
-        if missing:
-            raise ValueError(f"{path} lacks the arrays {sorted(missing)}")
-        coef, intercept, classes = data["coef"], data["intercept"], data["classes"]
-        if coef.ndim != 2 or intercept.shape != (len(coef),) or classes.shape != (len(coef),):
-            raise ValueError(
-                f"{path} is inconsistent: coef {coef.shape}, intercept {intercept.shape}, "
-                f"classes {classes.shape}"
-            )
-        model = cls(**json.loads(str(data["params"])))
-        model.coef_, model.intercept_, model.classes_ = coef, intercept, classes
-        model.n_features_in_ = coef.shape[1]
-        model.n_iter_ = int(data["n_iter"])
-        model.best_epoch_ = int(data["best_epoch"])
-        model.diverged_ = bool(data.get("diverged", False))
-        model.history_ = TrainingHistory(
-            **{k: data.get(f"history_{k}", np.empty(0)) for k in TrainingHistory().as_dict()}
-        )
-        return model
+        from .persistence import load_model
+
+        return load_model(path, cls)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -719,23 +745,67 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         return tags
 
 
-def _sgd_epoch(X, codes, coef, intercept, order, batch_size, learning_rate, shrink=None):
-    """One pass of mini-batch SGD over ``X`` in the given row order, updating in place.
+def _is_fitted_name(name):
+    """scikit-learn's convention: fitted attributes end in one underscore."""
+    return name.endswith("_") and not name.startswith("_")
 
-    ``shrink`` (``1 - learning_rate * alpha``, or None for no penalty)
-    multiplies the weights before each gradient step: the L2 penalty's part.
+
+def _step_sizes(settings, dtype, batch_size):
+    """The learning rate and ``learning_rate * alpha`` as scalars of the data's dtype.
+
+    Raises ``ValueError`` if either rounds to zero there (1e-50 is 0 in
+    float32), which would silently train nothing.
     """
-    for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
-        X_batch = X[rows]
-        # Scores, then probabilities, computed in place in one small buffer.
-        P = X_batch @ coef.T
-        P += intercept
-        softmax(P, out=P, check_finite=False)
-        # d(loss)/d(scores) = p - t: subtract 1 at each row's true class.
-        P[np.arange(len(rows)), codes[rows]] -= 1
-        P *= learning_rate / len(rows)
-        if shrink is not None:
-            coef *= shrink
-        coef -= P.T @ X_batch
-        intercept -= P.sum(axis=0)
+    step = dtype.type(settings.learning_rate)
+    if step / batch_size == 0:
+        raise ValueError(
+            f"learning_rate={settings.learning_rate} is too small for {dtype} data: "
+            f"learning_rate / batch_size rounds to 0, so training would change nothing; "
+            "use a larger learning_rate" + (", or float64 data" if dtype == np.float32 else "")
+        )
+    if not settings.alpha:
+        return step, None
+    decay = dtype.type(settings.learning_rate * settings.alpha)
+    if decay == 0:
+        raise ValueError(
+            f"learning_rate * alpha = {settings.learning_rate * settings.alpha:g} is 0 in "
+            f"{dtype}, so the penalty would do nothing; use a larger alpha, or alpha=0"
+        )
+    return step, decay
+
+
+def _validation_set(X, classes, X_val, y_val):
+    """Checked validation data and its labels as codes 0..K-1; (None, None) if not given."""
+    if (X_val is None) != (y_val is None):
+        given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
+        raise ValueError(f"{given} was given without {missing}; pass both or neither")
+    if X_val is None:
+        return None, None
+    X_val = check_array(X_val, dtype=X.dtype, order="C", input_name="X_val")
+    y_val = column_or_1d(y_val, warn=True)
+    if X_val.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; they must match"
+        )
+    check_same_length(X_val, y_val, "X_val", "y_val")
+    unknown = np.setdiff1d(y_val, classes)
+    if unknown.size:
+        raise ValueError(
+            f"y_val contains labels that y does not: {unknown[:10].tolist()}; the model "
+            f"can only predict {classes.tolist()}"
+        )
+    return X_val, np.searchsorted(classes, y_val)
+
+
+def _warn_diverged(epoch, best_epoch, learning_rate):
+    kept = (
+        f"kept the weights of epoch {best_epoch}" if best_epoch
+        else "kept the initial all-zero weights"
+    )
+    warnings.warn(
+        f"training diverged in epoch {epoch}: the weights overflowed with "
+        f"learning_rate={learning_rate}. Stopped and {kept}; try a smaller "
+        "learning_rate, or check that the inputs are scaled (MNIST pixels: 0 to 1).",
+        DivergenceWarning,
+        stacklevel=3,
+    )

@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.base import clone
 
 from ._checks import check_int, check_Xy, make_rng
+from ._progress import report_folds
 from .model import SoftmaxRegression
 
 __all__ = ["kfold_indices", "kfold_curves", "KFoldCurves"]
@@ -123,7 +124,8 @@ def kfold_curves(
         56,000 MNIST images), so on a small machine such as Binder's 2 GB keep
         this at 1 or 2.
     progress : bool, default False
-        Show a progress bar over folds.
+        Show how many folds are done on one line, rewritten in place, ending
+        with ``5 folds done``.
 
     Returns
     -------
@@ -155,9 +157,7 @@ def kfold_curves(
     jobs = (delayed(_run_fold)(t, X, y, train, val) for t, (train, val) in zip(templates, folds))
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     if progress:
-        from tqdm.auto import tqdm
-
-        results = tqdm(results, total=len(folds), desc="folds", unit="fold", leave=False)
+        results = report_folds(results, len(folds))
     collected = list(results)
     for fold, (train_acc, _, _) in enumerate(collected, start=1):
         if len(train_acc) < epochs:

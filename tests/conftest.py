@@ -13,11 +13,27 @@ import pytest
 
 matplotlib.use("Agg")
 
-# The repository sits next to the shared data folder in development and CI;
-# elsewhere the loader falls back to its cache (downloading if needed).
-_SIBLING_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
-if not os.environ.get("MNIST_LR_DATA") and _SIBLING_DATA.is_dir():
-    os.environ["MNIST_LR_DATA"] = str(_SIBLING_DATA)
+#: The shared folder of real MNIST files: ``../shared/data/mnist`` beside the
+#: repository, as in development and CI. This is the one place that works the
+#: path out; tests use it through MNIST_LR_DATA or the ``mnist_dir`` fixture.
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
+
+# Elsewhere (MNIST_LR_DATA unset, no shared folder) the loader falls back to
+# its cache, downloading if needed.
+if not os.environ.get("MNIST_LR_DATA") and SHARED_DATA.is_dir():
+    os.environ["MNIST_LR_DATA"] = str(SHARED_DATA)
+# Tests may change MNIST_LR_DATA (monkeypatch); the fixture below keeps the
+# folder chosen at start-up.
+_MNIST_DIR = Path(os.environ["MNIST_LR_DATA"]) if os.environ.get("MNIST_LR_DATA") else None
+
+
+@pytest.fixture(scope="session")
+def mnist_dir():
+    """The folder of real MNIST files (MNIST_LR_DATA or SHARED_DATA), or None if neither.
+
+    None means: let mnist_lr find the files itself (in its cache).
+    """
+    return _MNIST_DIR
 
 
 @pytest.fixture(scope="session")

@@ -1,28 +1,32 @@
 """Tests of mnist_lr.data on the real MNIST files.
 
-The files are found in ``$MNIST_LR_DATA``, else in ``shared/data/mnist`` next
-to the repository; if neither exists, load_mnist finds (or downloads) them the
-normal way. The full data set is loaded once per module.
+The files are found in the folder of conftest's ``mnist_dir`` fixture
+(``$MNIST_LR_DATA``, else ``shared/data/mnist`` beside the repository); if
+neither exists, load_mnist finds (or downloads) them the normal way. The full
+data set is loaded once per module.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import inspect
 import os
 import re
 import shutil
 import stat
 import struct
+import time
+import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mnist_lr.data import (
-    DATA_ENV,
     FILES,
     fetch_mnist,
+    fetch_mnist_files,
     load_mnist,
     load_mnist_split,
     load_mnist_train_test,
@@ -30,8 +34,6 @@ from mnist_lr.data import (
     subsample,
     train_val_split,
 )
-
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 
 TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
 TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
@@ -46,21 +48,17 @@ def _sha256(path) -> str:
 
 
 @pytest.fixture(scope="module")
-def data_dir():
+def data_dir(mnist_dir):
     """The folder holding the real files, or None to let mnist_lr find them."""
-    env = os.environ.get(DATA_ENV)
-    if env:
-        return Path(env)
-    if DEFAULT_DATA_DIR.is_dir():
-        return DEFAULT_DATA_DIR
-    return None
+    return mnist_dir
 
 
 @pytest.fixture(scope="module")
 def source_md(data_dir):
     """The text of SOURCE.md next to the files, or a skip if there is none."""
-    folder = data_dir if data_dir is not None else DEFAULT_DATA_DIR
-    path = folder / "SOURCE.md"
+    if data_dir is None:
+        pytest.skip("no folder of real files, so no SOURCE.md")
+    path = data_dir / "SOURCE.md"
     if not path.is_file():
         pytest.skip(f"no SOURCE.md at {path}")
     return path.read_text(encoding="utf-8")
@@ -178,10 +176,75 @@ def test_load_mnist_float64_matches_float32(mnist, data_dir):
     assert X64.min() == 0.0 and X64.max() == 1.0
 
 
-@pytest.mark.parametrize("dtype", [np.int32, np.float16])
+@pytest.mark.parametrize("dtype", [np.int32, np.float16, "float33", "int8", "f4,", None])
 def test_load_mnist_bad_dtype(data_dir, dtype):
     with pytest.raises(ValueError, match="dtype must be float32 or float64"):
         load_mnist(data_dir, dtype=dtype)
+
+
+@pytest.mark.parametrize("loader", [load_mnist, load_mnist_train_test, load_mnist_split])
+def test_bad_dtype_is_refused_before_any_file_is_read(tmp_path, loader):
+    with pytest.raises(ValueError, match=r"dtype must be float32 or float64, got 'float33'"):
+        loader(data_dir=tmp_path / "nowhere", dtype="float33")
+
+
+@pytest.mark.parametrize("dtype", ["float32", "f8", np.dtype(np.float64)])
+def test_dtype_by_name_or_object(tmp_path, dtype):
+    """Accepted dtypes get past the check (and on to the missing folder)."""
+    with pytest.raises(FileNotFoundError, match="not a folder"):
+        load_mnist(tmp_path / "nowhere", dtype=dtype)
+
+
+@pytest.mark.parametrize("loader", [load_mnist, load_mnist_train_test, load_mnist_split])
+def test_loaders_take_the_fetch_options_by_name(loader):
+    """The same keyword options, with the same defaults, as fetch_mnist_files; no **kwargs."""
+    params = inspect.signature(loader).parameters
+    assert not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+    fetch_params = inspect.signature(fetch_mnist_files).parameters
+    for name, fetch_param in fetch_params.items():
+        if name != "data_dir":
+            assert params[name].kind is inspect.Parameter.KEYWORD_ONLY, name
+            assert params[name].default == fetch_param.default, name
+
+
+@pytest.mark.parametrize("loader", [load_mnist, load_mnist_train_test, load_mnist_split])
+def test_loaders_pass_the_fetch_options_on(tmp_path, loader):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    cache = tmp_path / "my-cache"
+    with pytest.raises(FileNotFoundError, match=re.escape("download=False")) as info:
+        loader(data_dir=empty, cache_dir=cache, download=False)
+    assert str(cache) in str(info.value)
+    assert not cache.exists()
+
+
+@pytest.mark.parametrize("loader", [load_mnist, load_mnist_train_test, load_mnist_split])
+def test_loaders_pass_every_fetch_option_on(monkeypatch, loader):
+    import mnist_lr.data
+
+    seen = {}
+
+    def record(data_dir, **options):
+        seen.update(options, data_dir=data_dir)
+        raise LookupError("stop here")
+
+    monkeypatch.setattr(mnist_lr.data, "fetch_mnist_files", record)
+    options = {
+        "cache_dir": "/some/cache",
+        "mirrors": ["http://mirror.example/"],
+        "download": False,
+        "timeout": 3.5,
+        "deadline": 42.0,
+        "progress": True,
+        "verbose": True,
+    }
+    with pytest.raises(LookupError, match="stop here"):
+        loader(data_dir="/some/data", **options)
+    assert seen == {**options, "data_dir": "/some/data"}
+
+
+def test_fetch_mnist_is_the_earlier_name_of_fetch_mnist_files():
+    assert fetch_mnist is fetch_mnist_files
 
 
 def test_load_mnist_train_test(mnist, data_dir):
@@ -340,21 +403,87 @@ def test_read_idx_shape_differs_from_expected(tmp_path, expected_shape, actual):
         ("notes.txt", b"Hello, this is a text file.\n", "not an IDX file"),
         ("notes.txt.gz", b"Hello, this is a text file.\n", "not an IDX file"),
         ("floats-idx1", _idx_bytes(0x00000D01, (1,), b"\x00" * 4), "not an IDX file"),
+        ("nonzero-idx1", _idx_bytes(0x01000801, (1,), b"\x00"), "not an IDX file"),
+        ("nonzero2-idx1", _idx_bytes(0x00010801, (1,), b"\x00"), "not an IDX file"),
         ("plain-text.gz", b"not gzip at all", "not a valid gzip"),
-        ("tiny", b"\x00\x00", "too short"),
-        ("empty.gz", b"", "too short"),
+        ("tiny", b"\x00\x00", "too short .*2 bytes"),
+        ("three-bytes", b"\x00\x00\x08", "too short .*3 bytes"),
+        ("three-bytes.gz", b"\x00\x00\x08", "too short .*3 bytes"),
+        ("empty.gz", b"", "too short .*0 bytes"),
     ],
 )
 def test_read_idx_not_idx(tmp_path, filename, content, match):
-    if filename.endswith(".gz") and content.startswith(b"Hello"):
-        path = _write(tmp_path / filename, content)  # valid gzip of non-IDX bytes
-    elif filename == "empty.gz":
-        path = _write(tmp_path / filename, content)  # valid gzip of nothing
-    else:
+    if filename == "plain-text.gz":
         path = tmp_path / filename
-        path.write_bytes(content)
+        path.write_bytes(content)  # named .gz, but not gzip
+    else:
+        path = _write(tmp_path / filename, content)  # gzip-compressed if named .gz
     with pytest.raises(ValueError, match=match):
         read_idx(path)
+
+
+def _write_gzip_bomb(path: Path, header: bytes, inflated_mib: int) -> Path:
+    """``header``, then ``inflated_mib`` MiB of zeros, as concatenated gzip members.
+
+    Python reads concatenated members as one stream. Each member is a 1 MiB
+    block of zeros compressed to about 1 KB, so the file stays near 1 MB while
+    its content is 1 GiB, and nothing large is ever held while writing it.
+    """
+    member = gzip.compress(bytes(1 << 20), compresslevel=9)
+    with open(path, "wb") as out:
+        out.write(gzip.compress(header))
+        for _ in range(inflated_mib):
+            out.write(member)
+    return path
+
+
+def _peak_memory_and_error(path, **kwargs):
+    """Run read_idx on ``path``; return its ValueError, its peak traced memory and its time."""
+    tracemalloc.start()
+    start = time.monotonic()
+    try:
+        with pytest.raises(ValueError) as info:
+            read_idx(path, **kwargs)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    return info.value, peak, time.monotonic() - start
+
+
+@pytest.mark.parametrize(
+    ("dims", "expected_shape"),
+    [((10,), None), ((10000, 28, 28), None), ((10000, 28, 28), (10000, 28, 28))],
+)
+def test_read_idx_stops_early_in_a_gzip_bomb(tmp_path, dims, expected_shape):
+    """A valid header, then far more data than it declares: reading stops just past the end."""
+    magic = 0x0800 + len(dims)
+    path = _write_gzip_bomb(tmp_path / "bomb.gz", _idx_bytes(magic, dims, b""), 1024)
+    assert path.stat().st_size < 2 * 2**20  # a small file that inflates to 1 GiB
+    error, peak, seconds = _peak_memory_and_error(path, expected_shape=expected_shape)
+    size = int(np.prod(dims))
+    # It looked at most 1 MiB past the declared end.
+    held = size + 2**20
+    assert re.search(rf"should hold {size} data bytes .* holds more than {held}:", str(error))
+    # About the array the header declares, not the gigabyte behind it.
+    assert peak < 1.5 * size + 8 * 2**20, f"peak {peak / 2**20:.1f} MiB"
+    assert seconds < 10
+
+
+def test_read_idx_checks_the_header_before_reading_data(tmp_path):
+    header = _idx_bytes(0x0801, (2**30,), b"")  # claims 1 GiB of labels, and has it
+    path = _write_gzip_bomb(tmp_path / "labels.gz", header, 1024)
+    error, peak, _ = _peak_memory_and_error(path, expected_shape=(60000,))
+    assert f"shape ({2**30},), expected (60000,)" in str(error)
+    assert peak < 4 * 2**20
+
+
+@pytest.mark.parametrize("suffix", ["", ".gz"])
+def test_read_idx_one_byte_too_many_or_too_few(tmp_path, suffix):
+    dims = (60000,)
+    for n_bytes, held in [(60001, "60001"), (59999, "59999")]:
+        path = _write(tmp_path / f"f{n_bytes}{suffix}", _idx_bytes(0x0801, dims, b"\x01" * n_bytes))
+        with pytest.raises(ValueError, match=f"should hold 60000 data bytes .* holds {held}:"):
+            read_idx(path, expected_magic=2049, expected_shape=dims)
 
 
 # --------------------------------------------------------------------------- train_val_split
@@ -440,6 +569,30 @@ def test_train_val_split_bad_fraction(fraction, error):
         train_val_split(X, y, fraction, random_state=0)
 
 
+def test_train_val_split_default_fraction_is_one_fifth():
+    X, y = _toy(10)
+    X_train, X_val, y_train, y_val = train_val_split(X, y, random_state=0)
+    assert len(y_val) == 2 and len(y_train) == 8
+    np.testing.assert_array_equal(y_val, train_val_split(X, y, 0.2, random_state=0)[3])
+
+
+def test_train_val_split_two_samples():
+    X, y = _toy(2)
+    X_train, X_val, y_train, y_val = train_val_split(X, y, 0.5, random_state=0)
+    assert len(y_train) == len(y_val) == 1
+    assert sorted([*y_train.tolist(), *y_val.tolist()]) == [0, 1]
+    np.testing.assert_array_equal(X_val[:, 0], y_val * 10)
+    np.testing.assert_array_equal(X_train[:, 0], y_train * 10)
+    # Two samples at the default fraction leave none for validation.
+    with pytest.raises(ValueError, match="val_fraction=0.2 of 2 samples leaves 0"):
+        train_val_split(X, y, random_state=0)
+
+
+def test_train_val_split_one_sample():
+    with pytest.raises(ValueError, match="at least 2 samples, got 1"):
+        train_val_split(np.zeros((1, 3)), np.zeros(1), 0.5)
+
+
 @pytest.mark.parametrize(("n_X", "n_y"), [(10, 9), (9, 10), (0, 1)])
 def test_train_val_split_mismatched_lengths(n_X, n_y):
     with pytest.raises(ValueError, match="different lengths"):
@@ -492,11 +645,17 @@ def test_subsample_mismatched_lengths():
         subsample(np.zeros((10, 2)), np.zeros(9), 5)
 
 
-@pytest.mark.parametrize("seed", [0, 7])
-def test_load_mnist_split_equals_load_then_split(data_dir, mnist, seed):
+@pytest.mark.parametrize(("seed", "fraction"), [(0, None), (7, 0.3)])
+def test_load_mnist_split_equals_load_then_split(data_dir, mnist, seed, fraction):
     X, y = mnist
-    expected = train_val_split(X, y, 0.2, random_state=seed)
-    got = load_mnist_split(0.2, random_state=seed, data_dir=data_dir)
+    if fraction is None:  # the default split: one fifth for validation
+        got = load_mnist_split(random_state=seed, data_dir=data_dir)
+        expected = train_val_split(X, y, 0.2, random_state=seed)
+        assert got[1].shape == (14000, 784) and got[0].shape == (56000, 784)
+    else:
+        got = load_mnist_split(fraction, random_state=seed, data_dir=data_dir)
+        expected = train_val_split(X, y, fraction, random_state=seed)
+        assert got[1].shape == (21000, 784)
     for a, b in zip(expected, got, strict=True):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)

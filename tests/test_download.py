@@ -3,38 +3,52 @@
 Nothing here touches the internet: every mirror is either the threaded server
 below, bound to 127.0.0.1, or a closed port on 127.0.0.1. The server serves the
 real files (read from the real data folder) under URL prefixes that each
-behave one way: intact, 404, 500, corrupted, truncated, hanging.
+behave one way: intact, 404, 500, corrupted, truncated, hanging, endless,
+dripping, gzip-encoded, announcing the wrong size.
 """
 
 from __future__ import annotations
 
 import collections
+import gzip
 import hashlib
+import http.client
+import logging
 import os
+import pickle
 import re
+import signal
 import socket
+import ssl
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+import urllib.error
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
+import mnist_lr
+import mnist_lr.data
+from mnist_lr import _download
+from mnist_lr._download import describe, remove_stale_downloads
 from mnist_lr.data import (
     CACHE_ENV,
     DATA_ENV,
+    FILE_SIZES,
     FILES,
     MIRRORS_ENV,
+    DownloadFailure,
     MNISTNotFoundError,
     fetch_mnist,
 )
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 TIMEOUT = 1.0  # client timeout for every fetch here; the "hang" route outlasts it
-HANG_S = 10.0  # how long the "hang" route keeps a request waiting at most
+HANG_S = 10.0  # how long the "hang", "endless" and "drip" routes go on at most
+DRIP_S = 0.05  # the "drip" route sends one byte this often: never silent for TIMEOUT
 
 PROXY_VARS = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 
@@ -60,7 +74,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_error(404)
             return
         mode, name = parts
-        self.server.record(mode, name)
+        self.server.record(mode, name, self.headers.get("Accept-Encoding"))
         body = self.server.payloads[name]
         try:
             if mode in ("good", "good2"):
@@ -95,17 +109,57 @@ class _Handler(BaseHTTPRequestHandler):
                 # Say nothing for longer than the client waits.
                 self.server.release.wait(HANG_S)
                 self.close_connection = True
+            elif mode == "endless":
+                # No Content-Length: the body ends when the connection does.
+                self._headers()
+                self._stream(lambda: body, pause=0)
+            elif mode == "drip":
+                # The right length, one byte at a time: never silent, never done.
+                self._headers(len(body))
+                self._stream(lambda: b"\x1f", pause=DRIP_S)
+            elif mode == "gzip":
+                # Compressed in transit although the client asked for identity.
+                self._headers(None, ("Content-Encoding", "gzip"))
+                self.wfile.write(gzip.compress(body, compresslevel=1))
+                self.close_connection = True
+            elif mode == "short":
+                # One byte short, and no Content-Length to tell.
+                self._headers()
+                self.wfile.write(body[:-1])
+            elif mode == "biglen":
+                # Announces a length far beyond the real file's.
+                self._headers(100 * len(body))
+                self.wfile.write(body)
+                self.close_connection = True
             else:
                 self.send_error(404)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up; that is what some tests want
 
     def _send(self, body: bytes):
+        self._headers(len(body))
+        self.wfile.write(body)
+
+    def _headers(self, length=None, *extra):
         self.send_response(200)
         self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(len(body)))
+        if length is not None:
+            self.send_header("Content-Length", str(length))
+        for key, value in extra:
+            self.send_header(key, value)
         self.end_headers()
-        self.wfile.write(body)
+        self.close_connection = length is None
+
+    def _stream(self, block, pause):
+        """Send ``block()`` over and over until the client hangs up or HANG_S pass."""
+        end = time.monotonic() + HANG_S
+        while time.monotonic() < end and not self.server.release.is_set():
+            self.wfile.write(block())
+            self.wfile.flush()
+            self.server.add_sent(len(block()))
+            if pause:
+                time.sleep(pause)
+        self.close_connection = True
 
 
 class _MirrorServer(ThreadingHTTPServer):
@@ -119,14 +173,23 @@ class _MirrorServer(ThreadingHTTPServer):
         self.release = threading.Event()
         self.barrier = threading.Barrier(2, timeout=60)
         self.barrier_broken = False
+        self.accept_encodings: list = []
+        self.sent = 0  # bytes written by the streaming routes
 
-    def record(self, mode, name):
+    def record(self, mode, name, accept_encoding=None):
         with self._lock:
             self.hits[(mode, name)] += 1
+            self.accept_encodings.append(accept_encoding)
+
+    def add_sent(self, n):
+        with self._lock:
+            self.sent += n
 
     def reset(self):
         with self._lock:
             self.hits.clear()
+            self.accept_encodings.clear()
+            self.sent = 0
         self.barrier = threading.Barrier(2, timeout=60)
         self.barrier_broken = False
         self.release.set()  # wake requests still hanging from an earlier test
@@ -141,10 +204,10 @@ class _MirrorServer(ThreadingHTTPServer):
 
 
 @pytest.fixture(scope="module")
-def payloads():
+def payloads(mnist_dir):
     """File name -> bytes of the four real files."""
-    folder = Path(os.environ[DATA_ENV]) if os.environ.get(DATA_ENV) else DEFAULT_DATA_DIR
-    if not all((folder / name).is_file() for name in FILES):
+    folder = mnist_dir
+    if folder is None or not all((folder / name).is_file() for name in FILES):
         folder = None  # look in the per-user cache, but never go online from this file
     try:
         paths = fetch_mnist(folder, download=False)
@@ -275,16 +338,24 @@ def test_bad_transfer_falls_through_to_second_mirror(server, cache, bad):
     assert server.count("good") == 4
 
 
-@pytest.mark.parametrize("bad", ["corrupt", "truncated"])
-def test_only_a_bad_mirror(server, cache, bad):
+@pytest.mark.parametrize(
+    ("bad", "reason"), [("corrupt", "checksum mismatch"), ("truncated", "the transfer ended after")]
+)
+def test_only_a_bad_mirror(server, cache, bad, reason, capsys):
     with pytest.raises(MNISTNotFoundError) as info:
-        fetch(cache, server.url(bad))
-    assert server.count(bad) == 4
+        fetch(cache, server.url(bad), verbose=True)
+    assert server.count(bad) == 4, "a mirror that answers is asked for every file"
+    out = capsys.readouterr().out
+    assert out.count(f"failed ({reason}") == 4
+    assert "trying the next mirror" not in out, "there is no next mirror"
     assert_cache_empty(cache)
     message = str(info.value)
     for name in FILES:
-        assert server.url(bad) + name in message
+        assert f"{name}: no mirror sent an intact copy (1 tried: {reason}" in message
+    assert [f.url for f in info.value.failures] == [server.url(bad) + name for name in FILES]
     assert DATA_ENV in message
+    assert "try again later" in message, "the mirror answered: the internet is not the problem"
+    assert "connect to the internet" not in message
 
 
 def test_corrupt_cached_file_is_replaced(server, cache, payloads, capsys):
@@ -294,6 +365,7 @@ def test_corrupt_cached_file_is_replaced(server, cache, payloads, capsys):
 
     paths = fetch(cache, server.url("good"), verbose=True)
     assert_paths_in_cache(paths, cache)
+    assert list(paths) == list(FILES), "in the usual order, however each file was found"
     assert_cache_complete(cache)
     assert server.hits == {("good", bad): 1}, "only the corrupt file is fetched again"
     assert "corrupt" in capsys.readouterr().out
@@ -321,14 +393,17 @@ def test_no_network_and_no_data(cache, refused_url, how):
     message = str(info.value)
     for name in FILES:
         assert name in message
-        assert str(cache / name) in message, "the message must list where it looked"
+    assert f"Looked in the cache {cache}." in message, "the message must say where it looked"
     assert DATA_ENV in message, "the message must say how to provide the files"
     assert "data_dir" in message
     if how == "download=False":
-        assert "download=False" in message
+        assert "download=False" in message and "download=True while online" in message
+        assert message.count(": not found") == 4
+        assert info.value.failures == []
         assert not cache.exists(), "download=False must not create the cache folder"
     else:
-        assert refused_url in message
+        assert "no mirror answered (1 tried: connection refused)" in message
+        assert info.value.failures[0].url == refused_url + next(iter(FILES))
         assert_cache_empty(cache)
 
 
@@ -337,8 +412,7 @@ def test_no_data_and_explicit_empty_data_dir(tmp_path, cache):
     data_dir.mkdir()
     with pytest.raises(MNISTNotFoundError) as info:
         fetch_mnist(data_dir, cache_dir=cache, download=False)
-    assert str(data_dir / "train-images-idx3-ubyte.gz") in str(info.value)
-    assert str(cache / "train-images-idx3-ubyte.gz") in str(info.value)
+    assert f"Looked in {data_dir} and in the cache {cache}." in str(info.value)
 
 
 @pytest.mark.parametrize("how", ["argument", "environment"])
@@ -350,8 +424,8 @@ def test_a_data_folder_that_does_not_exist_is_an_error(tmp_path, cache, server, 
     with pytest.raises(MNISTNotFoundError, match="not a folder") as info:
         fetch_mnist(missing if how == "argument" else None, cache_dir=cache,
                     mirrors=[server.url("good")])
-    assert str(missing) in str(info.value)
-    assert (DATA_ENV if how == "environment" else "data_dir") in str(info.value)
+    source = DATA_ENV if how == "environment" else "data_dir"
+    assert f"{source} names {missing}, which is not a folder." in str(info.value)
     assert server.count("good") == 0
 
 
@@ -368,7 +442,33 @@ def test_cache_folder_cannot_be_created(tmp_path, server):
     assert afile.is_file()
 
 
-_FETCH_SCRIPT = textwrap.dedent(
+def test_cache_folder_that_cannot_be_written_to(cache, server, monkeypatch):
+    def refuse(folder):
+        raise PermissionError(13, "Permission denied", str(folder))
+
+    monkeypatch.setattr(mnist_lr.data, "make_work_dir", refuse)
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url("good"))
+    assert f"{cache} cannot be written to (Permission denied)" in str(info.value)
+    assert CACHE_ENV in info.value.advice()
+    assert "--cache-dir" in info.value.advice(for_cli=True)
+    assert info.value.__cause__ is None and info.value.__suppress_context__
+    assert server.count("good") == 0
+
+
+# The fetching processes below need only mnist_lr.data. Registering the
+# package without running its __init__ spares each of them the import of
+# scikit-learn (seconds on a busy machine), which the model needs, not this.
+_LIGHT_IMPORT = textwrap.dedent(
+    f"""
+    import sys, types
+    package = types.ModuleType("mnist_lr")
+    package.__path__ = [{str(Path(mnist_lr.__file__).parent)!r}]
+    sys.modules["mnist_lr"] = package
+    """
+)
+
+_FETCH_SCRIPT = _LIGHT_IMPORT + textwrap.dedent(
     """
     from mnist_lr.data import fetch_mnist
     paths = fetch_mnist(timeout=30)
@@ -441,3 +541,348 @@ def test_data_dir_wins_over_cache(tmp_path, cache, payloads, server):
     assert paths == {name: data_dir / name for name in FILES}
     assert not cache.exists()
     assert server.count("good") == 0
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def test_endless_body_is_cut_off_just_past_the_size(server, cache):
+    start = time.monotonic()
+    paths = fetch(cache, server.url("endless"), server.url("good"))
+    assert time.monotonic() - start < 10
+    assert_paths_in_cache(paths, cache)
+    assert_cache_complete(cache)
+    assert server.count("endless") == 1, "a mirror that misbehaved goes to the back"
+
+
+def test_endless_body_only(server, cache, payloads):
+    name = "train-images-idx3-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url("endless"))
+    (failure,) = info.value.failures
+    assert failure.reason == f"sent more than the expected {FILE_SIZES[name]} bytes"
+    assert sorted(os.listdir(cache)) == sorted(n for n in FILES if n != name), "no temp file left"
+
+
+def test_slow_drip_is_stopped_by_the_deadline(server, cache, payloads):
+    name = "t10k-labels-idx1-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    start = time.monotonic()
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url("drip"), timeout=TIMEOUT, deadline=0.5)
+    elapsed = time.monotonic() - start
+    # The drip is never silent for TIMEOUT, so only the deadline can stop it.
+    assert 0.5 <= elapsed < 0.5 + TIMEOUT + 2
+    (failure,) = info.value.failures
+    assert failure.reason.startswith("took longer than the 0.5 s deadline")
+    assert f"{name}: no mirror sent an intact copy (1 tried: took longer" in str(info.value)
+    assert not (cache / name).exists()
+
+
+def test_slow_drip_then_a_good_mirror(server, cache, payloads):
+    name = "train-labels-idx1-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    paths = fetch(cache, server.url("drip"), server.url("good"), deadline=0.3)
+    assert_cache_complete(cache)
+    assert_paths_in_cache(paths, cache)
+
+
+@pytest.mark.parametrize("deadline", [0, -1.0, float("inf"), float("nan")])
+def test_bad_deadline(cache, deadline):
+    with pytest.raises(ValueError, match="deadline must"):
+        fetch(cache, "http://127.0.0.1:9/", deadline=deadline)
+
+
+def test_gzip_transfer_encoding_is_refused(server, cache):
+    paths = fetch(cache, server.url("gzip"), server.url("good"))
+    assert_cache_complete(cache)
+    assert_paths_in_cache(paths, cache)
+    assert server.count("gzip") == 1
+    # Every request asked for the bytes as they are.
+    assert set(server.accept_encodings) == {"identity"}
+
+
+def test_gzip_transfer_encoding_only(server, cache, payloads):
+    name = "t10k-images-idx3-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url("gzip"))
+    assert "Content-Encoding: gzip" in info.value.failures[0].reason
+    assert sorted(os.listdir(cache)) == sorted(n for n in FILES if n != name)
+
+
+def test_a_body_one_byte_short(server, cache, payloads):
+    name = "train-labels-idx1-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url("short"))
+    size = FILE_SIZES[name]
+    assert info.value.failures[0].reason == f"the transfer ended after {size - 1} of {size} bytes"
+
+
+@pytest.mark.parametrize("status", ["e404", "e500"])
+def test_a_mirror_with_http_errors_is_asked_for_every_file(server, cache, status):
+    """It answered, so it is reachable: it may well have the other files."""
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url(status))
+    assert server.count(status) == 4
+    code = status[1:]
+    for name in FILES:
+        assert f"{name}: no mirror sent an intact copy (1 tried: HTTP {code} " in str(info.value)
+
+
+def test_a_wrong_announced_size_is_refused_before_reading(server, cache, payloads):
+    name = "t10k-labels-idx1-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url("biglen"))
+    size = FILE_SIZES[name]
+    assert info.value.failures[0].reason == f"announced {100 * size} bytes instead of {size}"
+
+
+def test_progress_bar(server, cache, payloads, capsys):
+    name = "t10k-labels-idx1-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    fetch(cache, server.url("good"), progress=True)
+    err = capsys.readouterr().err
+    assert name in err and "100%" in err
+
+
+@pytest.mark.parametrize("mirrors", [[], ()])
+def test_no_mirrors_is_an_error(cache, mirrors):
+    with pytest.raises(ValueError, match="mirrors must name at least one URL"):
+        fetch_mnist(cache_dir=cache, mirrors=mirrors)
+
+
+def test_file_sizes_match_the_real_files(payloads):
+    assert {name: len(data) for name, data in payloads.items()} == FILE_SIZES
+
+
+# --------------------------------------------------------------------------- killed downloads
+
+_DRIP_FETCH = _LIGHT_IMPORT + textwrap.dedent(
+    """
+    import sys
+    from mnist_lr.data import fetch_mnist
+    fetch_mnist(cache_dir=sys.argv[1], mirrors=[sys.argv[2]], timeout=5, deadline=60)
+    """
+)
+
+
+def _start_dripping_fetch(cache, url):
+    """A fetch in another process, caught in the middle of a download; return it and its folder."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _DRIP_FETCH, str(cache), url],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(200):  # up to 10 s
+        mine = [p for p in cache.glob(f".download-*-{proc.pid}-*") if any(p.iterdir())]
+        if mine:
+            return proc, mine[0]
+        time.sleep(0.05)
+    proc.kill()
+    proc.wait()
+    pytest.fail("the fetching process did not start its download")
+
+
+def _kill(proc):
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=10)
+
+
+def test_a_killed_download_is_cleaned_up_but_a_live_one_is_not(server, cache, payloads):
+    cache.mkdir()
+    killed, killed_dir = _start_dripping_fetch(cache, server.url("drip"))
+    live, live_dir = _start_dripping_fetch(cache, server.url("drip"))
+    try:
+        _kill(killed)
+        assert killed.returncode == -signal.SIGKILL
+        assert killed_dir.exists(), "SIGKILL leaves the temporary file behind"
+        live_files = sorted(live_dir.iterdir())
+
+        paths = fetch(cache, server.url("good"))
+
+        assert not killed_dir.exists(), "the next fetch removes what a killed one left"
+        assert live_dir.is_dir() and sorted(live_dir.iterdir()) == live_files
+        assert live.poll() is None, "the live fetch is still running"
+        assert_paths_in_cache(paths, cache)
+    finally:
+        _kill(live)
+    remove_stale_downloads(cache)
+    assert_cache_complete(cache)
+
+
+def test_an_interrupted_download_cleans_up_after_itself(server, cache):
+    """Ctrl-C (a real SIGINT) in the middle of a download leaves nothing behind."""
+    cache.mkdir()
+    proc, work_dir = _start_dripping_fetch(cache, server.url("drip"))
+    try:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=20)
+    finally:
+        _kill(proc)
+    assert proc.returncode != 0
+    assert not work_dir.exists()
+    assert os.listdir(cache) == []
+
+
+def test_stale_folders_of_other_machines_and_old_temp_files(cache):
+    """Without a process to ask, only age tells: more than a day without a write."""
+    cache.mkdir()
+    old = time.time() - 2 * 24 * 3600
+    entries = {
+        ".download-otherhost-123-abcd1234": True,  # another machine's, old
+        ".download-otherhost-456-efgh5678": False,  # another machine's, recent
+        "tmpab12cd_3": True,  # pooch's temp file from an earlier version, old
+        "tmpzz99yy_8": False,  # the same, recent
+        ".download-otherhost-789-ijkl9012": False,  # an old folder, but a file in it is fresh
+        "notes.txt": False,  # not ours
+    }
+    for name, is_old in entries.items():
+        path = cache / name
+        if name.startswith(".download-"):
+            path.mkdir()
+            (path / "tmpxxxxxxxx").write_bytes(b"partial")
+            if is_old:
+                os.utime(path / "tmpxxxxxxxx", (old, old))
+        else:
+            path.write_bytes(b"partial")
+        if is_old or name.endswith("ijkl9012"):
+            os.utime(path, (old, old))
+    removed = remove_stale_downloads(cache)
+    assert sorted(p.name for p in removed) == sorted(n for n, is_old in entries.items() if is_old)
+    assert sorted(os.listdir(cache)) == sorted(n for n, is_old in entries.items() if not is_old)
+
+
+def test_a_process_of_another_user_counts_as_alive(monkeypatch):
+    def not_yours(pid, sig):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(_download.os, "kill", not_yours)
+    assert _download._alive(12345)
+
+
+def test_cleanup_of_a_missing_or_unreadable_cache_is_quiet(tmp_path):
+    assert remove_stale_downloads(tmp_path / "nowhere") == []
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    assert remove_stale_downloads(afile) == []
+
+
+# --------------------------------------------------------------------------- the first-run error
+
+
+def _all_refused(n):
+    """``n`` URLs on ports where nothing listens."""
+    urls = []
+    for _ in range(n):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            urls.append(f"http://127.0.0.1:{sock.getsockname()[1]}/mnist/")
+    return urls
+
+
+def test_offline_error_is_short_and_plain(cache, caplog, capsys):
+    mirrors = _all_refused(3)
+    caplog.set_level(logging.DEBUG, logger="mnist_lr.data")
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, *mirrors, verbose=True)
+    assert capsys.readouterr().out.count("downloading into") == 1, "only the first file is tried"
+    error = info.value
+    message = str(error)
+    lines = message.splitlines()
+    assert len(lines) <= 10, message
+    first = next(iter(FILES))
+    assert f"  {first}: no mirror answered (3 tried: connection refused)" in lines
+    for name in FILES:
+        assert sum(line.startswith(f"  {name}: ") for line in lines) == 1, name
+    for raw in ("HTTPSConnectionPool", "HTTPConnectionPool", "Traceback", "Errno", "URLError"):
+        assert raw not in message
+    # The network errors are not chained into what a learner sees...
+    assert error.__cause__ is None
+    assert error.__suppress_context__ is True
+    # ...but kept on the error and in the log.
+    assert [f.url for f in error.failures] == [m + first for m in mirrors]
+    assert all(isinstance(f, DownloadFailure) for f in error.failures)
+    assert all(isinstance(f.error, OSError) for f in error.failures)
+    logged = [r for r in caplog.records if r.name == "mnist_lr.data" and r.exc_info]
+    assert len(logged) == 3 and all(r.levelno == logging.DEBUG for r in logged)
+    # An unreachable mirror is not asked again for the other three files.
+    assert len(error.failures) == 3
+
+
+def test_mixed_failures_are_summed_up_on_one_line(server, cache, refused_url):
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, refused_url, server.url("e404"))
+    first = next(iter(FILES))
+    assert (
+        f"{first}: no mirror sent an intact copy (2 tried: connection refused; HTTP 404 Not Found)"
+    ) in str(info.value).splitlines()[2]
+    # The refused mirror is dropped; the one that answered is asked for the rest.
+    assert len(info.value.failures) == 2 + 3
+
+
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")),
+         "name resolution failed"),
+        (urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")),
+         "connection refused"),
+        (urllib.error.URLError(TimeoutError("timed out")), "timed out"),
+        (TimeoutError("timed out"), "timed out"),
+        (urllib.error.URLError(ssl.SSLError(1, "CERTIFICATE_VERIFY_FAILED")),
+         "secure connection failed"),
+        (urllib.error.URLError("unknown url type: ftp"), "unknown url type: ftp"),
+        (urllib.error.HTTPError("http://x/", 403, "Forbidden", None, None), "HTTP 403 Forbidden"),
+        (http.client.RemoteDisconnected("Remote end closed connection"), "broken HTTP response"),
+        (ValueError("SHA256 hash of downloaded file (x) does not match"), "checksum mismatch"),
+        (OSError(28, "No space left on device"), "no space left on device"),
+        (RuntimeError("odd"), "RuntimeError"),
+    ],
+)
+def test_describe_in_a_few_words(error, words):
+    assert describe(error) == words
+
+
+def test_offline_error_advice_for_notebooks_and_for_the_command_line(cache, refused_url):
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, refused_url)
+    error = info.value
+    assert str(error) == error.message() == f"{error.summary}\n{error.hint}"
+    notebook = error.advice()
+    assert "connect to the internet" in notebook
+    assert DATA_ENV in notebook and "restart JupyterLab" in notebook
+    assert "data_dir=" in notebook
+    cli = error.advice(for_cli=True)
+    assert cli == error.cli_hint
+    assert "--data-dir DIR" in cli and DATA_ENV in cli
+    assert "data_dir=" not in cli and "JupyterLab" not in cli
+    assert error.message(for_cli=True) == f"{error.summary}\n{cli}"
+    for text in (notebook, cli):
+        assert text.startswith("Two ways out:") and text.count("\n  - ") == 2
+
+
+def test_error_from_a_plain_message_still_works():
+    error = MNISTNotFoundError("Something is missing.")
+    assert str(error).startswith("Something is missing.\nTwo ways out:")
+    assert error.failures == []
+    assert isinstance(error, FileNotFoundError)
+    again = pickle.loads(pickle.dumps(error))
+    assert str(again) == str(error) and again.summary == error.summary
+
+
+def test_pooch_logger_level_is_left_as_it_was(server, cache, refused_url):
+    import pooch
+
+    pooch_logger = pooch.get_logger()
+    before = pooch_logger.level
+    try:
+        pooch_logger.setLevel(logging.INFO)
+        fetch(cache, refused_url, server.url("e404"), server.url("good"))
+        assert pooch_logger.level == logging.INFO
+    finally:
+        pooch_logger.setLevel(before)

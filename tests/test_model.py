@@ -15,11 +15,15 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 from mnist_lr import (
     SoftmaxRegression,
     cross_entropy,
+    cross_entropy_from_scores,
     cross_entropy_gradient,
+    log_softmax,
     one_hot,
     softmax,
 )
 from mnist_lr.model import _loss_and_accuracy, _sgd_epoch
+
+from article_reference import article_fit
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +120,45 @@ def test_model_loss_agrees_with_public_cross_entropy():
     loss, accuracy = _loss_and_accuracy(X, codes, W.T, b, chunk=64)
     probs = softmax(X @ W + b)
     assert loss == pytest.approx(cross_entropy(probs, one_hot(codes, 5), eps=0.0), rel=1e-10)
+    assert loss == pytest.approx(cross_entropy_from_scores(X @ W + b, one_hot(codes, 5)),
+                                 rel=1e-12)
     assert accuracy == pytest.approx(np.mean(probs.argmax(axis=1) == codes))
+
+
+def test_log_softmax_is_the_log_of_softmax_and_never_infinite():
+    rng = np.random.default_rng(5)
+    scores = rng.normal(size=(20, 4)) * 10
+    np.testing.assert_allclose(log_softmax(scores), np.log(softmax(scores)), rtol=1e-8)
+    extreme = log_softmax([[0.0, 2000.0, -2000.0]])
+    np.testing.assert_allclose(extreme, [[-2000.0, 0.0, -4000.0]])
+    with pytest.raises(ValueError, match="finite"):
+        log_softmax([np.inf, 0.0])
+
+
+def test_cross_entropy_from_scores_matches_and_is_not_capped():
+    rng = np.random.default_rng(6)
+    scores = rng.normal(size=(30, 5))
+    targets = one_hot(rng.integers(0, 5, 30), 5)
+    assert cross_entropy_from_scores(scores, targets) == pytest.approx(
+        cross_entropy(softmax(scores), targets, eps=0.0), rel=1e-12
+    )
+    # A confident mistake: eps caps its loss at -log(1e-7) = 16.1, the scores don't.
+    wrong = np.array([[0.0, 50.0]])
+    assert cross_entropy(softmax(wrong), [[1, 0]]) == pytest.approx(-np.log(1e-7), rel=1e-3)
+    assert cross_entropy_from_scores(wrong, [[1, 0]]) == pytest.approx(50.0)
+
+
+def test_fused_step_equals_the_public_gradient():
+    """_sgd_epoch on one full batch moves the weights by -learning_rate * cross_entropy_gradient."""
+    rng = np.random.default_rng(7)
+    X = rng.random((25, 6))
+    codes = rng.integers(0, 4, 25)
+    coef, intercept = rng.normal(size=(4, 6)), rng.normal(size=4)
+    new_coef, new_intercept = coef.copy(), intercept.copy()
+    _sgd_epoch(X, codes, new_coef, new_intercept, rng.permutation(25), 25, 0.3)
+    grad_W, grad_b = cross_entropy_gradient(X, softmax(X @ coef.T + intercept), one_hot(codes, 4))
+    np.testing.assert_allclose(new_coef, coef - 0.3 * grad_W.T, rtol=1e-12)
+    np.testing.assert_allclose(new_intercept, intercept - 0.3 * grad_b, rtol=1e-12)
 
 
 def test_one_sgd_step_is_the_gradient_step():
@@ -150,7 +192,7 @@ def test_regularised_step_matches_finite_differences():
 
     new_coef, new_intercept = coef.copy(), intercept.copy()
     _sgd_epoch(X, codes, new_coef, new_intercept, np.arange(9), 9, learning_rate,
-               1 - learning_rate * alpha)
+               learning_rate * alpha)
     grad_coef = (coef - new_coef) / learning_rate
     grad_intercept = (intercept - new_intercept) / learning_rate
     h = 1e-6
@@ -372,36 +414,6 @@ def test_save_and_load_round_trip(tmp_path, digits):
     np.testing.assert_array_equal(loaded.history_.val_accuracy, model.history_.val_accuracy)
 
 
-def _article_reference(X, y, X_val, y_val, learning_rate, max_epochs, batch_size, patience, seed,
-                       alpha=0.0):
-    """The article's training loop, written plainly (float64, (785, 10) weights, row 0 = bias).
-
-    ``alpha`` adds the L2 penalty's gradient ``alpha * W`` (not on the bias) to each step.
-    """
-    rng = np.random.default_rng(seed)
-    n, k = len(y), y.max() + 1
-    targets = one_hot(y, k)
-    w = np.zeros((X.shape[1] + 1, k))
-    best, since, kept, val_curve = -1.0, 0, None, []
-    for _ in range(max_epochs):
-        order = rng.permutation(n)
-        for start in range(0, n, batch_size):
-            rows = order[start:start + batch_size]
-            probs = softmax(X[rows] @ w[1:] + w[0])
-            step = (targets[rows] - probs) / len(rows) * learning_rate
-            w[1:] += X[rows].T @ step - learning_rate * alpha * w[1:]
-            w[0] += step.sum(axis=0)
-        accuracy = np.mean((X_val @ w[1:] + w[0]).argmax(axis=1) == y_val)
-        val_curve.append(accuracy)
-        if accuracy > best:
-            best, since, kept = accuracy, 0, w.copy()
-        else:
-            since += 1
-        if patience and since >= patience:
-            break
-    return kept, np.array(val_curve)
-
-
 @pytest.mark.parametrize("patience, alpha", [(3, 0.0), (None, 0.0), (3, 0.01)])
 def test_matches_a_plain_reference_of_the_article_loop(digits, patience, alpha):
     """Same seed, same algorithm: the estimator and a literal loop agree to rounding."""
@@ -410,8 +422,11 @@ def test_matches_a_plain_reference_of_the_article_loop(digits, patience, alpha):
     settings = dict(learning_rate=0.3, max_epochs=40, batch_size=64, patience=patience,
                     alpha=alpha)
     model = SoftmaxRegression(random_state=5, **settings).fit(X_train, y_train, X_val, y_val)
-    kept, val_curve = _article_reference(X_train, y_train, X_val, y_val, seed=5, **settings)
-    np.testing.assert_allclose(model.history_.val_accuracy, val_curve)
+    kept, curve = article_fit(X_train, y_train, X_val, y_val, seed=5, **settings)
+    np.testing.assert_array_equal(model.history_.val_accuracy, [c[2] for c in curve])
+    np.testing.assert_array_equal(model.history_.train_accuracy, [c[1] for c in curve])
+    if not alpha:  # the article's loss adds 1e-7 inside the log and knows no penalty
+        np.testing.assert_allclose(model.history_.loss, [c[0] for c in curve], rtol=1e-5)
     np.testing.assert_allclose(model.coef_, kept[1:].T, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(model.intercept_, kept[0], rtol=1e-9, atol=1e-12)
 
@@ -425,7 +440,7 @@ def test_matches_the_plain_reference_on_real_mnist(mnist_split, alpha):
     X_v, y_v = X_val[:2000].astype(np.float64), y_val[:2000]
     settings = dict(learning_rate=0.24, max_epochs=5, batch_size=100, patience=None, alpha=alpha)
     model = SoftmaxRegression(random_state=0, **settings).fit(X, y, X_v, y_v)
-    kept, val_curve = _article_reference(X, y, X_v, y_v, seed=0, **settings)
-    np.testing.assert_array_equal(model.history_.val_accuracy, val_curve)
+    kept, curve = article_fit(X, y, X_v, y_v, seed=0, **settings)
+    np.testing.assert_array_equal(model.history_.val_accuracy, [c[2] for c in curve])
     np.testing.assert_allclose(model.coef_, kept[1:].T, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(model.intercept_, kept[0], rtol=1e-9, atol=1e-12)

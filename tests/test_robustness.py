@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
+import threading
 import warnings
 
 import numpy as np
@@ -348,3 +352,119 @@ def test_interrupted_save_keeps_the_previous_file(trained, tmp_path, monkeypatch
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError):
         SoftmaxRegression.load(tmp_path / "absent.npz")
+
+
+# -- 2. a failed or interrupted fit leaves the model as it was --------------------------
+
+
+def _snapshot(model):
+    """Every attribute of the model, arrays copied, to compare before and after."""
+    return {key: (value.copy() if isinstance(value, np.ndarray) else value)
+            for key, value in vars(model).items()}
+
+
+def _assert_unchanged(model, before):
+    after = vars(model)
+    assert after.keys() == before.keys()
+    for key, value in before.items():
+        if isinstance(value, np.ndarray):
+            np.testing.assert_array_equal(after[key], value)
+        else:
+            assert after[key] is value or after[key] == value, key
+
+
+FAILING_REFITS = {
+    "unseen y_val labels": lambda X, y: ((X, y + 100), {"X_val": X, "y_val": y + 101}),
+    "other feature count, bad y_val": lambda X, y: ((X[:, :10], y + 100),
+                                                     {"X_val": X[:, :9], "y_val": y + 100}),
+    "batch larger than the data": lambda X, y: ((X[:20], y[:20] + 100), {}),
+    "NaN in X": lambda X, y: ((np.where(X > 0.9, np.nan, X), y), {}),
+}
+
+
+@pytest.mark.parametrize("refit", FAILING_REFITS.values(), ids=FAILING_REFITS)
+def test_a_failed_refit_leaves_the_model_as_it_was(digits, refit):
+    X, y = digits
+    model = small().fit(X, y)
+    before, predictions = _snapshot(model), model.predict(X)
+    args, extra = refit(X, y)
+    with pytest.raises(ValueError):
+        model.fit(*args, **extra)
+    _assert_unchanged(model, before)
+    np.testing.assert_array_equal(model.predict(X), predictions)
+
+
+def test_a_model_whose_first_fit_failed_is_not_fitted():
+    model = small()
+    with pytest.raises(ValueError):
+        model.fit(X_OK, Y_OK, X_val=X_OK, y_val=Y_OK + 7)
+    assert vars(model) == vars(small())  # nothing fitted was left behind
+    with pytest.raises(NotFittedError):
+        model.predict(X_OK)
+
+
+def _fit_until_interrupted(model, X, y, after_seconds=0.3):
+    """Fit with a real SIGINT sent to this process while training runs."""
+    timer = threading.Timer(after_seconds, os.kill, (os.getpid(), signal.SIGINT))
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            model.fit(X, y)
+    finally:
+        timer.cancel()
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix",
+                    reason="needs POSIX signals")
+def test_ctrl_c_during_fit_leaves_the_model_and_no_threads(digits, capsys):
+    X, y = digits
+    model = small().fit(X, y)
+    before, predictions = _snapshot(model), model.predict(X)
+    threads = threading.active_count()
+    endless = dict(max_epochs=10**7, patience=None, batch_size=10, progress=True)
+    _fit_until_interrupted(model.set_params(**endless), X, y + 100)
+    assert threading.active_count() == threads  # the measuring thread has ended
+    model.set_params(**{key: before[key] for key in endless})
+    _assert_unchanged(model, before)
+    np.testing.assert_array_equal(model.predict(X), predictions)
+    last_line = capsys.readouterr().out.rsplit("\r", 1)[-1]
+    assert re.fullmatch(r"interrupted after \d+ epochs; the model was left as it was\n",
+                        last_line)
+    # A first fit interrupted: still not fitted.
+    fresh = SoftmaxRegression(max_epochs=10**7, patience=None, batch_size=10, random_state=0)
+    _fit_until_interrupted(fresh, X, y)
+    with pytest.raises(NotFittedError):
+        fresh.predict(X)
+
+
+# -- 7. a learning rate that rounds to zero -----------------------------------------------
+
+
+def test_learning_rate_that_underflows_in_float32_is_an_error(digits):
+    X, y = digits
+    with pytest.raises(ValueError, match="learning_rate=1e-50 is too small for float32"):
+        small(learning_rate=1e-50).fit(X.astype(np.float32), y)
+    # The same rate is representable in float64, and trains (if barely).
+    assert small(learning_rate=1e-50).fit(X, y).n_iter_ == 3
+    with pytest.raises(ValueError, match="alpha = .* is 0 in float32"):
+        small(learning_rate=0.1, alpha=1e-60).fit(X.astype(np.float32), y)
+
+
+# -- 8. edges the mutation tests found unguarded ------------------------------------------
+
+
+def test_patience_one_stops_after_the_first_epoch_without_a_new_best(digits):
+    X, y = digits
+    model = SoftmaxRegression(learning_rate=2.0, batch_size=10, patience=1, max_epochs=200,
+                              random_state=0).fit(X[:300], y[:300], X[300:], y[300:])
+    assert model.n_iter_ == model.best_epoch_ + 1 < 200
+    accuracy = model.history_.val_accuracy
+    assert (np.diff(accuracy[:-1]) > 0).all() and accuracy[-1] <= accuracy[-2]
+
+
+def test_history_best_epoch_is_the_highest_validation_accuracy():
+    from mnist_lr import TrainingHistory
+
+    history = TrainingHistory(*(np.array([0.5, 0.9, 0.2, 0.9]) for _ in range(4)))
+    assert history.best_epoch == 2  # the highest (the first of a tie), not the lowest
+    assert TrainingHistory().best_epoch == 0

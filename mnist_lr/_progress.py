@@ -1,0 +1,140 @@
+"""Progress reports: the only place in the package that prints while training.
+
+A report is one status line on standard output, rewritten in place with a
+carriage return (``'\\r'``) a few times a second, and finished by a final line
+that says what happened, followed by a newline. Terminals and Jupyter both
+honour ``'\\r'``, so a live reader sees one line that changes; a notebook saved
+afterwards keeps only the final line, which depends on the results alone (no
+timings), so it is the same on every run.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+__all__ = ["StatusLine", "TrainingReport", "report_folds"]
+
+
+class StatusLine:
+    """One line of text on ``sys.stdout``, rewritten in place.
+
+    Parameters
+    ----------
+    min_interval : float, default 0.25
+        Seconds between two redraws; updates in between are skipped (the
+        first update is always drawn).
+    """
+
+    def __init__(self, min_interval=0.25):
+        self.min_interval = min_interval
+        self._width = 0  # length of the longest text drawn so far
+        self._drawn_at = None
+
+    def _write(self, text):
+        # sys.stdout is looked up on every write, so redirection keeps working.
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+    def show(self, text):
+        """Replace the line with ``text``, unless the last redraw was too recent."""
+        now = time.monotonic()
+        if self._drawn_at is not None and now - self._drawn_at < self.min_interval:
+            return
+        self._drawn_at = now
+        # Spaces cover what is left of a longer earlier text in a terminal.
+        self._write("\r" + text.ljust(self._width))
+        self._width = max(self._width, len(text))
+
+    def finish(self, text):
+        """Replace the line with the final ``text`` and end it with a newline.
+
+        The old text is first blanked out, then ``'\\r'`` returns to the start
+        of the line, so what remains after the last ``'\\r'`` is exactly
+        ``text``: deterministic, whatever was drawn before.
+        """
+        blank = "\r" + " " * self._width + "\r" if self._width else ""
+        self._write(blank + text + "\n")
+        self._width, self._drawn_at = 0, None
+
+
+class TrainingReport:
+    """What :meth:`SoftmaxRegression.fit` shows while it trains.
+
+    ``verbose`` prints the article's one line per epoch; ``progress`` keeps a
+    status line such as ``training: epoch 12/1000, validation 92.10% (best
+    92.15% at epoch 10)`` and ends with one line that says how training ended.
+    Both off: nothing is printed. Used as a context manager, it also ends the
+    status line when training fails or is interrupted.
+    """
+
+    def __init__(self, max_epochs, verbose=0, progress=False):
+        self.max_epochs = max_epochs
+        self.verbose = verbose
+        self.line = StatusLine() if progress else None
+        self.n_epochs = 0
+
+    def epoch(self, epoch, record, best_epoch, best_accuracy):
+        """Report one epoch's record (loss, train_accuracy, val_loss, val_accuracy)."""
+        self.n_epochs = epoch
+        if self.verbose:
+            print(
+                f"epoch {epoch:4d}  loss {record.loss:.4f}  "
+                f"train {100 * record.train_accuracy:6.2f}%  "
+                f"val {100 * record.val_accuracy:6.2f}%  best {100 * best_accuracy:6.2f}%"
+            )
+        elif self.line is not None:
+            self.line.show(
+                f"training: epoch {epoch}/{self.max_epochs}, validation "
+                f"{100 * record.val_accuracy:.2f}% (best {100 * best_accuracy:.2f}% at "
+                f"epoch {best_epoch})"
+            )
+
+    def done(self, n_epochs, best_epoch, best_accuracy, patience, diverged_at=None):
+        """End the status line with how training ended (no timings: the text is reproducible)."""
+        if self.line is None:
+            return
+        if best_epoch:
+            kept = f"kept epoch {best_epoch} (validation {100 * best_accuracy:.2f}%)"
+        else:
+            kept = "kept the initial all-zero weights"
+        if diverged_at is not None:
+            text = f"diverged in epoch {diverged_at} (the weights overflowed); {kept}"
+        elif n_epochs < self.max_epochs:
+            text = (
+                f"stopped early after epoch {n_epochs}: no new best for {patience} epochs; "
+                f"{kept}"
+            )
+        else:
+            text = f"ran all {n_epochs} epochs; {kept}"
+        self.line.finish(text)
+        self.line = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if self.line is not None and kind is not None:
+            what = "interrupted" if issubclass(kind, KeyboardInterrupt) else (
+                f"stopped by {kind.__name__}")
+            self.line.finish(
+                f"{what} after {self.n_epochs} epochs; the model was left as it was"
+            )
+
+
+def report_folds(results, n_folds):
+    """Pass on the items of ``results`` (one per fold), showing how many are done.
+
+    Shows ``folds: 2/5 done`` while it runs and ends with ``5 folds done``.
+    """
+    line = StatusLine()
+    line.show(f"folds: 0/{n_folds} done")
+    done = 0
+    try:
+        for result in results:
+            done += 1
+            line.show(f"folds: {done}/{n_folds} done")
+            yield result
+    finally:
+        line.finish(f"{done} folds done" if done == n_folds else f"stopped after {done} of "
+                    f"{n_folds} folds")

@@ -1,0 +1,317 @@
+"""Saving a trained :class:`~mnist_lr.SoftmaxRegression` to a file, and loading it back.
+
+A model file is an ordinary NumPy ``.npz`` archive of named arrays, read
+without pickle, so loading a file from elsewhere cannot run code:
+
+========================  ================================================
+``format``                the text ``mnist_lr.SoftmaxRegression``
+``format_version``        1
+``params``                the constructor parameters, as JSON text
+``coef``, ``intercept``   the weights (n_classes, n_features), the biases
+``classes``               the labels, sorted
+``n_iter``                epochs run
+``best_epoch``            the 1-based epoch whose weights were kept
+``diverged``              whether training stopped because of overflow
+``history_<name>``        the four per-epoch arrays of ``history_``
+========================  ================================================
+
+Loading checks every member it reads (types, shapes, finite weights,
+distinct classes, valid parameters) and reads only these members, so a
+malformed or hostile file gives a ``ValueError`` that names it, never a
+model that predicts garbage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from sklearn.utils.validation import check_is_fitted
+
+from ._checks import make_rng
+
+__all__ = ["save_model", "load_model", "FORMAT_NAME", "FORMAT_VERSION"]
+
+FORMAT_NAME = "mnist_lr.SoftmaxRegression"
+FORMAT_VERSION = 1
+
+_HISTORY = ("loss", "train_accuracy", "val_loss", "val_accuracy")
+# No member of a sound model file comes near this (MNIST's weights: 31 KB).
+_MAX_MEMBER_BYTES = 256 * 2**20
+
+
+def save_model(model, path):
+    """Write a fitted model to ``path`` atomically (see the module docstring for the contents).
+
+    The file is written to a temporary file beside ``path`` and renamed over
+    it only when complete, so an interrupted save never destroys an earlier
+    file. The new file gets the usual permissions (``0o666`` less the umask).
+
+    Parameters
+    ----------
+    model : SoftmaxRegression
+        A fitted model.
+    path : str or path-like
+        Destination; ``.npz`` is not added automatically.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    OSError
+        If ``path`` cannot be written (a missing folder, a folder in its
+        place, no permission, a full disk); the message names ``path``.
+    """
+    check_is_fitted(model)
+    path = Path(path)
+    arrays = _as_arrays(model)
+    if path.is_dir():
+        raise IsADirectoryError(
+            f"cannot save the model to {path}: it is a folder; give a file name such as "
+            f"{path / 'model.npz'}"
+        )
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
+    try:
+        os.fchmod(fd, 0o666 & ~_current_umask())  # mkstemp makes it private (0600)
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(handle, **arrays)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise _naming(exc, path) from exc
+        raise
+    return path
+
+
+def _naming(error, path):
+    """The same kind of OSError, with a message about ``path`` instead of a temporary file."""
+    reason = error.strerror or str(error)
+    if isinstance(error, FileNotFoundError) and not path.parent.is_dir():
+        reason = f"the folder {path.parent} does not exist"
+    return type(error)(error.errno, f"cannot save the model to {path}: {reason}")
+
+
+def _current_umask():
+    """The process's umask, read without changing it where Linux allows (/proc)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    # Elsewhere setting it is the only way to read it: put it back at once.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+def _as_arrays(model):
+    classes = np.asarray(model.classes_)
+    if classes.dtype == object:
+        if not all(isinstance(c, str) for c in classes):
+            raise ValueError(
+                "classes_ mixes label types; only numeric or string labels can be saved"
+            )
+        classes = classes.astype(str)
+    params = {
+        key: value.item() if isinstance(value, np.generic) else value
+        for key, value in model.get_params().items()
+    }
+    if not isinstance(params["random_state"], (int, type(None))):
+        # A Generator has no portable form; the weights are what matter.
+        params["random_state"] = None
+    return {
+        "format": np.array(FORMAT_NAME),
+        "format_version": np.array(FORMAT_VERSION),
+        "params": np.array(json.dumps(params)),
+        "coef": model.coef_,
+        "intercept": model.intercept_,
+        "classes": classes,
+        "n_iter": np.array(model.n_iter_),
+        "best_epoch": np.array(model.best_epoch_),
+        "diverged": np.array(bool(getattr(model, "diverged_", False))),
+        **{f"history_{name}": getattr(model.history_, name) for name in _HISTORY},
+    }
+
+
+def load_model(path, cls=None):
+    """Load a model written by :func:`save_model`.
+
+    Parameters
+    ----------
+    path : str or path-like
+    cls : type, optional
+        The estimator class to build, :class:`~mnist_lr.SoftmaxRegression`
+        by default.
+
+    Returns
+    -------
+    SoftmaxRegression
+        Fitted, with its parameters, weights, classes, history, ``n_iter_``,
+        ``best_epoch_`` and ``diverged_`` restored.
+
+    Raises
+    ------
+    FileNotFoundError
+        If there is no file at ``path``.
+    ValueError
+        If the file is not a complete, valid model file of format version 1;
+        the message names the file and what is wrong.
+    """
+    from .model import SoftmaxRegression, TrainingHistory
+
+    cls = SoftmaxRegression if cls is None else cls
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            found = _read_members(_MemberReader(stored, path))
+    except (FileNotFoundError, _BadModelFile):
+        raise
+    except Exception as exc:  # zipfile.BadZipFile, OSError, EOFError, pickled arrays...
+        raise _invalid(path, f"it is not a readable model file ({exc})") from exc
+
+    model = cls(**_checked_params(found["params"], cls, path))
+    try:
+        model._checked_params()
+        make_rng(model.random_state)
+    except (TypeError, ValueError) as exc:
+        raise _invalid(path, f"its parameters are invalid: {exc}") from exc
+    _check_consistent(path, found)
+    model._set_fitted(
+        {"classes_": found["classes"], "n_features_in_": found["coef"].shape[1]},
+        coef_=found["coef"], intercept_=found["intercept"], n_iter_=found["n_iter"],
+        best_epoch_=found["best_epoch"], diverged_=found["diverged"],
+        history_=TrainingHistory(*found["history"]),
+    )
+    return model
+
+
+def _read_members(member):
+    """Each needed member of the archive, checked on its own; a dict by name."""
+    if "format" not in member.stored.files:
+        raise _invalid(member.path, f"it is not a {FORMAT_NAME} file (it has no 'format')")
+    fmt = member.text("format")
+    if fmt != FORMAT_NAME:
+        raise _invalid(member.path, f"it is not a {FORMAT_NAME} file (format {fmt!r})")
+    version = member.integer("format_version")
+    if version != FORMAT_VERSION:
+        raise _invalid(
+            member.path, f"it has format version {version}; this mnist_lr reads version "
+            f"{FORMAT_VERSION}"
+        )
+    has_flag = "diverged" in member.stored.files  # files from before it was added lack it
+    return {
+        "params": member.text("params"),
+        "coef": member.weights("coef", ndim=2),
+        "intercept": member.weights("intercept", ndim=1),
+        "classes": member.array("classes"),
+        "n_iter": member.integer("n_iter"),
+        "best_epoch": member.integer("best_epoch"),
+        "diverged": member.flag("diverged") if has_flag else False,
+        "history": [member.weights(f"history_{name}", ndim=1) for name in _HISTORY],
+    }
+
+
+class _BadModelFile(ValueError):
+    """A model file that could be read but is not a valid model."""
+
+
+def _invalid(path, reason):
+    return _BadModelFile(f"cannot load the model {path}: {reason}")
+
+
+class _MemberReader:
+    """Reads single members of an open .npz archive, checking each one; never all of them."""
+
+    def __init__(self, stored, path):
+        self.stored, self.path = stored, path
+
+    def array(self, name):
+        if name not in self.stored.files:
+            raise _invalid(self.path, f"it lacks the array {name!r}")
+        size = self.stored.zip.getinfo(f"{name}.npy").file_size
+        if size > _MAX_MEMBER_BYTES:
+            raise _invalid(self.path, f"its array {name!r} is implausibly large ({size} bytes)")
+        return self.stored[name]
+
+    def text(self, name):
+        value = self.array(name)
+        if value.shape != () or value.dtype.kind != "U":
+            raise _invalid(self.path, f"{name!r} must be one text value, got {_describe(value)}")
+        return str(value)
+
+    def integer(self, name):
+        value = self.array(name)
+        if value.shape != () or value.dtype.kind not in "iu" or value < 0:
+            raise _invalid(
+                self.path, f"{name!r} must be one integer >= 0, got {_describe(value)}"
+            )
+        return int(value)
+
+    def flag(self, name):
+        value = self.array(name)
+        if value.shape != () or value.dtype.kind != "b":
+            raise _invalid(self.path, f"{name!r} must be True or False, got {_describe(value)}")
+        return bool(value)
+
+    def weights(self, name, ndim):
+        value = self.array(name)
+        if value.ndim != ndim or value.dtype not in (np.float32, np.float64):
+            raise _invalid(
+                self.path, f"{name!r} must be a {ndim}-D float32 or float64 array, got "
+                f"{_describe(value)}"
+            )
+        if not np.isfinite(value).all():
+            raise _invalid(self.path, f"{name!r} holds NaN or infinite values")
+        return value
+
+
+def _describe(value):
+    return f"{value.dtype} array of shape {value.shape}"
+
+
+def _checked_params(text, cls, path):
+    try:
+        params = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise _invalid(path, f"its parameters are not valid JSON ({exc})") from exc
+    if not isinstance(params, dict):
+        raise _invalid(path, f"its parameters must be a JSON object, got {type(params).__name__}")
+    unknown = sorted(set(params) - set(cls().get_params()))
+    if unknown:
+        raise _invalid(path, f"it has parameters that {cls.__name__} does not take: {unknown}")
+    return params
+
+
+def _check_consistent(path, found):
+    """Check that the members agree with each other (each was checked on its own)."""
+    coef, intercept, classes = found["coef"], found["intercept"], found["classes"]
+    n_iter, best_epoch, history = found["n_iter"], found["best_epoch"], found["history"]
+    n_classes = len(coef)
+    if intercept.shape != (n_classes,) or classes.shape != (n_classes,) or n_classes < 2:
+        raise _invalid(
+            path, f"its shapes are inconsistent: coef {coef.shape}, intercept "
+            f"{intercept.shape}, classes {classes.shape}"
+        )
+    if classes.dtype.kind not in "iufU":
+        raise _invalid(path, f"its classes must be numbers or text, got {_describe(classes)}")
+    if not np.all(classes[1:] > classes[:-1]):
+        raise _invalid(path, f"its classes must be distinct and sorted, got {classes.tolist()}")
+    if any(len(values) != n_iter for values in history):
+        raise _invalid(
+            path, f"its history arrays must have n_iter={n_iter} entries, got "
+            f"{[len(values) for values in history]}"
+        )
+    if best_epoch > n_iter or (n_iter and not best_epoch):
+        raise _invalid(path, f"best_epoch={best_epoch} is not one of its {n_iter} epochs")

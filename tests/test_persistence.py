@@ -1,0 +1,207 @@
+"""Model files: a round trip restores everything; every malformed file is a clear ValueError."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+
+from mnist_lr import SoftmaxRegression
+from mnist_lr.persistence import FORMAT_NAME, load_model, save_model
+
+
+@pytest.fixture(scope="module")
+def model_and_data():
+    X, y = load_digits(return_X_y=True)
+    X = X / 16.0
+    model = SoftmaxRegression(max_epochs=60, learning_rate=2.0, batch_size=10, patience=3,
+                              alpha=0.001, random_state=0).fit(X[:300], y[:300],
+                                                                X[300:], y[300:])
+    return model, X
+
+
+@pytest.fixture
+def arrays(model_and_data, tmp_path):
+    """The members of a sound model file, as a dict to spoil."""
+    model, _ = model_and_data
+    path = model.save(tmp_path / "good.npz")
+    with np.load(path, allow_pickle=False) as stored:
+        return {key: stored[key] for key in stored.files}
+
+
+def write(tmp_path, arrays, name="bad.npz"):
+    path = tmp_path / name
+    np.savez(path, **arrays)
+    return path
+
+
+def test_round_trip_restores_every_fitted_attribute(model_and_data, tmp_path):
+    model, X = model_and_data
+    loaded = load_model(save_model(model, tmp_path / "m.npz"))
+    assert loaded.get_params() == model.get_params()
+    assert (loaded.n_iter_, loaded.best_epoch_, loaded.diverged_) == (
+        model.n_iter_, model.best_epoch_, model.diverged_)
+    assert loaded.best_epoch_ != loaded.n_iter_  # early stopping: the two differ
+    for name, values in model.history_.as_dict().items():
+        np.testing.assert_array_equal(getattr(loaded.history_, name), values)
+    np.testing.assert_array_equal(loaded.coef_, model.coef_)
+    np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_diverged_flag_survives(model_and_data, tmp_path, arrays):
+    arrays["diverged"] = np.array(True)
+    assert SoftmaxRegression.load(write(tmp_path, arrays)).diverged_ is True
+
+
+def params_with(arrays, **changes):
+    params = json.loads(str(arrays["params"]))
+    params.update(changes)
+    return np.array(json.dumps(params))
+
+
+MALFORMED = {
+    "parameter of the wrong type": (
+        lambda a: {"params": params_with(a, learning_rate="fast")}, "parameters are invalid"),
+    "parameter the class does not take": (
+        lambda a: {"params": params_with(a, momentum=0.9)}, "does not take: \\['momentum'\\]"),
+    "invalid parameter value": (
+        lambda a: {"params": params_with(a, batch_size=-3)}, "batch_size must be >= 1"),
+    "invalid random_state": (
+        lambda a: {"params": params_with(a, random_state="seed")}, "random_state"),
+    "parameters not JSON": (lambda a: {"params": np.array("{learning_rate: 0.1")}, "not valid JSON"),
+    "parameters a JSON list": (lambda a: {"params": np.array("[1, 2]")}, "JSON object"),
+    "missing format_version": (lambda a: {"format_version": None}, "lacks the array"),
+    "format_version as text": (lambda a: {"format_version": np.array("1")}, "format_version"),
+    "other format version": (lambda a: {"format_version": np.array(2)}, "format version 2"),
+    "weights as text": (lambda a: {"coef": a["coef"].astype(str)}, "'coef' must be a 2-D float"),
+    "NaN weights": (lambda a: {"coef": np.where(a["coef"] > 0, np.nan, a["coef"])}, "NaN"),
+    "infinite bias": (lambda a: {"intercept": a["intercept"] + np.inf}, "NaN or infinite"),
+    "infinite history": (lambda a: {"history_loss": a["history_loss"] * np.inf}, "history_loss"),
+    "duplicate classes": (lambda a: {"classes": np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 8])},
+                          "distinct"),
+    "classes as objects": (lambda a: {"classes": np.array([None] * 10)}, "not a readable"),
+    "too few classes": (lambda a: {"classes": a["classes"][:3]}, "inconsistent"),
+    "1-D weights": (lambda a: {"coef": a["coef"].ravel()}, "2-D"),
+    "negative n_iter": (lambda a: {"n_iter": np.array(-1)}, "n_iter"),
+    "best epoch past the end": (lambda a: {"best_epoch": a["n_iter"] + 1}, "best_epoch"),
+    "short history": (lambda a: {"history_val_accuracy": a["history_val_accuracy"][:-1]},
+                      "history arrays"),
+    "diverged not a flag": (lambda a: {"diverged": np.array([1, 2])}, "diverged"),
+    "not a model file": (lambda a: {"format": np.array("something.else")}, "not a mnist_lr"),
+}
+
+
+@pytest.mark.parametrize("spoil, match", MALFORMED.values(), ids=MALFORMED)
+def test_malformed_files_are_a_value_error_naming_the_file(tmp_path, arrays, spoil, match):
+    for key, value in spoil(arrays).items():
+        if value is None:
+            del arrays[key]
+        else:
+            arrays[key] = value
+    path = write(tmp_path, arrays)
+    with pytest.raises(ValueError, match=match) as caught:
+        SoftmaxRegression.load(path)
+    assert str(path) in str(caught.value)
+
+
+def test_only_the_needed_members_are_read(tmp_path, arrays, monkeypatch):
+    """An extra member that inflates to 800 MB is never opened, let alone read."""
+    path = write(tmp_path, arrays)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        with archive.open("padding.npy", "w", force_zip64=True) as member:
+            np.lib.format.write_array_header_1_0(
+                member, {"descr": "<f8", "fortran_order": False, "shape": (10**8,)}
+            )
+            zeros = bytes(2**23)
+            for _ in range(100):  # 800 MB of zeros, a few MB on disk
+                member.write(zeros)
+    assert path.stat().st_size < 10 * 2**20
+    opened = []
+    original_open = zipfile.ZipFile.open
+
+    def recording_open(self, name, *args, **kwargs):
+        opened.append(getattr(name, "filename", name))
+        return original_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", recording_open)
+    SoftmaxRegression.load(path)
+    assert opened and "padding.npy" not in opened
+
+
+def test_an_oversized_needed_member_is_refused(tmp_path, arrays, monkeypatch):
+    from mnist_lr import persistence
+
+    monkeypatch.setattr(persistence, "_MAX_MEMBER_BYTES", 1000)
+    with pytest.raises(ValueError, match="implausibly large"):
+        SoftmaxRegression.load(write(tmp_path, arrays))
+
+
+# -- saving ----------------------------------------------------------------------
+
+
+def test_save_to_a_missing_folder_names_the_destination(model_and_data, tmp_path):
+    model, _ = model_and_data
+    target = tmp_path / "no" / "such" / "folder" / "m.npz"
+    with pytest.raises(FileNotFoundError, match="does not exist") as caught:
+        model.save(target)
+    assert str(target) in str(caught.value) and ".tmp" not in str(caught.value)
+
+
+def test_save_onto_a_folder_names_the_destination(model_and_data, tmp_path):
+    model, _ = model_and_data
+    with pytest.raises(IsADirectoryError, match="is a folder") as caught:
+        model.save(tmp_path)
+    assert str(tmp_path) in str(caught.value) and ".tmp" not in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
+                    reason="needs POSIX permissions, which root ignores")
+def test_save_into_a_read_only_folder_names_the_destination(model_and_data, tmp_path):
+    model, _ = model_and_data
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(PermissionError, match="cannot save the model to") as caught:
+            model.save(folder / "m.npz")
+        assert ".tmp" not in str(caught.value)
+    finally:
+        folder.chmod(0o700)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+@pytest.mark.parametrize("proc", [True, False], ids=["umask from /proc", "umask set and reset"])
+def test_saved_file_mode_follows_the_umask_which_is_left_alone(model_and_data, tmp_path, umask,
+                                                               proc, monkeypatch):
+    model, _ = model_and_data
+    if not proc:  # as on a system without /proc
+        original = Path.read_text
+
+        def no_proc(self, *args, **kwargs):
+            if str(self).startswith("/proc"):
+                raise OSError("no /proc here")
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "read_text", no_proc)
+    previous = os.umask(umask)
+    try:
+        path = model.save(tmp_path / "m.npz")
+        assert os.umask(umask) == umask  # save put the umask back as it found it
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_the_file_says_what_it_is(model_and_data, tmp_path):
+    model, _ = model_and_data
+    with np.load(model.save(tmp_path / "m.npz"), allow_pickle=False) as stored:
+        assert str(stored["format"]) == FORMAT_NAME
+        assert "alpha" in json.loads(str(stored["params"]))
