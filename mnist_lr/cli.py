@@ -351,31 +351,6 @@ def _save_atomically(figure, path):
     return path
 
 
-def _no_data_message(exc, args):
-    """The error without MNIST, in command-line terms: what failed, then the two ways out."""
-    if callable(getattr(exc, "message", None)):  # the error words its advice for a terminal
-        return f"error: {exc.message(for_cli=True)}"
-    from .data import default_cache_dir
-
-    what = str(exc).splitlines()[0].split(" To use a local copy")[0]
-    places = []
-    if args.data_dir is not None:
-        places.append(f"{args.data_dir} (--data-dir)")
-    elif os.environ.get("MNIST_LR_DATA"):
-        places.append(f"{os.environ['MNIST_LR_DATA']} (MNIST_LR_DATA)")
-    places.append(f"{getattr(args, 'cache_dir', None) or default_cache_dir()} (the cache)")
-    looked = "" if "not a folder" in what else (
-        f"Looked in {' and '.join(places)}, then tried the download mirrors.\n"
-    )
-    return (
-        f"error: {what}\n"
-        + looked
-        + "MNIST is four .gz files. Either put them in a folder and pass --data-dir DIR "
-        "(or set MNIST_LR_DATA=DIR),\n"
-        "or connect to the internet and run: python -m mnist_lr fetch"
-    )
-
-
 def main(argv=None):
     """Run the command line; returns the exit code (2 for bad arguments)."""
     parser = build_parser()
@@ -389,7 +364,8 @@ def main(argv=None):
             return _fetch(args)
         return _train(args, parser)
     except MNISTNotFoundError as exc:
-        print(_no_data_message(exc, args), file=sys.stderr)
+        # The error words its advice for a terminal: --data-dir, not data_dir=.
+        print(f"error: {exc.message(for_cli=True)}", file=sys.stderr)
         return 1
     except _CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
