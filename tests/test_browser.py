@@ -136,8 +136,13 @@ def _accept_kernel_dialog(page):
     """Answer JupyterLab's "Select Kernel" question, if it is asked, with the notebook's kernel."""
     dialog = page.locator(".jp-Dialog")
     if dialog.count() and "Select Kernel" in dialog.first.inner_text():
-        page.locator(".jp-Dialog .jp-mod-accept").first.click()
-        dialog.first.wait_for(state="detached", timeout=10_000)
+        page.keyboard.press("Enter")  # the dialog's default button is Select
+        try:
+            dialog.first.wait_for(state="detached", timeout=5_000)
+        except Exception:  # noqa: BLE001 - focus was elsewhere: press the button itself
+            page.evaluate("""() => [...document.querySelectorAll('.jp-Dialog button')]
+                .find(b => b.innerText.trim() === 'Select').click()""")
+            dialog.first.wait_for(state="detached", timeout=10_000)
 
 
 def _run_all_cells(page):
