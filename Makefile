@@ -1,15 +1,17 @@
-# The two commands of the README:
-#   make lab    set up .venv and open the notebook series in JupyterLab
-#   make test   set up .venv and run the whole test suite (unit tests + nbval)
-# Both create the virtual environment on first use and reinstall when
-# pyproject.toml changes. PYTHON picks the interpreter (3.10 or newer).
+# The commands of the README:
+#   make lab         set up .venv and open the notebook series in JupyterLab
+#   make reset       put the notebooks back as stored in git (discards your edits to them)
+#   make test        set up .venv and run the whole test suite (unit tests + nbval); CI runs this
+#   make test-quick  the unit tests without the full-size notebook, browser and Binder runs
+# The environment is created on first use and reinstalled when pyproject.toml
+# changes. PYTHON picks the interpreter (3.10 or newer).
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test benchmark clean
+.PHONY: lab reset test test-quick benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,12 +21,30 @@ $(STAMP): pyproject.toml
 
 # JupyterLab refuses to run as root unless told to (containers often are root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+# Project defaults for JupyterLab's settings (no "get notified about Jupyter
+# news?" pop-up). They apply to this server only, and the reader's own
+# settings still win; Binder installs the same file (binder/postBuild).
+LAB_SETTINGS := --LabApp.app_settings_dir="$(CURDIR)/binder/jupyterlab-settings"
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) notebooks/
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/
+
+# Running a notebook rewrites it (outputs, ids); this restores the stored
+# versions, for a clean `git status` and a `git pull` without conflicts.
+reset:
+	@git status --short -- notebooks
+	git checkout -- notebooks
+	@echo "The notebooks are as stored in git again."
+
+# -v prints each test's name as it starts, so a long notebook run shows what
+# it is doing; --durations lists the slowest at the end.
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -v --durations=10
 
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval -p no:cacheprovider tests notebooks
+	$(PYTEST) --nbval tests notebooks
+
+test-quick: $(STAMP)
+	$(PYTEST) -m "not slow" tests
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py

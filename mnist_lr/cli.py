@@ -11,10 +11,17 @@ Examples
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
+
+from .model import ARTICLE_SETTINGS
+
+#: What ``train --out`` writes, besides the model.
+FIGURE_NAMES = ("training_curves.png", "weights.png", "confusion_matrix.png")
 
 __all__ = ["main", "build_parser"]
 
@@ -54,6 +61,24 @@ def _positive_float(text):
     return value
 
 
+def _learning_rate(text):
+    value = _positive_float(text)
+    # The model trains in float32; a rate that rounds to 0 there trains nothing.
+    if value < 1.2e-38:
+        raise argparse.ArgumentTypeError(
+            f"{text} is too small: it rounds to 0 in float32, the precision training uses"
+        )
+    return value
+
+
+def _out_dir(text):
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "must name a folder (it was empty); use --out . for the current folder"
+        )
+    return Path(text)
+
+
 def _fraction(text):
     value = _positive_float(text)
     if not value < 1:
@@ -73,37 +98,86 @@ def build_parser():
         "--data-dir",
         type=Path,
         default=argparse.SUPPRESS,
+        metavar="DIR",
         help="folder holding the four MNIST .gz files (default: $MNIST_LR_DATA, then the cache)",
     )
     parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="{fetch,train}")
 
     fetch = sub.add_parser(
-        "fetch", parents=[data], help="download MNIST into the cache and verify it"
+        "fetch", parents=[data], help="download MNIST into the cache and verify it",
+        description="Download the four MNIST files into the cache and check their SHA-256.",
     )
-    fetch.add_argument("--cache-dir", type=Path, help="where to store the files")
+    fetch.add_argument("--cache-dir", type=Path, metavar="DIR", help="where to store the files")
 
     train = sub.add_parser(
-        "train", parents=[data], help="train with the article's settings and report"
+        "train", parents=[data], help="train with the article's settings and report",
+        description=(
+            "Train softmax regression on MNIST with the article's settings (the defaults "
+            "below), print one line per epoch and the final accuracies, and with --out save "
+            "the model and its figures."
+        ),
+        formatter_class=_DefaultsFormatter,
     )
-    train.add_argument("--learning-rate", type=_positive_float, default=0.24)
-    train.add_argument("--max-epochs", type=_positive_int, default=1000)
-    train.add_argument("--batch-size", type=_positive_int, default=100)
     train.add_argument(
-        "--patience", type=_patience, default=10, help="epochs without improvement; 'none' = off"
+        "--learning-rate", type=_learning_rate, default=ARTICLE_SETTINGS["learning_rate"],
+        metavar="RATE", help="step size of each gradient step",
     )
-    train.add_argument("--val-fraction", type=_fraction, default=0.2)
-    train.add_argument("--subsample", type=_positive_int, help="train on this many random images")
+    train.add_argument(
+        "--max-epochs", type=_positive_int, default=1000, metavar="N",
+        help="upper bound on passes over the training images",
+    )
+    train.add_argument(
+        "--batch-size", type=_positive_int, default=ARTICLE_SETTINGS["batch_size"], metavar="N",
+        help="images per gradient step",
+    )
+    train.add_argument(
+        "--patience", type=_patience, default=ARTICLE_SETTINGS["patience"], metavar="N",
+        help="stop after this many epochs without a better validation accuracy; 'none' = "
+             "never stop early",
+    )
+    train.add_argument(
+        "--val-fraction", type=_fraction, default=0.2, metavar="F",
+        help="share of the images held out for validation",
+    )
+    train.add_argument(
+        "--subsample", type=_positive_int, metavar="N",
+        help="train and validate on this many random images instead of all 70,000",
+    )
     train.add_argument(
         "--seed", type=_seed, default=0, help="seed for the split and the shuffles (>= 0)"
     )
-    train.add_argument("--out", type=Path, help="folder for model.npz and the figures")
+    train.add_argument(
+        "--out", type=_out_dir, metavar="DIR",
+        help="folder for model.npz and the figures (created if missing); without it "
+             "nothing is saved",
+    )
     train.add_argument("--no-figures", action="store_true", help="save the weights only")
     train.add_argument("--quiet", action="store_true", help="no per-epoch lines")
     return parser
 
 
-def _check_out_dir(parser, out):
+class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Show "(default: ...)" only where there is a default worth reading."""
+
+    def _get_help_string(self, action):
+        if action.default in (None, False, argparse.SUPPRESS):
+            return action.help
+        return super()._get_help_string(action)
+
+
+class _CommandError(Exception):
+    """A problem to report as one line, ``error: ...``, with an exit code."""
+
+    def __init__(self, message, code=1):
+        super().__init__(message)
+        self.code = code
+
+
+def _check_out_dir(parser, out, names):
+    """Fail before training if ``out`` cannot hold ``names``: it is created if missing."""
+    if out.exists() and not out.is_dir():
+        parser.error(f"--out {out}: this is a file, not a folder")
     try:
         out.mkdir(parents=True, exist_ok=True)
         # Writability is checked by writing, which also covers read-only mounts.
@@ -111,6 +185,9 @@ def _check_out_dir(parser, out):
             pass
     except OSError as exc:
         parser.error(f"--out {out}: cannot write there ({exc.strerror or exc})")
+    for name in names:
+        if (out / name).is_dir():
+            parser.error(f"--out {out}: {name} there is a folder, so it cannot be written")
 
 
 def _fetch(args):
@@ -123,10 +200,19 @@ def _fetch(args):
 
 def _train(args, parser):
     if args.out is not None:
-        _check_out_dir(parser, args.out)
+        names = ("model.npz",) if args.no_figures else ("model.npz", *FIGURE_NAMES)
+        _check_out_dir(parser, args.out, names)
+    if args.subsample is not None:
+        minimum = _smallest_sample(args.val_fraction, args.batch_size)
+        if args.subsample < minimum:
+            parser.error(
+                f"--subsample {args.subsample} is too small: with --val-fraction "
+                f"{args.val_fraction} and --batch-size {args.batch_size} the minimum is "
+                f"{minimum} images"
+            )
     from .data import load_mnist, load_mnist_split, subsample, train_val_split
     from .metrics import confusion_matrix, most_confused_pairs
-    from .model import SoftmaxRegression
+    from .model import DivergenceWarning, SoftmaxRegression
 
     if args.subsample is None:
         X_train, X_val, y_train, y_val = load_mnist_split(
@@ -146,7 +232,8 @@ def _train(args, parser):
     print(
         f"Training on {len(y_train)} images, validating on {len(y_val)} "
         f"(learning rate {args.learning_rate}, batch {args.batch_size}, "
-        f"patience {args.patience}, at most {args.max_epochs} epochs, seed {args.seed})"
+        f"patience {args.patience}, at most {args.max_epochs} "
+        f"{'epoch' if args.max_epochs == 1 else 'epochs'}, seed {args.seed})"
     )
     model = SoftmaxRegression(
         learning_rate=args.learning_rate,
@@ -157,28 +244,63 @@ def _train(args, parser):
         verbose=0 if args.quiet else 1,
     )
     start = time.perf_counter()
-    model.fit(X_train, y_train, X_val, y_val)
+    with warnings.catch_warnings():
+        # Divergence is reported below in words, not as warnings with source lines
+        # (an overflowing learning rate also trips NumPy's overflow warnings).
+        warnings.simplefilter("ignore", DivergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        model.fit(X_train, y_train, X_val, y_val)
     seconds = time.perf_counter() - start
+    if model.n_iter_ == 0:
+        raise _CommandError(
+            f"training diverged in the first epoch (the loss was no longer a finite number) "
+            f"at learning rate {args.learning_rate:g}, so there is no model to report"
+            + (" or save" if args.out is not None else "")
+            + f". Try a smaller --learning-rate; the article uses "
+            f"{ARTICLE_SETTINGS['learning_rate']}."
+        )
     history = model.history_
     best = model.best_epoch_ - 1
+    epochs = "epoch" if model.n_iter_ == 1 else "epochs"
     print(
-        f"Done: {model.n_iter_} epochs in {seconds:.1f} s. Best epoch {model.best_epoch_}: "
+        f"Done: {model.n_iter_} {epochs} in {seconds:.1f} s. Best epoch {model.best_epoch_}: "
         f"training accuracy {100 * history.train_accuracy[best]:.2f}%, "
         f"validation accuracy {100 * history.val_accuracy[best]:.2f}%."
     )
+    if model.diverged_:
+        print(
+            f"Training diverged after epoch {model.n_iter_} and was stopped; the weights of "
+            f"the best epoch are kept. A smaller --learning-rate avoids this."
+        )
     matrix = confusion_matrix(y_val, model.predict(X_val), labels=model.classes_)
     pair = most_confused_pairs(matrix, labels=model.classes_, top=1)[0]
     print(
         f"Most confused pair: {pair.a} and {pair.b} "
         f"({pair.a_as_b} times {pair.a} as {pair.b}, {pair.b_as_a} times {pair.b} as {pair.a})."
     )
-    if args.out is not None:
-        saved = [model.save(args.out / "model.npz")]
+    if args.out is None:
+        print("Nothing was saved (add --out DIR to keep the model and its figures).")
+        return 0
+    target = args.out / "model.npz"
+    try:
+        saved = [model.save(target)]
         if not args.no_figures:
             saved += _save_figures(model, matrix, args.out)
-        for path in saved:
-            print(f"Saved {path}")
+    except OSError as exc:
+        name = exc.filename or target
+        raise _CommandError(f"could not write {name}: {exc.strerror or exc}") from None
+    for path in saved:
+        print(f"Saved {path}")
     return 0
+
+
+def _smallest_sample(val_fraction, batch_size):
+    """The fewest images that leave one to validate on and a full batch to train on."""
+    n = 2
+    # The same rounding as train_val_split: int(n * val_fraction) images validate.
+    while int(n * val_fraction) < 1 or n - int(n * val_fraction) < batch_size:
+        n += 1
+    return n
 
 
 def _save_figures(model, matrix, out):
@@ -198,11 +320,35 @@ def _save_figures(model, matrix, out):
     }
     paths = []
     for name, figure in figures.items():
-        path = out / name
-        figure.savefig(path, dpi=120, bbox_inches="tight")
-        plt.close(figure)
-        paths.append(path)
+        try:
+            paths.append(_save_atomically(figure, out / name))
+        finally:
+            plt.close(figure)
     return paths
+
+
+def _save_atomically(figure, path):
+    """Write a PNG beside ``path`` and rename it over ``path`` only once it is complete.
+
+    An interrupted or failed write (Ctrl-C, a full disk) therefore leaves an
+    earlier good figure in place, and no half-written file.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # mkstemp's 0600 would make the figure private
+        with os.fdopen(fd, "wb") as handle:
+            figure.savefig(handle, format="png", dpi=120, bbox_inches="tight")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename in (None, tmp):
+            exc.filename = str(path)  # name the destination, not the hidden temporary file
+        raise
+    return path
 
 
 def main(argv=None):
@@ -218,8 +364,12 @@ def main(argv=None):
             return _fetch(args)
         return _train(args, parser)
     except MNISTNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        # The error words its advice for a terminal: --data-dir, not data_dir=.
+        print(f"error: {exc.message(for_cli=True)}", file=sys.stderr)
         return 1
+    except _CommandError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.code
     except ValueError as exc:  # a corrupt data file, a subsample too small to split...
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -20,6 +20,7 @@ from mnist_lr.data import FILES, fetch_mnist
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_repo2docker_picks_conda_and_runs_postbuild(tmp_path):
     repo2docker = shutil.which("repo2docker", path=str(Path(sys.executable).parent))
     if repo2docker is None:
@@ -65,6 +66,7 @@ def local_mirror():
         server.server_close()
 
 
+@pytest.mark.slow
 def test_postbuild_in_a_fresh_venv_prefetches_mnist(tmp_path, local_mirror):
     """Run binder/postBuild as Binder would, but offline: a fresh virtual
     environment, no package index, and a local mirror instead of the internet.
@@ -103,6 +105,9 @@ def test_postbuild_in_a_fresh_venv_prefetches_mnist(tmp_path, local_mirror):
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert "MNIST is ready: 4 files verified." in result.stdout
+    overrides = env_dir / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    assert overrides.read_bytes() == (ROOT / "binder" / "jupyterlab-settings" /
+                                      "overrides.json").read_bytes()
     cache = home / ".cache" / "mnist_lr"
     assert sorted(p.name for p in cache.iterdir()) == sorted(FILES)
     check = subprocess.run(

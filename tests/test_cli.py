@@ -9,10 +9,11 @@ import sys
 import numpy as np
 import pytest
 
-from mnist_lr import SoftmaxRegression
+from mnist_lr import SoftmaxRegression, cli
+from mnist_lr.model import ARTICLE_SETTINGS
 
 
-def run(*args, env=None, timeout=300):
+def run(*args, env=None, timeout=300, cwd=None):
     environment = dict(os.environ, MPLBACKEND="Agg")
     environment.update(env or {})
     return subprocess.run(
@@ -21,6 +22,7 @@ def run(*args, env=None, timeout=300):
         text=True,
         env=environment,
         timeout=timeout,
+        cwd=cwd,
     )
 
 
@@ -67,6 +69,9 @@ def test_train_end_to_end(tmp_path):
         ["train", "--data-dir", "/no/such/folder"],
         ["train", "--seed", "-1"],
         ["train", "--subsample", "1"],
+        ["train", "--out", ""],
+        ["train", "--out", "   "],
+        ["train", "--learning-rate", "1e-50"],
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(args):
@@ -94,3 +99,182 @@ def test_no_data_anywhere_gives_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "MNIST_LR_DATA" in result.stderr and str(empty) in result.stderr
+    # Command-line advice, not a notebook's: no data_dir=, no raw network errors.
+    assert "--data-dir DIR" in result.stderr
+    assert "data_dir=" not in result.stderr and "JupyterLab" not in result.stderr
+    assert "ConnectionError" not in result.stderr and "HTTPConnectionPool" not in result.stderr
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.splitlines()) <= 12  # a line per file, then the ways out
+
+
+def test_train_help_shows_the_articles_defaults():
+    result = run("train", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())  # argparse wraps lines
+    assert f"step size of each gradient step (default: {ARTICLE_SETTINGS['learning_rate']})" in text
+    assert f"images per gradient step (default: {ARTICLE_SETTINGS['batch_size']})" in text
+    assert f"'none' = never stop early (default: {ARTICLE_SETTINGS['patience']})" in text
+    assert "(default: 1000)" in text and "(default: 0.2)" in text
+    assert "(default: None)" not in text and "(default: False)" not in text
+
+
+def test_one_epoch_is_singular_and_no_out_says_nothing_was_saved(tmp_path):
+    result = run("train", "--subsample", "1000", "--max-epochs", "1", "--quiet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "at most 1 epoch," in result.stdout
+    assert "Done: 1 epoch in" in result.stdout and "1 epochs" not in result.stdout
+    last = result.stdout.splitlines()[-1]
+    assert last.startswith("Nothing was saved") and "--out" in last
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_divergence_in_the_first_epoch_is_a_clear_error(tmp_path):
+    out = tmp_path / "results"
+    result = run("train", "--learning-rate", "1e300", "--subsample", "1000", "--max-epochs", "3",
+                 "--quiet", "--out", str(out))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("error: training diverged in the first epoch")
+    assert "--learning-rate" in line and "0.24" in line
+    assert list(out.iterdir()) == []  # nothing half-saved
+
+
+def test_out_that_is_a_file_fails_before_training(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run("train", "--out", str(blocker))
+    assert result.returncode == 2
+    assert "is a file, not a folder" in result.stderr and "Training on" not in result.stdout
+    assert blocker.read_text() == "not a folder"
+
+
+def test_model_npz_that_is_a_folder_fails_before_training(tmp_path):
+    (tmp_path / "model.npz").mkdir()
+    result = run("train", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "model.npz there is a folder" in result.stderr and "Training on" not in result.stdout
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+def test_read_only_out_folder_fails_before_training(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        result = run("train", "--out", str(locked))
+    finally:
+        locked.chmod(0o755)
+    assert result.returncode == 2
+    assert "cannot write there" in result.stderr and "Training on" not in result.stdout
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
+def test_out_where_no_folder_can_be_made_fails_before_training():
+    result = run("train", "--out", "/proc/mnist-lr-results")
+    assert result.returncode == 2
+    assert "--out /proc/mnist-lr-results: cannot write there" in result.stderr
+    assert "Traceback" not in result.stderr and "Training on" not in result.stdout
+
+
+def test_missing_out_folder_is_created(tmp_path):
+    out = tmp_path / "new" / "results"
+    result = run("train", "--subsample", "1000", "--max-epochs", "1", "--quiet", "--no-figures",
+                 "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["model.npz"]
+    assert result.stdout.splitlines()[-1] == f"Saved {out / 'model.npz'}"
+
+
+def test_subsample_too_small_names_the_minimum():
+    result = run("train", "--subsample", "50")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "--subsample 50 is too small" in result.stderr
+    assert "the minimum is 124 images" in result.stderr
+    small_batch = run("train", "--subsample", "3", "--batch-size", "1", "--val-fraction", "0.5")
+    assert "the minimum is 2 images" not in small_batch.stderr
+    # 3 images at val_fraction 0.5: int(1.5) = 1 validates, 2 train: enough for batch 1.
+    assert "too small" not in small_batch.stderr
+
+
+def test_smallest_sample_matches_the_split():
+    from mnist_lr import train_val_split
+
+    for fraction in (0.01, 0.2, 0.5, 0.9):
+        for batch in (1, 7, 100):
+            n = cli._smallest_sample(fraction, batch)
+            X_t, X_v, _, _ = train_val_split(np.zeros((n, 1)), np.arange(n), fraction)
+            assert len(X_v) >= 1 and len(X_t) >= batch
+            if n > 2:  # one image fewer is not enough
+                short = n - 1
+                n_val = int(short * fraction)
+                assert n_val < 1 or short - n_val < batch
+
+
+# In-process runs, to make writing fail in ways a test cannot arrange on a real disk.
+
+
+@pytest.fixture
+def trained_args(tmp_path):
+    out = tmp_path / "results"
+    return out, ["train", "--subsample", "1000", "--max-epochs", "1", "--quiet", "--out", str(out)]
+
+
+def test_a_full_disk_while_saving_is_one_clear_line(trained_args, monkeypatch, capsys):
+    out, args = trained_args
+
+    def full_disk(self, path):
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(SoftmaxRegression, "save", full_disk)
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert err == f"error: could not write {out / 'model.npz'}: No space left on device\n"
+
+
+def test_a_failing_figure_names_the_figure_not_the_temporary_file(trained_args, monkeypatch,
+                                                                   capsys):
+    from matplotlib.figure import Figure
+
+    out, args = trained_args
+
+    def full_disk(self, target, **kwargs):
+        target.write(b"\x89PNG partial")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", full_disk)
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        f"error: could not write {out / 'training_curves.png'}: No space left on device\n"
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["model.npz"]  # no temporary files left
+
+
+def test_ctrl_c_while_writing_a_figure_keeps_the_earlier_one(trained_args, monkeypatch, capsys):
+    from matplotlib.figure import Figure
+
+    out, args = trained_args
+    out.mkdir()
+    good = b"\x89PNG an earlier, complete figure"
+    (out / "training_curves.png").write_bytes(good)
+
+    def interrupted(self, target, **kwargs):
+        target.write(b"\x89PNG half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Figure, "savefig", interrupted)
+    assert cli.main(args) == 130
+    assert (out / "training_curves.png").read_bytes() == good
+    assert sorted(p.name for p in out.iterdir()) == ["model.npz", "training_curves.png"]
+    assert "interrupted" in capsys.readouterr().err
+
+
+def test_figures_are_written_with_the_usual_permissions(trained_args):
+    out, args = trained_args
+    assert cli.main(args) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    for name in cli.FIGURE_NAMES:
+        assert (out / name).stat().st_mode & 0o777 == 0o666 & ~umask, name
+        assert (out / name).read_bytes().startswith(b"\x89PNG")

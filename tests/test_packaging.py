@@ -1,10 +1,18 @@
-"""The project's promises about itself: dependency lists agree, the README and CI agree."""
+"""The project's promises about itself: dependency lists, pins, hosting, README and CI agree."""
 
 from __future__ import annotations
 
+import copy
+import os
 import re
+import subprocess
+import sys
+import sysconfig
+import venv
 from pathlib import Path
 
+import nbformat
+import pytest
 import yaml
 
 try:
@@ -13,10 +21,15 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+sys.path.insert(0, str(ROOT / "scripts"))
+import notebook_header  # noqa: E402
+
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 
 
 def _name(requirement):
-    return re.split(r"[<>=!~ \[]", requirement, maxsplit=1)[0].strip().lower().replace("_", "-")
+    return re.split(r"[<>=!~ \[;@]", requirement, maxsplit=1)[0].strip().lower().replace("_", "-")
 
 
 def _normalise(requirement):
@@ -24,47 +37,331 @@ def _normalise(requirement):
     return requirement.split(";")[0].replace(" ", "").lower()
 
 
-def test_environment_yml_mirrors_pyproject():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = list(project["dependencies"])
-    for extra in ("notebooks", "test"):
-        wanted += project["optional-dependencies"][extra]
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = [dep for dep in environment["dependencies"] if isinstance(dep, str)]
-    conda = [dep for dep in conda if _name(dep) not in {"python", "pip"}]
+def _conda_packages(path):
+    environment = yaml.safe_load(path.read_text())
+    return [dep for dep in environment["dependencies"]
+            if isinstance(dep, str) and _name(dep) not in {"python", "pip"}]
+
+
+def _pip_section(path):
+    environment = yaml.safe_load(path.read_text())
+    sections = [dep["pip"] for dep in environment["dependencies"] if isinstance(dep, dict)]
+    return sections[0] if sections else []
+
+
+def _constraints():
+    pins = {}
+    for line in (ROOT / ".ci" / "constraints.txt").read_text().splitlines():
+        line = line.split("#")[0].strip()
+        if line:
+            name, version = line.split("==")
+            pins[_name(name)] = version
+    return pins
+
+
+# -- the learner's conda environment ------------------------------------------
+
+
+def test_environment_yml_is_the_runtime_and_notebook_packages_only():
+    wanted = PROJECT["dependencies"] + PROJECT["optional-dependencies"]["notebooks"]
+    conda = _conda_packages(ROOT / "environment.yml")
     assert sorted(map(_normalise, conda)) == sorted(map(_normalise, wanted))
+    # No test tools in a learner's environment: they come with `make test`.
+    test_tools = PROJECT["optional-dependencies"]["test"] + \
+        PROJECT["optional-dependencies"]["integration"]
+    assert not {_name(t) for t in test_tools} & {_name(c) for c in conda}
+    assert _pip_section(ROOT / "environment.yml") == ["-e ."]
 
 
-def test_environment_yml_installs_the_package_with_integration_tools():
-    environment = yaml.safe_load((ROOT / "environment.yml").read_text())
-    pip = [dep for dep in environment["dependencies"] if isinstance(dep, dict)]
-    assert pip == [{"pip": ["-e .[integration]"]}]
-
-
-def test_binder_environment_has_the_runtime_and_notebook_packages():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = list(project["dependencies"]) + project["optional-dependencies"]["notebooks"]
-    environment = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
-    conda = [dep for dep in environment["dependencies"] if isinstance(dep, str)]
-    conda = [dep for dep in conda if _name(dep) not in {"python", "pip"}]
-    assert sorted(map(_normalise, conda)) == sorted(map(_normalise, wanted))
+def test_make_installs_the_test_tools_from_the_extras():
+    makefile = (ROOT / "Makefile").read_text()
+    assert 'pip install --quiet -e ".[notebooks,test,integration]"' in makefile
+    integration = {_name(r) for r in PROJECT["optional-dependencies"]["integration"]}
+    assert {"playwright", "jupyter-repo2docker"} <= integration
 
 
 def test_python_versions_agree():
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     python = [d for d in environment["dependencies"] if isinstance(d, str) and _name(d) == "python"]
-    assert python == ["python" + project["requires-python"]]
+    assert python == ["python" + PROJECT["requires-python"]]
+
+
+# -- Binder reproduces what CI checks -----------------------------------------
+
+
+def test_binder_pins_are_the_versions_ci_tests_with():
+    constraints = _constraints()
+    pins = _pip_section(ROOT / "binder" / "environment.yml")
+    assert pins, "binder/environment.yml installs nothing with pip"
+    for pin in pins:
+        name, _, version = pin.partition("==")
+        assert version, f"{pin} is not pinned with =="
+        assert _name(name) in constraints, f"{name} is not in .ci/constraints.txt"
+        assert version == constraints[_name(name)], (
+            f"binder pins {pin}, CI tests with {constraints[_name(name)]}: "
+            "copy the version from .ci/constraints.txt"
+        )
+
+
+def test_binder_pins_cover_the_runtime_and_notebook_packages():
+    pinned = {_name(pin) for pin in _pip_section(ROOT / "binder" / "environment.yml")}
+    wanted = PROJECT["dependencies"] + PROJECT["optional-dependencies"]["notebooks"]
+    assert {_name(r) for r in wanted} <= pinned
+    # What shapes the numbers and figures beyond the direct dependencies.
+    assert {"scipy", "pillow", "kiwisolver", "fonttools", "jupyterlab-widgets"} <= pinned
+    assert _conda_packages(ROOT / "binder" / "environment.yml") == []  # all from PyPI, as in CI
+
+
+def test_binder_python_is_the_one_ci_tests_with():
+    header = (ROOT / ".ci" / "constraints.txt").read_text().splitlines()[0]
+    ci_python = re.search(r"Python (3\.\d+)", header).group(1)
+    environment = yaml.safe_load((ROOT / "binder" / "environment.yml").read_text())
+    assert f"python={ci_python}" in environment["dependencies"]
+
+
+# -- JupyterLab without the news pop-up; a clean repository ------------------
+
+
+def test_make_lab_turns_off_the_news_pop_up_for_this_server_only():
+    makefile = (ROOT / "Makefile").read_text()
+    lab = re.search(r"^lab:.*\n\t(.*)$", makefile, flags=re.MULTILINE).group(1)
+    assert "$(LAB_SETTINGS)" in lab
+    assert '--LabApp.app_settings_dir="$(CURDIR)/binder/jupyterlab-settings"' in makefile
+    overrides = (ROOT / "binder" / "jupyterlab-settings" / "overrides.json").read_text()
+    settings = yaml.safe_load(overrides)  # JSON is YAML
+    assert settings["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+
+
+def test_make_reset_restores_the_stored_notebooks():
+    makefile = (ROOT / "Makefile").read_text()
+    reset = re.search(r"^reset:\n((?:\t.*\n)+)", makefile, flags=re.MULTILINE).group(1)
+    assert "git checkout -- notebooks" in reset
+    readme = (ROOT / "README.md").read_text()
+    assert "make reset" in readme
+
+
+# -- CI and the README ----------------------------------------------------------
 
 
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
     ci = (ROOT / ".ci" / "run").read_text()
-    commands = re.findall(r"^\s*(make \w+)\s*$", readme, flags=re.MULTILINE)
+    commands = re.findall(r"^\s*(make [\w-]+)\s*$", readme, flags=re.MULTILINE)
     assert "make lab" in commands and "make test" in commands
     assert re.search(r"^\s*make test\s*$", ci, flags=re.MULTILINE)
+    assert "test-quick" not in ci  # the quick variant is for contributors, never CI
+
+
+def test_quick_tests_skip_the_slow_ones():
+    makefile = (ROOT / "Makefile").read_text()
+    quick = re.search(r"^test-quick:.*\n\t(.*)$", makefile, flags=re.MULTILINE).group(1)
+    full = re.search(r"^test:.*\n\t(.*)$", makefile, flags=re.MULTILINE).group(1)
+    assert '-m "not slow"' in quick and "--nbval" not in quick
+    assert "--nbval" in full and "not slow" not in full
+    assert "make test-quick" in (ROOT / "README.md").read_text()
 
 
 def test_license_is_permissive():
     text = (ROOT / "LICENSE").read_text()
     assert "Redistribution and use in source and binary forms" in text
+
+
+# -- where the project is hosted: one place -------------------------------------
+
+
+def test_the_repository_comes_from_pyproject(tmp_path):
+    assert notebook_header.repository() == "mnist-lr/mnist-lr"
+    moved = tmp_path / "pyproject.toml"
+    moved.write_text('[project.urls]\nSource = "https://github.com/someone/fork.git"\n')
+    assert notebook_header.repository(moved) == "someone/fork"
+    moved.write_text('[project.urls]\nSource = "https://gitlab.com/someone/fork"\n')
+    with pytest.raises(ValueError, match="must be https://github.com/OWNER/NAME"):
+        notebook_header.repository(moved)
+
+
+def _hosting_urls(text):
+    """The owner/name in every Binder, Colab or pip-from-GitHub link of ``text``."""
+    return re.findall(
+        r"(?:https://mybinder\.org/v2/gh|https://colab\.research\.google\.com/github"
+        r"|git\+https://github\.com)/"
+        r"([\w.-]+/[\w.-]+?)(?:\.git)?(?=[/@)\s\"'\\]|$)",
+        text,
+    )
+
+
+def test_readme_and_notebooks_name_the_same_repository():
+    repo = notebook_header.repository()
+    readme = (ROOT / "README.md").read_text()
+    assert f"mybinder.org/v2/gh/{repo}/HEAD" in readme
+    assert f"colab.research.google.com/github/{repo}/blob/" in readme
+    found = {"README.md": _hosting_urls(readme)}
+    for path in NOTEBOOKS:
+        found[path.name] = _hosting_urls(path.read_text())
+        assert found[path.name], f"{path.name} has no Binder link"
+    for where, repos in found.items():
+        assert set(repos) == {repo}, f"{where} names {sorted(set(repos))}, pyproject says {repo}"
+
+
+def test_every_notebook_has_the_current_header():
+    """The badges and the Colab cell are as scripts/notebook_header.py writes them.
+
+    If this fails, run ``python scripts/notebook_header.py`` and commit the notebooks.
+    """
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "notebook_header.py"), "--check"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.fixture
+def notebook_copies(tmp_path):
+    copies = []
+    for path in NOTEBOOKS:
+        target = tmp_path / path.name
+        target.write_bytes(path.read_bytes())
+        copies.append(target)
+    return copies
+
+
+def _run_header(paths, *options):
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "notebook_header.py"), *options,
+         *map(str, paths)],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_header_script_on_a_copy(notebook_copies):
+    repo = notebook_header.repository()
+    originals = {p.name: nbformat.read(p, as_version=4) for p in notebook_copies}
+    assert _run_header(notebook_copies).returncode == 0
+    first_pass = {p.name: p.read_bytes() for p in notebook_copies}
+    for path in notebook_copies:
+        before, after = originals[path.name], nbformat.read(path, as_version=4)
+        nbformat.validate(after)
+        markdown = after.cells[0]
+        assert markdown.cell_type == "markdown"
+        badges = [line for line in markdown.source.split("\n") if "badge" in line]
+        assert badges == [notebook_header.badge_line(repo, path.name)]
+        assert f"labpath=notebooks%2F{path.name})" in badges[0]
+        assert f"/blob/main/notebooks/{path.name})" in badges[0]
+        code = [cell for cell in after.cells if cell.cell_type == "code"]
+        assert code[0].metadata["tags"] == ["colab-install"] and code[0].outputs == []
+        assert code[0].source == notebook_header.install_source(repo)
+        # Nothing else changed: the same cells, outputs included, in the same order.
+        rest = [cell for cell in after.cells if "colab-install" not in
+                cell.metadata.get("tags", [])]
+        old = copy.deepcopy(before.cells)
+        old[0].source = markdown.source
+        assert rest == old
+        assert after.metadata == before.metadata
+    # Idempotent: a second run changes no byte, and --check agrees.
+    second = _run_header(notebook_copies)
+    assert second.returncode == 0 and "already have the header" in second.stdout
+    assert {p.name: p.read_bytes() for p in notebook_copies} == first_pass
+    assert _run_header(notebook_copies, "--check").returncode == 0
+
+
+def test_header_script_check_reports_a_stale_notebook(notebook_copies):
+    path = notebook_copies[0]
+    _run_header([path])
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[0].source = notebook.cells[0].source.replace("colab-badge", "old-badge")
+    nbformat.write(notebook, path)
+    stale = path.read_bytes()
+    result = _run_header([path], "--check")
+    assert result.returncode == 1 and f"{path}: needs the header" in result.stdout
+    assert path.read_bytes() == stale  # --check writes nothing
+
+
+def test_header_script_moves_an_install_cell_back_to_the_top(notebook_copies):
+    path = notebook_copies[0]
+    _run_header([path])
+    notebook = nbformat.read(path, as_version=4)
+    cell = next(c for c in notebook.cells if "colab-install" in c.metadata.get("tags", []))
+    notebook.cells.remove(cell)
+    notebook.cells.append(cell)
+    nbformat.write(notebook, path)
+    _run_header([path])
+    fixed = nbformat.read(path, as_version=4)
+    tagged = [i for i, c in enumerate(fixed.cells) if "colab-install" in c.metadata.get("tags", [])]
+    first_code = next(i for i, c in enumerate(fixed.cells) if c.cell_type == "code")
+    assert tagged == [first_code]
+
+
+def test_install_cell_is_silent_outside_colab():
+    source = notebook_header.install_source(notebook_header.repository())
+    result = subprocess.run([sys.executable, "-c", source], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0
+    assert result.stdout == "" and result.stderr == ""
+
+
+def test_install_cell_runs_pip_on_colab(tmp_path):
+    """With a stand-in google.colab module, the cell calls pip with the repository's URL."""
+    repo = notebook_header.repository()
+    source = notebook_header.install_source(repo)
+    probe = (
+        "import subprocess, sys, types\n"
+        "sys.modules['google'] = types.ModuleType('google')\n"
+        "sys.modules['google.colab'] = types.ModuleType('google.colab')\n"
+        "calls = []\n"
+        "subprocess.run = lambda args, **kwargs: calls.append((args, kwargs))\n"
+        + source + "\n"
+        "print(repr(calls))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    (args, kwargs), = eval(result.stdout)  # noqa: S307 - our own repr of plain lists
+    assert args == [sys.executable, "-m", "pip", "install", "--quiet",
+                    f"mnist-lr @ git+https://github.com/{repo}.git@main"]
+    assert kwargs == {"check": True}
+
+
+@pytest.mark.slow
+def test_colab_install_line_in_a_fresh_venv(tmp_path):
+    """The exact requirement of the Colab cell, pointed at a wheel built here, installs offline.
+
+    Only the URL changes (the repository's git URL becomes the local wheel's
+    file URL); the requirement's form, name and extras stay as in the cell.
+    """
+    repo = notebook_header.repository()
+    requirement = notebook_header.install_requirement(repo)
+    git_url = f"git+https://github.com/{repo}.git@main"
+    assert requirement.endswith(f" @ {git_url}")
+    wheels = tmp_path / "wheels"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "--no-index", "--wheel-dir", str(wheels), str(ROOT)],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
+    (wheel,) = wheels.glob("mnist_lr-*.whl")
+
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    python = env_dir / "bin" / "python"
+    # The dependencies come from the test environment (Colab has them already);
+    # no package index is reachable.
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    Path(site, "test-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTHON", "VIRTUAL_ENV", "PIP_"))}
+    env["PIP_NO_INDEX"] = "1"
+    local = requirement.replace(git_url, wheel.as_uri())
+    install = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", local],
+        capture_output=True, text=True, timeout=300, env=env, cwd=tmp_path,
+    )
+    assert install.returncode == 0, install.stdout[-2000:] + install.stderr[-2000:]
+    check = subprocess.run(
+        [str(python), "-c", "import mnist_lr, mnist_lr.widgets; print(mnist_lr.__file__)"],
+        capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,
+    )
+    assert check.returncode == 0, check.stderr
+    assert Path(check.stdout.strip()).is_relative_to(site)  # the installed copy, not the checkout

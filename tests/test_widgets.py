@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import io
+import subprocess
+import sys
+import threading
+
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
-from mnist_lr import widgets
+from mnist_lr import SoftmaxRegression, widgets
+from mnist_lr.model import ARTICLE_SETTINGS
+
+HAS_ALPHA = "alpha" in SoftmaxRegression().get_params()
 
 
 @pytest.fixture(scope="module")
@@ -16,53 +24,183 @@ def digits():
     return X[:1200], y[:1200], X[1200:], y[1200:]  # X_train, y_train, X_val, y_val
 
 
+@pytest.fixture(scope="module")
+def digits_all(digits):
+    return np.concatenate([digits[0], digits[2]]), np.concatenate([digits[1], digits[3]])
+
+
 def _png(explorer):
     png = bytes(explorer.image.value)
     assert png.startswith(b"\x89PNG")
     return png
 
 
+def _redraw(explorer):
+    """Draw the explorer's current model again and return the matplotlib Figure."""
+    from matplotlib.figure import Figure
+
+    drawn = []
+    original = Figure.savefig
+
+    def capture(self, *args, **kwargs):
+        drawn.append(self)
+        return original(self, *args, **kwargs)
+
+    Figure.savefig = capture
+    try:
+        explorer._draw(explorer.model.history_, "check")
+    finally:
+        Figure.savefig = original
+    (figure,) = drawn
+    return figure
+
+
+def _axes_limits(explorer):
+    return [(ax.get_xlim(), ax.get_ylim()) for ax in _redraw(explorer).axes]
+
+
 def test_learning_rate_explorer_retrains_on_slider_change(digits):
-    explorer = widgets.learning_rate_explorer(*digits, n_train=800, n_val=300,
-                                              epochs=5)
+    explorer = widgets.learning_rate_explorer(*digits, n_train=800, n_val=300, epochs=5)
     slider = explorer.sliders["learning_rate"]
-    assert (slider.min, slider.max, slider.base) == (-3, 1, 10)  # 0.001 to 10, log scale
     assert slider.continuous_update is False  # retrain on release only
+    assert min(slider.options, key=lambda o: o[1]) == ("0.001", 0.001)
+    assert max(slider.options, key=lambda o: o[1]) == ("10", 10.0)
     assert "800 training images for 5 epochs" in explorer.caption.value
     before, caption_before = _png(explorer), explorer.caption.value
     assert explorer.model.n_iter_ == 5 and len(explorer.model.history_) == 5
     slider.value = 5.0
+    explorer.wait()
     assert _png(explorer) != before
     assert explorer.caption.value != caption_before
-    assert explorer.model.learning_rate == pytest.approx(5.0)
+    assert explorer.model.learning_rate == 5.0
     assert explorer.last_seconds is not None and explorer.last_seconds > 0
+    assert "done" in explorer.status.value and "learning rate 5" in explorer.status.value
+
+
+def test_the_slider_lands_exactly_on_the_articles_learning_rate(digits):
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=2)
+    slider = explorer.sliders["learning_rate"]
+    values = [value for _, value in slider.options]
+    assert ARTICLE_SETTINGS["learning_rate"] in values
+    assert slider.value == 0.24 and slider.label == "0.24"
+    # Evenly spaced on a log scale: neighbouring stops differ by 20-34%.
+    ratios = np.diff(np.log10(values))
+    assert ratios.min() > np.log10(1.19) and ratios.max() < np.log10(1.34)
+    slider.value = 0.5
+    explorer.wait()
+    slider.value = 0.24
+    explorer.wait()
+    assert explorer.model.learning_rate == 0.24
+
+
+def test_log_grid():
+    assert widgets.log_grid(0.1, 1) == [0.1, 0.12, 0.15, 0.2, 0.24, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0]
+    assert widgets.log_grid(1, 2, include=[1.7]) == [1.0, 1.2, 1.5, 1.7, 2.0]
+    assert len(widgets.LEARNING_RATES) == 41
+    with pytest.raises(ValueError, match="low must not exceed high"):
+        widgets.log_grid(2, 1)
+
+
+def test_busy_status_and_stale_figure_while_retraining(digits):
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=2)
+    assert "done" in explorer.status.value
+    assert "mnist-lr-stale" not in explorer.image._dom_classes
+    release = threading.Event()
+    original = explorer._train
+    seen = {}
+
+    def slow_train(**values):
+        release.wait(10)
+        return original(**values)
+
+    explorer._train = slow_train
+    explorer.sliders["learning_rate"].value = 1.0
+    # While the helper thread trains: busy next to the slider, figure dimmed,
+    # and the caption says which setting the figure still shows.
+    seen["status"] = explorer.status.value
+    seen["classes"] = list(explorer.image._dom_classes)
+    seen["caption"] = explorer.caption.value
+    release.set()
+    explorer.wait()
+    assert "training" in seen["status"] and "learning rate 1" in seen["status"]
+    assert "mnist-lr-stale" in seen["classes"]
+    assert "still show learning rate 0.24" in seen["caption"]
+    assert "done" in explorer.status.value
+    assert "mnist-lr-stale" not in explorer.image._dom_classes
+    assert "Retraining" not in explorer.caption.value
+
+
+def test_quick_moves_train_only_the_latest_value(digits):
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=2)
+    first_started = threading.Event()
+    release = threading.Event()
+    original = explorer._train
+    trained = []
+
+    def recording_train(learning_rate):
+        trained.append(learning_rate)
+        first_started.set()
+        release.wait(10)
+        return original(learning_rate=learning_rate)
+
+    explorer._train = recording_train
+    slider = explorer.sliders["learning_rate"]
+    slider.value = 0.001
+    assert first_started.wait(10)
+    for value in (0.01, 0.1, 1.0, 3.0):  # arrive while the first one trains
+        slider.value = value
+    release.set()
+    explorer.wait()
+    # 0.001 was already running; of the four that queued behind it, only the last is trained.
+    assert trained == [0.001, 3.0]
+    assert explorer.model.learning_rate == 3.0
+    assert "learning rate 3" in explorer.status.value
+
+
+def test_axes_stay_fixed_and_the_reference_is_drawn(digits):
+    explorer = widgets.learning_rate_explorer(*digits, n_train=500, n_val=200, epochs=6)
+    assert explorer.reference_label == "article: learning rate 0.24"
+    limits = _axes_limits(explorer)
+    for value in (0.001, 10.0):
+        explorer.sliders["learning_rate"].value = value
+        explorer.wait()
+        assert _axes_limits(explorer) == limits
+    (loss_x, loss_y), (acc_x, acc_y) = limits
+    assert loss_x == acc_x == (0.5, 6.5)
+    assert loss_y == widgets.LOSS_LIMITS and acc_y == widgets.ACCURACY_LIMITS
+    # The faint grey line is the article's setting, whatever the slider says.
+    labels = [line.get_label() for ax in _redraw(explorer).axes for line in ax.get_lines()]
+    assert labels.count("validation, article: learning rate 0.24") == 2
 
 
 def test_training_explorer_has_three_sliders(digits):
-    explorer = widgets.training_explorer(*digits, n_train=600, n_val=200,
-                                         max_epochs=8)
+    explorer = widgets.training_explorer(*digits, n_train=600, n_val=200, max_epochs=8)
     assert set(explorer.sliders) == {"learning_rate", "batch_size", "patience"}
+    assert explorer.values() == {"learning_rate": 0.24, "batch_size": 100, "patience": 8}
     explorer.sliders["patience"].value = 1
+    explorer.wait()
     assert explorer.model.patience == 1
     assert explorer.model.n_iter_ == explorer.model.best_epoch_ + 1 or explorer.model.n_iter_ == 8
     explorer.sliders["batch_size"].value = 10
+    explorer.wait()
     assert explorer.model.batch_size == 10
 
 
-def test_sample_size_explorer_reports_the_gap(digits):
-    X = np.concatenate([digits[0], digits[2]])
-    y = np.concatenate([digits[1], digits[3]])
+def test_sample_size_explorer_reports_the_gap(digits_all):
+    X, y = digits_all
     explorer = widgets.sample_size_explorer(X, y, epochs=4)
     slider = explorer.sliders["n_images"]
     assert max(slider.options) <= len(y)
+    assert explorer.reference_label == "article: 700 images"
     slider.value = 200
+    explorer.wait()
     assert "gap" in explorer.caption.value
+    assert "160 images to train, 40 to validate" in explorer.caption.value
     assert len(explorer.model.history_) == 4
 
 
 def test_explorer_text_form_is_short(digits):
-    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100,
-                                              epochs=2)
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=2)
     bundle = explorer._repr_mimebundle_()
     assert bundle["text/plain"] == "Interactive explorer with sliders for: learning_rate"
     assert "application/vnd.jupyter.widget-view+json" in bundle
@@ -72,13 +210,61 @@ def test_explorer_text_form_is_short(digits):
     "kwargs, error, match",
     [
         ({"n_train": 0}, ValueError, "n_train"),
+        ({"n_val": 0}, ValueError, "n_val"),
         ({"epochs": 0}, ValueError, "epochs"),
+        ({"epochs": 2.5}, TypeError, "epochs"),
         ({"learning_rate": -1.0}, ValueError, "learning_rate"),
+        ({"learning_rate": 1e9}, ValueError, "learning_rate must lie within the slider's range"),
+        ({"learning_rate": 1e-9}, ValueError, "0.001 to 10"),
+        ({"learning_rate": float("nan")}, ValueError, "learning_rate"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"batch_size": 301, "n_train": 300}, ValueError, "batch_size must be <= 300"),
+        ({"random_state": -1}, ValueError, "random_state"),
+        ({"random_state": "zero"}, TypeError, "random_state"),
     ],
 )
-def test_bad_arguments(digits, kwargs, error, match):
+def test_bad_arguments_fail_at_construction(digits, kwargs, error, match, monkeypatch):
+    trained = []
+    monkeypatch.setattr(widgets, "_fit", lambda *a, **k: trained.append(k))
     with pytest.raises(error, match=match):
         widgets.learning_rate_explorer(*digits, **kwargs)
+    assert trained == []  # found before any training
+
+
+def test_a_starting_learning_rate_off_the_grid_is_added_not_clamped(digits):
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=2,
+                                              learning_rate=0.33)
+    assert explorer.sliders["learning_rate"].value == 0.33
+    assert explorer.model.learning_rate == 0.33
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"val_fraction": 1.5}, ValueError, "val_fraction"),
+        ({"val_fraction": 0}, ValueError, "val_fraction"),
+        ({"val_fraction": 0.001}, ValueError, "too small to split"),
+        ({"epochs": 0}, ValueError, "epochs"),
+        ({"random_state": -3}, ValueError, "random_state"),
+    ],
+)
+def test_sample_size_explorer_checks_its_arguments_up_front(digits_all, kwargs, error, match,
+                                                             monkeypatch):
+    monkeypatch.setattr(widgets, "_fit", lambda *a, **k: pytest.fail("trained"))
+    with pytest.raises(error, match=match):
+        widgets.sample_size_explorer(*digits_all, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"max_epochs": 0}, ValueError, "max_epochs"),
+        ({"n_train": -1}, ValueError, "n_train"),
+    ],
+)
+def test_training_explorer_checks_its_arguments_up_front(digits, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        widgets.training_explorer(*digits, **kwargs)
 
 
 def test_mismatched_data(digits):
@@ -92,6 +278,7 @@ def test_batch_sizes_never_exceed_the_subset(digits):
     options = list(explorer.sliders["batch_size"].options)
     assert options == sorted(options) and max(options) == 250
     explorer.sliders["batch_size"].value = 250
+    explorer.wait()
     assert explorer.model.batch_size == 250
 
 
@@ -104,5 +291,82 @@ def test_a_failed_retraining_is_shown_not_raised(digits, monkeypatch):
 
     monkeypatch.setattr(explorer, "_train", broken)
     explorer.sliders["learning_rate"].value = 1.0
+    explorer.wait()
     assert "something went wrong" in explorer.status.value
+    assert "could not train" in explorer.status.value
     assert bytes(explorer.image.value) == png  # the last good picture stays
+    assert "mnist-lr-stale" not in explorer.image._dom_classes
+
+
+def test_divergence_in_the_first_epoch_still_draws_the_axes(digits):
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=2)
+    model = SoftmaxRegression()
+    model.history_ = type(explorer.model.history_)(
+        loss=np.array([]), train_accuracy=np.array([]), val_loss=np.array([]),
+        val_accuracy=np.array([]),
+    )
+    png = explorer._draw(model.history_, "learning rate 1e+06")
+    from PIL import Image
+
+    assert Image.open(io.BytesIO(png)).size == (768, 518)
+
+
+def test_importing_without_ipywidgets_names_the_extra():
+    code = (
+        "import sys; sys.modules['ipywidgets'] = None\n"
+        "try:\n"
+        "    import mnist_lr.widgets\n"
+        "except ModuleNotFoundError as exc:\n"
+        "    print(exc)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert 'pip install "mnist-lr[notebooks]"' in result.stdout
+
+
+@pytest.mark.skipif(not HAS_ALPHA, reason="SoftmaxRegression has no alpha parameter yet")
+def test_alpha_explorer_retrains_on_the_700_image_sample(digits_all):
+    X, y = digits_all
+    explorer = widgets.alpha_explorer(X, y, epochs=5)
+    slider = explorer.sliders["alpha"]
+    assert slider.value == 0.0 and explorer.reference_label == "article: alpha 0"
+    values = [value for _, value in slider.options]
+    assert values[0] == 0.0 and values[-1] == 1.0 and values == sorted(values)
+    assert "560 to train and 140 to validate" in explorer.caption.value
+    before = _png(explorer)
+    slider.value = 0.1
+    explorer.wait()
+    assert explorer.model.alpha == 0.1
+    assert _png(explorer) != before
+    assert "gap" in explorer.caption.value and "done" in explorer.status.value
+
+
+@pytest.mark.skipif(not HAS_ALPHA, reason="SoftmaxRegression has no alpha parameter yet")
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"alpha": -0.1}, "alpha"),
+        ({"alpha": 5.0}, "alpha must lie within"),
+        ({"n_images": 1}, "n_images"),
+        ({"val_fraction": 1.5}, "val_fraction"),
+        ({"n_images": 3, "val_fraction": 0.1}, "too small to split"),
+    ],
+)
+def test_alpha_explorer_checks_its_arguments_up_front(digits_all, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        widgets.alpha_explorer(*digits_all, **kwargs)
+
+
+def test_the_png_carries_its_title_and_axis_limits(digits):
+    import json
+
+    from PIL import Image
+
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=3)
+    info = Image.open(io.BytesIO(_png(explorer))).text
+    assert info["Title"] == "learning rate 0.24"
+    assert json.loads(info["Description"]) == {
+        "title": "learning rate 0.24", "xlim": [0.5, 3.5],
+        "loss_ylim": list(widgets.LOSS_LIMITS), "accuracy_ylim": list(widgets.ACCURACY_LIMITS),
+    }
