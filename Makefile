@@ -41,10 +41,10 @@ reset:
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -v --durations=10
 
 test: $(STAMP)
-	$(PYTEST) --nbval tests notebooks
+	$(PYTEST) --nbval mnist_lr tests notebooks
 
 test-quick: $(STAMP)
-	$(PYTEST) -m "not slow" tests
+	$(PYTEST) -m "not slow" mnist_lr tests
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py

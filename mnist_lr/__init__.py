@@ -11,6 +11,7 @@ is itself imported.
 from .data import (
     MNISTNotFoundError,
     fetch_mnist,
+    fetch_mnist_files,
     load_mnist,
     load_mnist_split,
     load_mnist_train_test,
@@ -36,6 +37,7 @@ __version__ = "0.1.0"
 __all__ = [
     "MNISTNotFoundError",
     "fetch_mnist",
+    "fetch_mnist_files",
     "load_mnist",
     "load_mnist_split",
     "load_mnist_train_test",

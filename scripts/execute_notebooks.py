@@ -33,11 +33,27 @@ def final_text(text):
 
 
 def tidy(notebook):
-    """Drop overwritten progress text from every stream output, in place."""
+    """Join each cell's consecutive pieces of one stream, then drop overwritten text.
+
+    The kernel sends printed text in pieces as it is flushed, and a live
+    progress line arrives as many pieces that each start with ``\r``; only
+    joined together do they show what the reader saw.
+    """
     for cell in notebook.cells:
+        joined = []
         for output in cell.get("outputs", []):
+            previous = joined[-1] if joined else None
+            if (output.get("output_type") == "stream" and previous is not None
+                    and previous.get("output_type") == "stream"
+                    and previous["name"] == output["name"]):
+                previous["text"] += output["text"]
+            else:
+                joined.append(output)
+        for output in joined:
             if output.get("output_type") == "stream":
                 output["text"] = final_text(output["text"])
+        if "outputs" in cell:
+            cell["outputs"] = joined
     return notebook
 
 

@@ -16,7 +16,11 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 # Text that a progress bar (tqdm's or anyone's) leaves behind mid-run.
-PROGRESS_BAR = re.compile(r"\d+%\||\s\d+/\d+ \[|epoch/s|it/s|fold/s")
+# Text that a progress bar (tqdm's or anyone's) leaves behind mid-run, including
+# the live lines of mnist_lr's own progress report.
+PROGRESS_BAR = re.compile(
+    r"\d+%\||\s\d+/\d+ \[|epoch/s|it/s|fold/s|training: epoch \d+/|folds: \d+/"
+)
 
 
 def _cells(path, kind=None):
@@ -86,3 +90,24 @@ def test_execute_script_keeps_only_what_a_reader_sees():
     live = "\rtraining: epoch 1/9\rtraining: epoch 2/9\rstopped early after epoch 2\nnext line\n"
     assert module.final_text(live) == "stopped early after epoch 2\nnext line\n"
     assert module.final_text("plain\r\nwindows line\n") == "plain\nwindows line\n"
+
+
+def test_execute_script_joins_the_pieces_of_a_stream():
+    import importlib.util
+
+    import nbformat
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "execute_notebooks.py"
+    spec = importlib.util.spec_from_file_location("execute_notebooks", script)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    cell = nbformat.v4.new_code_cell("fit()")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="\rtraining: epoch 1/9 "),
+        nbformat.v4.new_output("stream", name="stdout", text="\rtraining: epoch 5/9 "),
+        nbformat.v4.new_output("stream", name="stdout", text="\r     \rstopped early\n"),
+        nbformat.v4.new_output("display_data", data={"text/plain": "figure"}),
+        nbformat.v4.new_output("stream", name="stdout", text="after\n"),
+    ]
+    module.tidy(nbformat.v4.new_notebook(cells=[cell]))
+    assert [output.get("text") for output in cell.outputs] == ["stopped early\n", None, "after\n"]
