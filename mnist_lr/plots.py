@@ -33,7 +33,7 @@ from matplotlib.colors import LogNorm, Normalize
 from matplotlib.figure import Figure, FigureBase
 from matplotlib.ticker import MaxNLocator
 
-from ._checks import check_int, check_real
+from ._checks import check_int, check_real, check_same_length
 from .model import TrainingHistory
 
 __all__ = [
@@ -132,11 +132,23 @@ def _labels(y, name, n_rows=None, rows_name="X"):
     y = np.asarray(y)
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D (one label per image), got shape {y.shape}")
-    if n_rows is not None and len(y) != n_rows:
-        raise ValueError(
-            f"{rows_name} and {name} have different lengths: {n_rows} rows vs {len(y)} labels"
-        )
+    if n_rows is not None:
+        check_same_length(range(n_rows), y, rows_name, name)
     return y
+
+
+def _fitted_attribute(model, attribute, argument):
+    """``model.<attribute>`` if ``model`` is a model, else None; an unfitted model is an error.
+
+    The one place where a figure tells "a fitted model" from "an array".
+    """
+    if not (hasattr(model, attribute) or (hasattr(model, "get_params") and hasattr(model, "fit"))):
+        return None
+    if not hasattr(model, attribute):
+        raise ValueError(
+            f"{argument}: this {type(model).__name__} is not fitted yet; call fit() first"
+        )
+    return getattr(model, attribute)
 
 
 def _check_ax(ax, figsize):
@@ -288,12 +300,8 @@ def _as_history(history):
         if not keys <= history.keys():
             raise ValueError(f"history is missing the keys {sorted(keys - history.keys())}")
         history = TrainingHistory(**{key: history[key] for key in keys})
-    elif hasattr(history, "get_params") and hasattr(history, "fit"):
-        if not hasattr(history, "history_"):
-            raise ValueError(
-                f"history: this {type(history).__name__} is not fitted yet; call fit() first"
-            )
-        history = history.history_
+    elif (fitted := _fitted_attribute(history, "history_", "history")) is not None:
+        history = fitted
         if not isinstance(history, TrainingHistory):
             raise TypeError("history.history_ must be a TrainingHistory")
     else:
@@ -491,14 +499,10 @@ def plot_weights(
     >>> [ax.get_title() for ax in fig.axes[:3]]
     ['0', '1', '2']
     """
-    if hasattr(coef, "coef_") or (hasattr(coef, "get_params") and hasattr(coef, "fit")):
-        if not hasattr(coef, "coef_"):
-            raise ValueError(
-                f"coef: this {type(coef).__name__} is not fitted yet; call fit() first"
-            )
+    if (fitted := _fitted_attribute(coef, "coef_", "coef")) is not None:
         if classes is None and hasattr(coef, "classes_"):
             classes = coef.classes_
-        coef = coef.coef_
+        coef = fitted
     coef = _numeric_array(coef, "coef", 2)
     side = _image_side(coef.shape[1], "coef")
     n_classes = len(coef)
