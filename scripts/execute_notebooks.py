@@ -37,9 +37,11 @@ def tidy(notebook):
 
     The kernel sends printed text in pieces as it is flushed, and a live
     progress line arrives as many pieces that each start with ``\r``; only
-    joined together do they show what the reader saw.
+    joined together do they show what the reader saw. Execution timestamps in
+    the cells' metadata are dropped too.
     """
     for cell in notebook.cells:
+        cell.get("metadata", {}).pop("execution", None)  # timestamps: noise in a diff
         joined = []
         for output in cell.get("outputs", []):
             previous = joined[-1] if joined else None
@@ -63,7 +65,7 @@ def execute(path, timeout=900):
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
     NotebookClient(
-        notebook, timeout=timeout, kernel_name="python3",
+        notebook, timeout=timeout, kernel_name="python3", record_timing=False,
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
     nbformat.write(tidy(notebook), path)

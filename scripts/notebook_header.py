@@ -141,9 +141,13 @@ def apply_header(notebook, repo, name):
     for cell in tagged:
         cells.remove(cell)
     cell = tagged[0] if tagged else nbformat.v4.new_code_cell()
+    # An executed copy of the same cell (it prints nothing outside Colab) is
+    # already right: keep its execution count, so that re-running the notebook
+    # and then this script changes nothing.
+    if cell.source != source or cell.get("outputs"):
+        cell.execution_count = None
     cell.source = source
     cell.outputs = []
-    cell.execution_count = None
     cell.metadata = {"tags": [INSTALL_TAG]}
     if notebook.nbformat_minor >= 5:
         cell.id = INSTALL_TAG  # a fixed id keeps reruns byte-identical

@@ -111,3 +111,13 @@ def test_execute_script_joins_the_pieces_of_a_stream():
     ]
     module.tidy(nbformat.v4.new_notebook(cells=[cell]))
     assert [output.get("text") for output in cell.outputs] == ["stopped early\n", None, "after\n"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_no_cell_relies_on_a_trailing_semicolon(path):
+    # nbval runs cells without recording them in the kernel's history, and
+    # IPython reads the semicolon that hides a result from that history: under
+    # nbval the result shows after all, and the stored outputs no longer match.
+    for cell in _cells(path, "code"):
+        lines = "".join(cell["source"]).rstrip().split("\n")
+        assert not lines[-1].rstrip().endswith(";"), f"{path.name}: {lines[-1]}"
