@@ -60,3 +60,26 @@ def article_model(mnist_split):
 
     X_train, X_val, y_train, y_val = mnist_split
     return SoftmaxRegression(random_state=0).fit(X_train, y_train, X_val, y_val)
+
+
+@pytest.fixture
+def fresh_venv(tmp_path):
+    """A new virtual environment that borrows this test environment's packages.
+
+    No package index is reachable in the tests, so the new environment sees the
+    installed dependencies through a ``.pth`` file instead of downloading them.
+    Returns the folder; its interpreter is ``<folder>/bin/python``.
+    """
+    import subprocess
+    import sysconfig
+    import venv
+
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, with_pip=True)
+    site = subprocess.run(
+        [str(env_dir / "bin" / "python"), "-c",
+         "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()
+    Path(site, "test-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    return env_dir

@@ -8,9 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import threading
-import venv
 from pathlib import Path
 
 import pytest
@@ -67,19 +65,13 @@ def local_mirror():
 
 
 @pytest.mark.slow
-def test_postbuild_in_a_fresh_venv_prefetches_mnist(tmp_path, local_mirror):
+def test_postbuild_in_a_fresh_venv_prefetches_mnist(tmp_path, local_mirror, fresh_venv):
     """Run binder/postBuild as Binder would, but offline: a fresh virtual
     environment, no package index, and a local mirror instead of the internet.
     Afterwards the package imports and MNIST sits verified in the cache."""
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
-    python = env_dir / "bin" / "python"
     # The dependencies come from the test environment (no network needed).
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()
-    Path(site, "test-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
+    env_dir = fresh_venv
+    python = env_dir / "bin" / "python"
     # The venv's bundled setuptools predates the build backend's minimum; use
     # the test environment's (build isolation would need the package index).
     subprocess.run([str(python), "-m", "pip", "uninstall", "--yes", "--quiet", "setuptools"],

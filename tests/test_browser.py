@@ -367,7 +367,6 @@ def test_sliders_in_jupyterlab(lab_server):
 
             # 3. The batch/patience explorer: batch size down to its smallest (the slowest).
             tr = ".training-explorer"
-            trainer = page.locator(tr).first
             _show(page, tr)
             old = _output_image(page, tr)
             released = _drag(page, tr, 1, 0.0)

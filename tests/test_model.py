@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from article_reference import article_fit
 from sklearn.base import clone
 from sklearn.datasets import load_digits
 from sklearn.exceptions import NotFittedError
@@ -22,8 +23,6 @@ from mnist_lr import (
     softmax,
 )
 from mnist_lr.model import _loss_and_accuracy, _sgd_epoch
-
-from article_reference import article_fit
 
 
 @pytest.fixture(scope="module")

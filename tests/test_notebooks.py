@@ -49,28 +49,20 @@ def _ignored(cell):
 
 
 def _comparable_outputs(notebook):
+    # How printed text is cut into stream messages depends on timing, and a
+    # progress line is overwritten: compare what a reader sees, as stored.
+    notebook = execute_notebooks.tidy(copy.deepcopy(notebook))
     cells = []
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code" or _ignored(cell):
             continue
-        outputs = []
-        for output in copy.deepcopy(cell.outputs):
+        for output in cell.outputs:
             output.pop("metadata", None)
             output.pop("execution_count", None)
             data = output.get("data", {})
             for key in RANDOM_BY_DESIGN & set(data):
                 del data[key]
-            previous = outputs[-1] if outputs else {}
-            if (output.get("output_type") == "stream" and previous.get("output_type") == "stream"
-                    and previous["name"] == output["name"]):
-                # How printed text is cut into stream messages depends on timing.
-                previous["text"] += output["text"]
-            else:
-                outputs.append(output)
-        for output in outputs:
-            if output.get("output_type") == "stream":
-                output["text"] = execute_notebooks.final_text(output["text"])
-        cells.append((index, outputs))
+        cells.append((index, cell.outputs))
     return cells
 
 

@@ -7,8 +7,6 @@ import os
 import re
 import subprocess
 import sys
-import sysconfig
-import venv
 from pathlib import Path
 
 import nbformat
@@ -325,7 +323,7 @@ def test_install_cell_runs_pip_on_colab(tmp_path):
 
 
 @pytest.mark.slow
-def test_colab_install_line_in_a_fresh_venv(tmp_path):
+def test_colab_install_line_in_a_fresh_venv(tmp_path, fresh_venv):
     """The exact requirement of the Colab cell, pointed at a wheel built here, installs offline.
 
     Only the URL changes (the repository's git URL becomes the local wheel's
@@ -344,16 +342,9 @@ def test_colab_install_line_in_a_fresh_venv(tmp_path):
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     (wheel,) = wheels.glob("mnist_lr-*.whl")
 
-    env_dir = tmp_path / "venv"
-    venv.create(env_dir, with_pip=True)
+    # The dependencies come from the test environment (Colab has them already).
+    env_dir = fresh_venv
     python = env_dir / "bin" / "python"
-    # The dependencies come from the test environment (Colab has them already);
-    # no package index is reachable.
-    site = subprocess.run(
-        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()
-    Path(site, "test-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("PYTHON", "VIRTUAL_ENV", "PIP_"))}
     env["PIP_NO_INDEX"] = "1"
@@ -368,4 +359,5 @@ def test_colab_install_line_in_a_fresh_venv(tmp_path):
         capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,
     )
     assert check.returncode == 0, check.stderr
-    assert Path(check.stdout.strip()).is_relative_to(site)  # the installed copy, not the checkout
+    # The installed copy, not the checkout.
+    assert Path(check.stdout.strip()).is_relative_to(env_dir)

@@ -74,7 +74,9 @@ MALFORMED = {
         lambda a: {"params": params_with(a, batch_size=-3)}, "batch_size must be >= 1"),
     "invalid random_state": (
         lambda a: {"params": params_with(a, random_state="seed")}, "random_state"),
-    "parameters not JSON": (lambda a: {"params": np.array("{learning_rate: 0.1")}, "not valid JSON"),
+    "parameters not JSON": (
+        lambda a: {"params": np.array("{learning_rate: 0.1")}, "not valid JSON"
+    ),
     "parameters a JSON list": (lambda a: {"params": np.array("[1, 2]")}, "JSON object"),
     "missing format_version": (lambda a: {"format_version": None}, "lacks the array"),
     "format_version as text": (lambda a: {"format_version": np.array("1")}, "format_version"),

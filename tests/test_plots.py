@@ -141,7 +141,9 @@ def _all_figures(images, fitted_model, curves):
         "misclassified": lambda: plot_misclassified(X, y, pred),
         "kfold": lambda: plot_kfold_curves(curves).figure,
         "kfold_comparison": lambda: plots.plot_kfold_comparison({700: curves, 70: curves}),
-        "fold_diagram": lambda: plots.plot_fold_diagram(kfold_indices(14, 5, random_state=0), 14).figure,
+        "fold_diagram": lambda: plots.plot_fold_diagram(
+            kfold_indices(14, 5, random_state=0), 14
+        ).figure,
         "side_by_side": lambda: plots.plot_histories_side_by_side(
             {"a": fitted_model, "b": fitted_model.history_}
         ),
@@ -687,7 +689,7 @@ def test_fold_diagram_colours_each_sample_once_per_fold():
     grid = ax.images[0].get_array()
     assert grid.shape == (5, 14)
     assert (np.asarray(grid == 2).sum(axis=0) == 1).all()  # validated once per sample
-    for i, (train, val) in enumerate(folds):
+    for i, (_, val) in enumerate(folds):
         assert set(np.flatnonzero(np.asarray(grid[i]) == 2)) == set(val)
     with pytest.raises(ValueError, match="unused"):
         plots.plot_fold_diagram(folds[:1], 20)
