@@ -38,7 +38,7 @@ def mnist_dir():
 
 @pytest.fixture(scope="session")
 def mnist():
-    """All 70,000 images (float32) and labels."""
+    """The 60,000 official training images (float32) and labels; the test images stay locked."""
     from mnist_lr import load_mnist
 
     return load_mnist()
@@ -46,7 +46,7 @@ def mnist():
 
 @pytest.fixture(scope="session")
 def mnist_split(mnist):
-    """The article's 56,000/14,000 split with seed 0: X_train, X_val, y_train, y_val."""
+    """The 48,000/12,000 split of the training images with seed 0: X_train, X_val, y_train, y_val."""
     from mnist_lr import train_val_split
 
     X, y = mnist

@@ -133,25 +133,42 @@ def test_files_checksums_match_actual_files(mnist_paths, name):
 
 def test_load_mnist_shapes_and_ranges(mnist):
     X, y = mnist
-    assert X.shape == (70000, 784)
+    assert X.shape == (60000, 784)
     assert X.dtype == np.float32
     assert X.min() == 0.0
     assert X.max() == 1.0
-    assert y.shape == (70000,)
+    assert y.shape == (60000,)
     assert y.dtype == np.int64
     assert set(np.unique(y).tolist()) == set(range(10))
 
 
 def test_load_mnist_label_counts(mnist):
+    """By default only the training images come back: the test images stay locked away."""
     _, y = mnist
+    assert np.bincount(y, minlength=10).tolist() == TRAIN_COUNTS
+
+
+def test_load_mnist_test_subset(data_dir):
+    X, y = load_mnist(data_dir, subset="test")
+    assert X.shape == (10000, 784) and y.shape == (10000,)
+    assert np.bincount(y, minlength=10).tolist() == TEST_COUNTS
+
+
+@pytest.fixture(scope="module")
+def mnist_all(data_dir):
+    return load_mnist(data_dir, subset="all")
+
+
+def test_load_mnist_all_label_counts(mnist_all):
+    _, y = mnist_all
     expected = [a + b for a, b in zip(TRAIN_COUNTS, TEST_COUNTS, strict=True)]
     assert np.bincount(y, minlength=10).tolist() == expected
     assert np.bincount(y[:60000], minlength=10).tolist() == TRAIN_COUNTS
     assert np.bincount(y[60000:], minlength=10).tolist() == TEST_COUNTS
 
 
-def test_load_mnist_openml_order(mnist, mnist_paths):
-    X, y = mnist
+def test_load_mnist_openml_order(mnist_all, mnist_paths):
+    X, y = mnist_all
     assert y[:10].tolist() == FIRST_TEN_LABELS
     # Row 60000 is the first test image, whose label is 7.
     assert y[60000] == 7
@@ -165,7 +182,7 @@ def test_load_mnist_float64_matches_float32(mnist, data_dir):
     X32, y32 = mnist
     X64, y64 = load_mnist(data_dir, dtype=np.float64)
     assert X64.dtype == np.float64
-    assert X64.shape == (70000, 784)
+    assert X64.shape == (60000, 784)
     np.testing.assert_array_equal(y64, y32)
     # Compare in blocks: one float64 temporary of the whole array would cost 440 MB.
     worst = max(
@@ -195,16 +212,29 @@ def test_dtype_by_name_or_object(tmp_path, dtype):
         load_mnist(tmp_path / "nowhere", dtype=dtype)
 
 
-@pytest.mark.parametrize("loader", [load_mnist, load_mnist_train_test, load_mnist_split])
-def test_loaders_take_the_fetch_options_by_name(loader):
-    """The same keyword options, with the same defaults, as fetch_mnist_files; no **kwargs."""
-    params = inspect.signature(loader).parameters
+def test_load_mnist_takes_the_fetch_options_by_name():
+    """The same keyword options, with the same defaults, as fetch_mnist_files; no **kwargs.
+
+    The other two loaders forward theirs to it, so the options live in one place.
+    """
+    params = inspect.signature(load_mnist).parameters
     assert not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
     fetch_params = inspect.signature(fetch_mnist_files).parameters
     for name, fetch_param in fetch_params.items():
         if name != "data_dir":
             assert params[name].kind is inspect.Parameter.KEYWORD_ONLY, name
             assert params[name].default == fetch_param.default, name
+
+
+@pytest.mark.parametrize("loader", [load_mnist_train_test, load_mnist_split])
+def test_an_unknown_option_is_named(tmp_path, loader):
+    with pytest.raises(TypeError, match="colour"):
+        loader(data_dir=tmp_path, colour="red")
+
+
+def test_an_unknown_subset_is_named():
+    with pytest.raises(ValueError, match="subset must be 'train', 'test' or 'all', got 'val'"):
+        load_mnist(subset="val")
 
 
 @pytest.mark.parametrize("loader", [load_mnist, load_mnist_train_test, load_mnist_split])
@@ -247,8 +277,8 @@ def test_fetch_mnist_is_the_earlier_name_of_fetch_mnist_files():
     assert fetch_mnist is fetch_mnist_files
 
 
-def test_load_mnist_train_test(mnist, data_dir):
-    X, y = mnist
+def test_load_mnist_train_test(mnist_all, data_dir):
+    X, y = mnist_all
     X_train, y_train, X_test, y_test = load_mnist_train_test(data_dir)
     assert X_train.shape == (60000, 784)
     assert X_test.shape == (10000, 784)
@@ -516,9 +546,9 @@ def test_train_val_split_sizes_and_partition(n, fraction):
 def test_train_val_split_default_fraction_on_real_data(mnist):
     X, y = mnist
     X_train, X_val, y_train, y_val = train_val_split(X, y, random_state=42)
-    assert X_val.shape == (14000, 784)
-    assert X_train.shape == (56000, 784)
-    assert y_val.shape == (14000,) and y_train.shape == (56000,)
+    assert X_val.shape == (12000, 784)
+    assert X_train.shape == (48000, 784)
+    assert y_val.shape == (12000,) and y_train.shape == (48000,)
     counts = np.bincount(y_train, minlength=10) + np.bincount(y_val, minlength=10)
     assert counts.tolist() == np.bincount(y, minlength=10).tolist()
 
@@ -651,11 +681,11 @@ def test_load_mnist_split_equals_load_then_split(data_dir, mnist, seed, fraction
     if fraction is None:  # the default split: one fifth for validation
         got = load_mnist_split(random_state=seed, data_dir=data_dir)
         expected = train_val_split(X, y, 0.2, random_state=seed)
-        assert got[1].shape == (14000, 784) and got[0].shape == (56000, 784)
+        assert got[1].shape == (12000, 784) and got[0].shape == (48000, 784)
     else:
         got = load_mnist_split(fraction, random_state=seed, data_dir=data_dir)
         expected = train_val_split(X, y, fraction, random_state=seed)
-        assert got[1].shape == (21000, 784)
+        assert got[1].shape == (18000, 784)
     for a, b in zip(expected, got, strict=True):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
