@@ -109,4 +109,4 @@ def test_postbuild_in_a_fresh_venv_prefetches_mnist(tmp_path, local_mirror, fres
     )
     assert check.returncode == 0, check.stderr
     lines = check.stdout.split()
-    assert Path(lines[0]).is_relative_to(ROOT) and lines[1] == "70000"
+    assert Path(lines[0]).is_relative_to(ROOT) and lines[1] == "60000"
