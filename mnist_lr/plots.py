@@ -44,6 +44,7 @@ __all__ = [
     "plot_digit_grid",
     "plot_training_curves",
     "plot_weights",
+    "plot_score_contributions",
     "plot_confusion_matrix",
     "plot_misclassified",
     "plot_kfold_curves",
@@ -455,6 +456,7 @@ def plot_weights(
     title="What each class looks for: the weights as images",
     limit=None,
     colorbar_label="weight (positive: ink here raises this class's score)",
+    signed=True,
 ):
     """Draw each class's weight vector as an image.
 
@@ -485,6 +487,11 @@ def plot_weights(
     colorbar_label : str
         The colorbar's label. Any rows of 784 numbers can be drawn this way
         (average images, or pixel-by-weight products); say what they are.
+    signed : bool, default True
+        True: a diverging red-blue scale from ``-limit`` to ``+limit``, for
+        values of either sign. False: a sequential grey scale from 0 to
+        ``limit`` (by default the largest value), for values that are never
+        negative, such as average images; they are refused if negative.
 
     Returns
     -------
@@ -512,8 +519,10 @@ def plot_weights(
     ncols = check_int(ncols, "ncols", minimum=1)
     title = _check_title(title)
 
+    if not signed and (coef < 0).any():
+        raise ValueError("signed=False draws values from 0 up, but coef has negative values")
     if limit is None:
-        limit = float(np.percentile(np.abs(coef), 99))
+        limit = float(np.percentile(np.abs(coef), 99) if signed else coef.max())
     else:
         limit = check_real(limit, "limit", positive=True)
     limit = limit or 1.0  # all-zero weights (untrained): any scale will do
@@ -521,10 +530,13 @@ def plot_weights(
     n_rows = math.ceil(n_classes / n_cols)
     fig = _check_fig(fig, (1.7 * n_cols + 0.4, 1.75 * n_rows + 1.3))
     axes = _image_axes(fig, n_classes, ncols)
+    scale = dict(cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit) if signed else dict(
+        cmap=IMAGE_CMAP, vmin=0.0, vmax=limit)
     image = None
     for ax, name, weights in zip(axes, classes, coef, strict=True):
-        image = ax.imshow(weights.reshape(side, side), cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
+        image = ax.imshow(weights.reshape(side, side), **scale)
         ax.set_title(f"{name}", fontsize=11)
+    clipped = np.abs(coef).max() > limit
     colorbar = fig.colorbar(
         image,
         ax=axes,
@@ -533,11 +545,71 @@ def plot_weights(
         shrink=0.6,
         aspect=40,
         pad=0.04,
-        extend="both",
+        extend=("both" if signed else "max") if clipped else "neither",
     )
     colorbar.set_label(_check_title(colorbar_label, "colorbar_label"))
     fig.suptitle(title)
     return fig
+
+
+def plot_score_contributions(image, weights, fig=None,
+                             title="Where one image's score comes from"):
+    """An image, one class's weights, and their pixel-by-pixel product, each with its own scale.
+
+    The product is each pixel's contribution to the class's score (the score
+    is its sum plus the bias). The three panels hold three kinds of number
+    (ink, weight, score), so each gets its own colour bar.
+
+    Parameters
+    ----------
+    image : array-like of shape (784,)
+        Pixel values in [0, 1].
+    weights : array-like of shape (784,)
+        One class's weights (a row of ``model.coef_``).
+    fig : matplotlib.figure.Figure, optional
+        Figure to draw into (it is cleared first); a new one by default.
+    title : str
+        The figure's suptitle.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Three image axes (image, weights, product), then their three colour bars.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> fig = plot_score_contributions(rng.random(784), rng.normal(size=784))
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['the image', 'the weights', 'image × weights']
+    """
+    image = _numeric_array(image, "image", 1)
+    weights = _numeric_array(weights, "weights", 1)
+    check_same_length(image, weights, "image", "weights", what=("pixels", "weights"))
+    side = _image_side(len(image), "image")
+    fig = _check_fig(fig, (8.4, 3.6))
+    axes = _image_axes(fig, 3, 3)
+    product = image * weights
+    panels = [
+        ("the image", image, dict(cmap=IMAGE_CMAP, vmin=0.0, vmax=1.0), "pixel value (0 paper, 1 ink)"),
+        ("the weights", weights, _symmetric(weights), "weight"),
+        ("image × weights", product, _symmetric(product), "contribution to the score"),
+    ]
+    for ax, (name, values, scale, label) in zip(axes, panels, strict=True):
+        shown = ax.imshow(values.reshape(side, side), **scale)
+        ax.set_title(name, fontsize=11)
+        bar = fig.colorbar(shown, ax=ax, orientation="horizontal", location="bottom",
+                           pad=0.04, shrink=0.9)
+        bar.set_label(label, fontsize=9)
+    fig.suptitle(_check_title(title))
+    return fig
+
+
+def _symmetric(values):
+    """A red-blue scale centred on zero that fits every value."""
+    limit = float(np.abs(values).max()) or 1.0
+    return dict(cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
 
 
 # --------------------------------------------------------------------------

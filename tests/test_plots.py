@@ -720,3 +720,31 @@ def test_weights_colorbar_label(fitted_model):
     fig = plot_weights(fitted_model, colorbar_label="mean pixel value")
     colorbar_ax = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"][0]
     assert "mean pixel value" in (colorbar_ax.get_xlabel() + colorbar_ax.get_ylabel())
+
+
+def test_plot_weights_unsigned_uses_a_sequential_scale_from_zero():
+    from mnist_lr.plots import IMAGE_CMAP, plot_weights
+
+    rows = np.random.default_rng(0).random((3, 784))
+    fig = plot_weights(rows, signed=False, colorbar_label="mean pixel value")
+    image = fig.axes[0].images[0]
+    assert image.get_cmap().name == IMAGE_CMAP
+    assert image.get_clim() == (0.0, rows.max())
+    with pytest.raises(ValueError, match="negative"):
+        plot_weights(rows - 0.5, signed=False)
+
+
+def test_plot_score_contributions_gives_each_panel_its_own_colour_bar():
+    from mnist_lr.plots import plot_score_contributions
+
+    rng = np.random.default_rng(1)
+    image, weights = rng.random(784), rng.normal(size=784)
+    fig = plot_score_contributions(image, weights)
+    assert len(fig.axes) == 6  # three panels, three colour bars
+    labels = [ax.get_xlabel() for ax in fig.axes[3:]]
+    assert labels == ["pixel value (0 paper, 1 ink)", "weight", "contribution to the score"]
+    product = fig.axes[2].images[0]
+    np.testing.assert_allclose(product.get_array().ravel(), image * weights)
+    assert product.get_clim()[1] == pytest.approx(np.abs(image * weights).max())
+    with pytest.raises(ValueError, match="weights"):
+        plot_score_contributions(image, weights[:100])
