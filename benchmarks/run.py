@@ -1,7 +1,7 @@
 """Benchmarks of mnist_lr on the real MNIST, printed as one markdown table.
 
 What it measures, at the article's settings (learning rate 0.24, batch 100,
-patience 10, the seeded 56,000/14,000 split ``load_mnist_split(0.2,
+patience 10, the seeded 48,000/12,000 split of the training images ``load_mnist_split(0.2,
 random_state=0)``):
 
 1. Time per epoch (SGD pass plus the per-epoch loss / train accuracy / val
@@ -603,7 +603,7 @@ def main(argv=None):
     # Item 4 first, while this process is still small (see PEAK_RSS_CODE).
     log("4. peak RSS in a fresh process")
     rss_row = bench_peak_rss()
-    log("loading MNIST and splitting 56,000 / 14,000")
+    log("loading the MNIST training images and splitting 48,000 / 12,000")
     split = load_split()
     rows = []
     log(f"1. time per epoch ({args.repeats} x {args.epochs} epochs, ours and reference)")
@@ -633,7 +633,8 @@ def main(argv=None):
         )
     notes = [
         f"Settings: learning rate {LEARNING_RATE}, batch {BATCH_SIZE}, patience {PATIENCE}, "
-        f"train_val_split(X, y, {VAL_FRACTION}, random_state={SEED}) -> 56,000 / 14,000.",
+        f"train_val_split(X, y, {VAL_FRACTION}, random_state={SEED}) -> 48,000 / 12,000 "
+        "of the 60,000 training images.",
         "Per-epoch times include the per-epoch evaluation (loss, train and val accuracy); "
         "SoftmaxRegression overlaps it with training on a helper thread, one BLAS thread "
         "each; the reference runs with the default BLAS threads. On a loaded machine "
