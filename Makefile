@@ -3,6 +3,7 @@
 #   make reset       put the notebooks back as stored in git (discards your edits to them)
 #   make test        set up .venv and run the whole test suite (unit tests + nbval); CI runs this
 #   make test-quick  the unit tests without the full-size notebook, browser and Binder runs
+#   make site        build the reading site (the notebooks as stored) in docs/_build/html
 # The environment is created on first use and reinstalled when pyproject.toml
 # changes. PYTHON picks the interpreter (3.10 or newer).
 
@@ -11,12 +12,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab reset test test-quick benchmark clean
+.PHONY: lab reset test test-quick site benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[notebooks,test,integration]"
+	$(BIN)/python -m pip install --quiet -e ".[notebooks,test,integration,site]"
 	touch $(STAMP)
 
 # JupyterLab refuses to run as root unless told to (containers often are root).
@@ -45,6 +46,13 @@ test: $(STAMP)
 
 test-quick: $(STAMP)
 	$(PYTEST) -m "not slow" mnist_lr tests
+
+# The notebooks as stored (never executed), with warnings as errors; -E rereads
+# every page, so a warning is never hidden by an earlier build.
+SITE := docs/_build/html
+site: $(STAMP)
+	$(BIN)/python -m sphinx -W --keep-going -E -b html -d docs/_build/doctrees docs $(SITE)
+	@echo "The site is in $(SITE)/index.html"
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py

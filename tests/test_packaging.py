@@ -73,7 +73,7 @@ def test_environment_yml_is_the_runtime_and_notebook_packages_only():
 
 def test_make_installs_the_test_tools_from_the_extras():
     makefile = (ROOT / "Makefile").read_text()
-    assert 'pip install --quiet -e ".[notebooks,test,integration]"' in makefile
+    assert 'pip install --quiet -e ".[notebooks,test,integration,site]"' in makefile
     integration = {_name(r) for r in PROJECT["optional-dependencies"]["integration"]}
     assert {"playwright", "jupyter-repo2docker"} <= integration
 

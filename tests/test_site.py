@@ -1,0 +1,428 @@
+"""The reading site: built from the stored notebooks, read offline in a real browser.
+
+``make site`` builds it with Sphinx and myst-nb (``docs/``). Here it is built
+once into a temporary folder with warnings as errors, then checked twice:
+
+- in the HTML files: nothing is loaded from another host, every notebook has
+  a page with Binder and Colab launch buttons, every stored figure is there,
+  solutions are collapsed, the sliders are a note rather than a dead widget;
+- in headless Chromium, served from 127.0.0.1 with every other host blocked:
+  the landing page and notebooks 02, 05 and 10 render their math with the
+  local MathJax, load every image, link only to pages and anchors that exist,
+  and the search page finds "softmax".
+
+The build time and size go to ``test-artifacts/site-build.txt`` and a
+screenshot to ``test-artifacts/site-05_weights.png``. Like the JupyterLab
+test, the browser part needs Debian's ``chromium`` and the ``playwright``
+package and is skipped without them, except in CI (``CI=true``).
+
+The transforms of ``docs/_ext/stored_notebooks.py`` have quick tests of their
+own at the end; they are not marked slow.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("MNIST_LR_CHROMIUM", "/usr/bin/chromium")
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+BROWSED = ["index.html", "notebooks/02_model.html", "notebooks/05_weights.html",
+           "notebooks/10_honest_score.html"]
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT / "docs" / "_ext")]
+import notebook_header  # noqa: E402
+
+slow = pytest.mark.slow
+
+
+def _skip_or_fail(reason):
+    if IN_CI:
+        pytest.fail(f"site test cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+def _stored_notebooks():
+    try:
+        import stored_notebooks
+    except ImportError as error:  # sphinx is missing: the `site` extra is not installed
+        _skip_or_fail(f"the site extra is not installed ({error}): pip install -e '.[site]'")
+    return stored_notebooks
+
+
+def _load(path):
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def _is_solution(cell):
+    return _stored_notebooks().is_solution(cell)
+
+
+# -- the build ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The site, built once with warnings as errors: the folder of its HTML."""
+    _stored_notebooks()
+    build = tmp_path_factory.mktemp("site")
+    out = build / "html"
+    start = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-E", "-q", "-b", "html",
+         "-d", str(build / "doctrees"), str(ROOT / "docs"), str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    seconds = time.monotonic() - start
+    assert result.returncode == 0, f"the site build failed:\n{result.stdout}\n{result.stderr}"
+    assert "WARNING" not in result.stderr, result.stderr
+    size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "site-build.txt").write_text(
+        f"site build (sphinx -W -E, {len(NOTEBOOKS)} notebooks): {seconds:.1f} s, "
+        f"{size / 2**20:.1f} MiB in {sum(1 for f in out.rglob('*') if f.is_file())} files\n"
+    )
+    return out
+
+
+def _page(site, name):
+    return (site / name).read_text(encoding="utf-8")
+
+
+@slow
+def test_every_notebook_has_a_page_with_launch_buttons(site):
+    repo = notebook_header.repository()
+    for notebook in NOTEBOOKS:
+        page = _page(site, f"notebooks/{notebook.stem}.html")
+        path, branch = f"notebooks/{notebook.name}", notebook_header.BRANCH
+        # Launch buttons point at this notebook in the repository named in pyproject.toml.
+        binder = f"https://mybinder.org/v2/gh/{repo}/{branch}?urlpath=lab/tree/{path}"
+        colab = f"https://colab.research.google.com/github/{repo}/blob/{branch}/{path}"
+        assert binder in page, f"{notebook.name}: no Binder button"
+        assert colab in page, f"{notebook.name}: no Colab button"
+
+
+@slow
+def test_pages_show_the_stored_figures_and_no_badge_images(site):
+    for notebook in NOTEBOOKS:
+        stored = sum("image/png" in output.get("data", {})
+                     for cell in _load(notebook)["cells"] for output in cell.get("outputs", []))
+        page = _page(site, f"notebooks/{notebook.stem}.html")
+        shown = re.findall(r'<img [^>]*src="\.\./_images/[^"]+\.png"', page)
+        assert len(shown) == stored, f"{notebook.name}: {stored} stored figures, {len(shown)} shown"
+        assert "badge" not in " ".join(re.findall(r"<img [^>]*>", page))
+
+
+@slow
+def test_site_loads_nothing_from_another_host(site):
+    remote = re.compile(r"""<(?:script|link|img|iframe|source)\b[^>]*?"""
+                        r"""\b(?:src|href)=["']((?:https?:)?//[^"']+)""", re.IGNORECASE)
+    found = {}
+    for page in site.rglob("*.html"):
+        tags = [m.group(0) for m in re.finditer(r"<(?:script|link|img|iframe|source)\b[^>]*>",
+                                               page.read_text(encoding="utf-8"), re.IGNORECASE)]
+        loaded = [m.group(1) for tag in tags for m in [remote.match(tag)] if m]
+        if loaded:
+            found[str(page.relative_to(site))] = loaded
+    for sheet in site.rglob("*.css"):
+        loaded = re.findall(r"""(?:url\(|@import)\s*["']?((?:https?:)?//[^"')\s]+)""",
+                            sheet.read_text(encoding="utf-8", errors="replace"))
+        if loaded:
+            found[str(sheet.relative_to(site))] = loaded
+    assert not found, f"resources from other hosts: {found}"
+    assert (site / "_static" / "mathjax" / "tex-chtml.js").is_file()
+    assert list((site / "_static" / "mathjax" / "output" / "chtml" / "fonts").rglob("*.woff"))
+
+
+@slow
+def test_solutions_are_collapsed_and_sliders_explained(site):
+    for notebook in NOTEBOOKS:
+        cells = _load(notebook)["cells"]
+        page = _page(site, f"notebooks/{notebook.stem}.html")
+        solutions = sum(map(_is_solution, cells))
+        toggles = re.findall(r'<details class="[^"]*\bhide\b[^"]*"(?![^>]*\bopen\b)[^>]*>\s*'
+                             r'<summary[^>]*>\s*<p class="collapsed admonition-title">'
+                             r"Show solution</p>", page)
+        assert len(toggles) == solutions, f"{notebook.name}: {solutions} solutions, " \
+            f"{len(toggles)} collapsed"
+        widgets = sum("application/vnd.jupyter.widget-view+json" in output.get("data", {})
+                      for cell in cells for output in cell.get("outputs", []))
+        notes = page.count("The sliders need a live Python kernel")
+        assert notes == widgets, f"{notebook.name}: {widgets} widgets, {notes} notes"
+        text = html.unescape(re.sub(r"<[^>]+>", "", page))
+        assert not re.search(r"\b(?:VBox|HBox|IntSlider|FloatSlider|Output)\(", text)
+        assert "widget-state+json" not in page and "Error displaying widget" not in text
+        # The Colab install cell does nothing off Colab and is left out.
+        assert "google.colab" not in text
+
+
+@slow
+def test_landing_page_tells_the_readme_story(site):
+    page = _page(site, "index.html")
+    readme_title = re.search(r"^# (.+)$", (ROOT / "README.md").read_text(), re.M).group(1)
+    assert html.escape(readme_title, quote=False) in page
+    for notebook in NOTEBOOKS:  # the README's table links to each notebook's page
+        assert f'href="notebooks/{notebook.stem}.html"' in page
+    # The student edition is linked where it exists, and not mentioned where it does not.
+    assert ("/tree/main/student" in page) == (ROOT / "student").is_dir()
+
+
+# -- in a real browser, offline ---------------------------------------------------------------
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def served(site):
+    """The built site on http://127.0.0.1:PORT, for as long as the module's tests run."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(_QuietHandler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _skip_or_fail(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _skip_or_fail("the playwright package is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def offline_page(browser, served):
+    """A page that may reach 127.0.0.1 only: ``.page``, and ``.blocked`` (the other URLs it
+    asked for) and ``.errors`` (its JavaScript errors)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    blocked = []
+
+    def route(route):
+        host = urllib.parse.urlsplit(route.request.url).hostname
+        if host == "127.0.0.1":
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        yield SimpleNamespace(page=page, blocked=blocked, errors=errors)
+    finally:
+        context.close()
+
+
+# TeX that MathJax should have turned into math: $...$, $$...$$, or a command.
+RAW_TEX = re.compile(r"\$[^$\n]+\$|\\[()[\]]|\\(?:frac|sum|log|exp|partial|mathbf|hat|cdot|"
+                     r"top|alpha|nabla|begin|left|right)\b")
+
+
+def _visible_prose(page):
+    """The text a reader sees in the article, without code cells and outputs."""
+    return page.evaluate("""() => {
+        const article = document.querySelector('article') || document.body;
+        const copy = article.cloneNode(true);
+        copy.querySelectorAll('pre, code, mjx-container, .cell_output, script, style')
+            .forEach(node => node.remove());
+        return copy.innerText;
+    }""")
+
+
+def _check_math(page, name, blocked):
+    """Every formula of the page rendered by MathJax, no TeX left as text; returns how many."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    formulas = page.locator(".math").count()  # what MyST made of $...$ and $$...$$
+    if formulas:  # Sphinx loads MathJax on pages with math only
+        try:
+            page.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                timeout=30_000,
+            )
+        except PlaywrightTimeout:
+            pytest.fail(f"{name}: MathJax did not start within 30 s; blocked requests: {blocked}")
+        page.evaluate("() => MathJax.startup.promise")
+        rendered = page.locator(".math mjx-container").count()
+        assert rendered == formulas, f"{name}: {rendered} of {formulas} formulas rendered"
+        assert page.locator("mjx-merror").count() == 0, f"{name}: MathJax reports a TeX error"
+    leftover = RAW_TEX.findall(_visible_prose(page))
+    assert not leftover, f"{name}: TeX left as text: {leftover[:5]}"
+    return formulas
+
+
+def _check_images(page, name):
+    page.evaluate("""async () => {
+        for (const img of document.images) img.loading = 'eager';
+        await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+    }""")
+    broken = page.evaluate("""() => [...document.images]
+        .filter(img => !(img.complete && img.naturalWidth > 0))
+        .map(img => img.getAttribute('src'))""")
+    if name.startswith("notebooks/"):  # every page of the series shows figures
+        assert page.locator("img").count() > 0, f"{name}: no images"
+    assert not broken, f"{name}: images that did not load: {broken}"
+
+
+def _check_links(page, name, base, checked):
+    links = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    internal = {link for link in links if link.startswith(base + "/")}
+    assert internal, f"{name}: no internal links"
+    failures = []
+    for link in sorted(internal - checked):
+        url, _, fragment = link.partition("#")
+        try:
+            with urllib.request.urlopen(url, timeout=10) as reply:
+                status, body = reply.status, reply.read().decode("utf-8", errors="replace")
+        except urllib.error.HTTPError as error:
+            status, body = error.code, ""
+        if status != 200:
+            failures.append(f"{link}: HTTP {status}")
+        elif fragment and f'id="{urllib.parse.unquote(fragment)}"' not in body:
+            failures.append(f"{link}: no element with id {fragment!r}")
+        checked.add(link)
+    assert not failures, f"{name}: broken internal links:\n" + "\n".join(failures)
+
+
+@slow
+def test_pages_render_offline_in_a_browser(offline_page, served):
+    page, checked, formulas = offline_page.page, set(), 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name in BROWSED:
+        page.goto(f"{served}/{name}", wait_until="load", timeout=60_000)
+        formulas += _check_math(page, name, offline_page.blocked)
+        _check_images(page, name)
+        _check_links(page, name, served, checked)
+        if name.startswith("notebooks/"):
+            # Launch buttons in the header; solutions folded away, their code hidden.
+            assert page.locator("a[href*='mybinder.org/v2/gh/']").count() == 1, name
+            assert page.locator("a[href*='colab.research.google.com/github/']").count() == 1, name
+            solutions = page.locator("details.hide:has(.collapsed:text-is('Show solution'))")
+            assert solutions.count() >= 1, f"{name}: no collapsed solution"
+            for i in range(solutions.count()):
+                assert solutions.nth(i).get_attribute("open") is None
+                assert not solutions.nth(i).locator(".cell_input").first.is_visible()
+        if name == "notebooks/05_weights.html":
+            page.screenshot(path=str(ARTIFACTS / "site-05_weights.png"), full_page=True)
+    assert formulas > 0, "no math on any of the pages checked"
+    assert not offline_page.blocked, f"the site tried to reach other hosts: {offline_page.blocked}"
+    assert not offline_page.errors, f"JavaScript errors: {offline_page.errors}"
+
+
+@slow
+def test_search_finds_softmax_offline(offline_page, served):
+    page = offline_page.page
+    page.goto(f"{served}/search.html?q=softmax", wait_until="load", timeout=60_000)
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=60_000)
+    assert results.count() > 0
+    titles = results.locator("a").all_inner_texts()
+    assert any(title.startswith("02") for title in titles), titles
+    assert not offline_page.blocked, f"the search reached for other hosts: {offline_page.blocked}"
+
+
+# -- the read-time transforms (quick) -----------------------------------------------------------
+
+
+def _cell(kind="code", tags=(), hidden=False, outputs=()):
+    meta = {"tags": list(tags)}
+    if hidden:
+        meta["jupyter"] = {"source_hidden": True}
+    cell = {"cell_type": kind, "metadata": meta, "source": "x = 1"}
+    if kind == "code":
+        cell["outputs"] = list(outputs)
+    return cell
+
+
+def _widget_output(text):
+    return {"output_type": "display_data", "metadata": {},
+            "data": {"application/vnd.jupyter.widget-view+json": {"model_id": "ab"},
+                     "text/plain": [text]}}
+
+
+def test_solutions_get_a_collapsed_toggle_and_nothing_else_does():
+    for_the_site = _stored_notebooks().for_the_site
+    notebook = {"metadata": {}, "cells": [
+        _cell(hidden=True), _cell(tags=["solution"]), _cell(), _cell("markdown", hidden=True),
+    ]}
+    cells = for_the_site(notebook)["cells"]
+    assert ["hide-cell" in c["metadata"]["tags"] for c in cells] == [True, True, False, False]
+    assert cells[0]["metadata"]["mystnb"]["code_prompt_show"] == "Show solution"
+    assert notebook["cells"][0]["metadata"]["tags"] == []  # the original is left alone
+
+
+def test_the_colab_cell_is_left_out():
+    cells = _stored_notebooks().for_the_site(
+        {"cells": [_cell(tags=["colab-install"]), _cell()]})["cells"]
+    assert [c["metadata"]["tags"] for c in cells] == [["colab-install", "remove-cell"], []]
+
+
+def test_a_widget_becomes_a_note_and_its_state_goes():
+    for_the_site = _stored_notebooks().for_the_site
+    notebook = {"metadata": {"widgets": {"application/vnd.jupyter.widget-state+json": {}}},
+                "cells": [_cell(outputs=[_widget_output("Explorer for: alpha"),
+                                         _widget_output("VBox(children=(IntSlider(),))")])]}
+    site = for_the_site(notebook)
+    assert "widgets" not in site["metadata"]
+    first, second = (output["data"] for output in site["cells"][0]["outputs"])
+    assert list(first) == list(second) == ["text/markdown"]
+    assert first["text/markdown"].startswith(":::{note}\n**Explorer for: alpha.**")
+    assert "live Python kernel" in first["text/markdown"]
+    assert "VBox" not in second["text/markdown"]  # a raw widget repr is not shown
+
+
+def test_mirror_copies_the_notebooks_and_drops_stale_ones(tmp_path):
+    mirror = _stored_notebooks().mirror_notebooks
+    source, target = tmp_path / "notebooks", tmp_path / "docs" / "notebooks"
+    source.mkdir()
+    (source / "01_a.ipynb").write_text("{}")
+    target.mkdir(parents=True)
+    (target / "99_gone.ipynb").write_text("{}")
+    assert mirror(source, target) == ["01_a.ipynb"]
+    assert sorted(p.name for p in target.iterdir()) == ["01_a.ipynb"]
+    shutil.rmtree(source)
+    source.mkdir()
+    with pytest.raises(Exception, match="has no \\*.ipynb files"):
+        mirror(source, target)
