@@ -3,6 +3,7 @@
 #   make reset       put the notebooks back as stored in git (discards your edits to them)
 #   make test        set up .venv and run the whole test suite (unit tests + nbval); CI runs this
 #   make test-quick  the unit tests without the full-size notebook, browser and Binder runs
+#   make student     write student/, the notebooks without their worked answers
 # The environment is created on first use and reinstalled when pyproject.toml
 # changes. PYTHON picks the interpreter (3.10 or newer).
 
@@ -11,7 +12,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab reset test test-quick benchmark clean
+.PHONY: lab reset test test-quick student benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +46,12 @@ test: $(STAMP)
 
 test-quick: $(STAMP)
 	$(PYTEST) -m "not slow" mnist_lr tests
+
+# The student edition is generated, never edited by hand: after changing or
+# re-executing notebooks/, run this and commit student/ with them
+# (tests/test_student_edition.py fails while student/ is stale).
+student: $(STAMP)
+	$(BIN)/python scripts/make_student.py
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py
