@@ -4,6 +4,7 @@
 #   make test        set up .venv and run the whole test suite (unit tests + nbval); CI runs this
 #   make test-quick  the unit tests without the full-size notebook, browser and Binder runs
 #   make site        build the reading site (the notebooks as stored) in docs/_build/html
+#   make student     write student/, the notebooks without their worked answers
 # The environment is created on first use and reinstalled when pyproject.toml
 # changes. PYTHON picks the interpreter (3.10 or newer).
 
@@ -12,7 +13,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: lab reset test test-quick site benchmark clean
+.PHONY: lab reset test test-quick site student benchmark clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,12 @@ SITE := docs/_build/html
 site: $(STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -E -b html -d docs/_build/doctrees docs $(SITE)
 	@echo "The site is in $(SITE)/index.html"
+
+# The student edition is generated, never edited by hand: after changing or
+# re-executing notebooks/, run this and commit student/ with them
+# (tests/test_student_edition.py fails while student/ is stale).
+student: $(STAMP)
+	$(BIN)/python scripts/make_student.py
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -66,11 +66,16 @@ def repository(pyproject=ROOT / "pyproject.toml"):
     return match.group(1)
 
 
-def badge_line(repo, notebook_name):
-    """The Binder and Colab badges for one notebook, as one markdown line."""
+def badge_line(repo, notebook_name, folder="notebooks"):
+    """The Binder and Colab badges for one notebook, as one markdown line.
+
+    ``folder`` is where the notebook lives in the repository: ``notebooks``
+    (the teacher edition) or ``student`` (see scripts/make_student.py).
+    """
     binder = (f"https://mybinder.org/v2/gh/{repo}/HEAD"
-              f"?labpath=notebooks%2F{notebook_name}")
-    colab = f"https://colab.research.google.com/github/{repo}/blob/{BRANCH}/notebooks/{notebook_name}"
+              f"?labpath={folder}%2F{notebook_name}")
+    colab = (f"https://colab.research.google.com/github/{repo}/blob/{BRANCH}/"
+             f"{folder}/{notebook_name}")
     return (f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder}) "
             f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab})")
 
@@ -98,7 +103,8 @@ def install_source(repo):
     )
 
 
-def _set_badges(cell, line):
+def set_badges(cell, line):
+    """Put the badge ``line`` in a markdown cell: in place of its badges, or under its title."""
     lines = cell.source.split("\n")
     new, placed = [], False
     for text in lines:
@@ -133,7 +139,7 @@ def apply_header(notebook, repo, name):
     markdown = next((c for c in notebook.cells if c.cell_type == "markdown"), None)
     if markdown is None:
         raise ValueError(f"{name} has no markdown cell for the badges")
-    _set_badges(markdown, badge_line(repo, name))
+    set_badges(markdown, badge_line(repo, name))
 
     source = install_source(repo)
     cells = notebook.cells

@@ -57,19 +57,57 @@ def test_no_frozen_progress_bars_errors_or_warnings(path):
             assert "\r" not in text, f"{path.name}: an output keeps overwritten text {text!r}"
 
 
+def _tags(cell):
+    return set(cell["metadata"].get("tags", []))
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_exercises_end_each_notebook_with_hidden_solutions(path):
+    # The cell tags are what scripts/make_student.py reads (docs/EXERCISES.md).
     cells = _cells(path)
     headings = [i for i, cell in enumerate(cells)
                 if cell["cell_type"] == "markdown" and "## Exercises" in "".join(cell["source"])]
     assert len(headings) == 1, f"{path.name}: expected one Exercises section"
-    solutions = [cell for cell in cells[headings[0]:] if cell["cell_type"] == "code"]
+    code = [cell for cell in cells[headings[0]:] if cell["cell_type"] == "code"]
+    solutions = [cell for cell in code if "solution" in _tags(cell)]
     assert len(solutions) >= 2, f"{path.name}: fewer than two worked solutions"
+    for cell in code:
+        assert _tags(cell) & {"solution", "exercise", "check"}, (
+            f"{path.name}: an Exercises code cell is tagged neither solution, exercise nor "
+            f"check:\n{''.join(cell['source'])[:200]}")
     for cell in solutions:
         assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, (
             f"{path.name}: a solution cell is not collapsed"
         )
         assert "".join(cell["source"]).startswith("# Solution"), path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_every_worked_answer_is_tagged(path):
+    # An untagged answer would reach the student edition.
+    for cell in _cells(path, "code"):
+        if "".join(cell["source"]).startswith("# Solution"):
+            assert "solution" in _tags(cell), f"{path.name}: untagged {cell['source'][0]!r}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_coding_exercises_are_followed_by_their_solution_and_a_passing_check(path):
+    code = _cells(path, "code")
+    for i, cell in enumerate(code):
+        if "exercise" not in _tags(cell):
+            continue
+        defined = re.search(r"^(?:def|class) (\w+)", "".join(cell["source"]), re.MULTILINE)
+        assert defined, f"{path.name}: an exercise cell defines no function or class"
+        name = defined.group(1)
+        solution, check = code[i + 1:i + 3]
+        assert "solution" in _tags(solution), f"{path.name}: {name} has no solution cell next"
+        assert re.search(rf"^(?:def|class) {name}\b", "".join(solution["source"]), re.MULTILINE), (
+            f"{path.name}: the solution after the {name} exercise does not define {name}")
+        assert "check" in _tags(check), f"{path.name}: {name} has no check cell after its solution"
+        assert re.search(rf"exercises\.check_\w+\({name}\)", "".join(check["source"])), (
+            f"{path.name}: the check cell after {name} does not check it")
+        shown = "".join(text for _, text in _output_texts(check))
+        assert shown.startswith("✓ Correct"), f"{path.name}: the worked {name} fails its check"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)

@@ -1,0 +1,570 @@
+"""The exercise checks: they accept right answers and name each usual mistake.
+
+Every wrong candidate below is a mistake a learner really makes, written the
+way a learner would write it; the test asserts that the check rejects it
+AND that its one line of feedback names that mistake.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from mnist_lr import _solutions, exercises
+
+TOPICS = ["one_hot", "softmax", "cross_entropy", "gradient", "training_loop", "l2_gradient",
+          "accuracy", "confusion_matrix", "kfold_indices", "digit_shares", "best_epoch",
+          "early_stopping", "ignored_pixels", "most_confused_pair", "train_val_gap",
+          "per_digit_accuracy"]
+REFERENCE = {topic: getattr(_solutions, topic) for topic in TOPICS if topic != "training_loop"}
+REFERENCE["training_loop"] = _solutions.MySoftmaxRegression
+
+
+def run(capsys, check, candidate):
+    """Run a check; return (its result, its one printed line)."""
+    result = check(candidate)
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1, f"expected one line of feedback, got {out!r}"
+    return result, out.strip()
+
+
+def assert_rejected(capsys, check, candidate, *wording):
+    result, line = run(capsys, check, candidate)
+    assert result is False, line
+    for words in wording:
+        assert words in line, f"{words!r} not in {line!r}"
+    return line
+
+
+# -- right answers ------------------------------------------------------------
+
+
+def test_every_check_has_a_hint_and_a_solution(capsys):
+    for topic in TOPICS:
+        getattr(exercises, f"hint_{topic}")()
+        hint = capsys.readouterr().out
+        assert hint.strip() and hint.count("\n") == 1, topic
+        getattr(exercises, f"solution_{topic}")()
+        solution = capsys.readouterr().out
+        assert re.search(r"^(def|class) \w+[(:]", solution, re.MULTILINE), topic
+    public_checks = {name[len("check_"):] for name in exercises.__all__
+                     if name.startswith("check_")}
+    assert public_checks == set(TOPICS)
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_reference_passes(capsys, topic):
+    result, line = run(capsys, getattr(exercises, f"check_{topic}"), REFERENCE[topic])
+    assert result is True and line.startswith("✓ Correct: "), line
+
+
+@pytest.mark.parametrize("topic", TOPICS)
+def test_the_printed_solution_passes_its_own_check(capsys, topic):
+    getattr(exercises, f"solution_{topic}")()
+    source = capsys.readouterr().out
+    namespace = {"np": np, "log_softmax": _solutions.log_softmax}
+    exec(source, namespace)  # the code a learner would paste into the notebook
+    name = re.search(r"^(?:def|class) (\w+)", source, re.MULTILINE).group(1)
+    result, line = run(capsys, getattr(exercises, f"check_{topic}"), namespace[name])
+    assert result is True, line
+
+
+def _softmax_by_rows(Z):
+    return np.array([np.exp(z - max(z)) / np.exp(z - max(z)).sum() for z in Z])
+
+
+def _one_hot_by_loop(y, n_classes):
+    encoded = np.zeros((len(y), n_classes), dtype=int)
+    for i, label in enumerate(y):
+        encoded[i, label] = 1
+    return encoded
+
+
+def _confusion_by_loop(y_true, y_pred, n_classes):
+    m = np.zeros((n_classes, n_classes))
+    for t, p in zip(y_true, y_pred):
+        m[t, p] += 1
+    return m
+
+
+def _kfold_shuffled(n_samples, n_splits):
+    order = np.random.default_rng(3).permutation(n_samples)
+    blocks = np.array_split(order, n_splits)
+    return [(np.setdiff1d(order, block), block) for block in blocks]
+
+
+def _kfold_sklearn(n_samples, n_splits):
+    from sklearn.model_selection import KFold
+
+    return list(KFold(n_splits).split(np.zeros(n_samples)))
+
+
+ALTERNATIVES = [
+    ("one_hot", lambda y, n: np.eye(n, dtype=int)[y]),
+    ("one_hot", lambda y, n: y[:, None] == np.arange(n)),  # booleans
+    ("one_hot", _one_hot_by_loop),
+    ("softmax", lambda Z: (lambda E: E / E.sum(axis=-1, keepdims=True))(
+        np.exp(Z - Z.max(axis=-1, keepdims=True)))),
+    ("softmax", lambda Z: np.exp(Z - Z.max(axis=1)[:, None])
+     / np.exp(Z - Z.max(axis=1)[:, None]).sum(axis=1)[:, None]),
+    ("softmax", _softmax_by_rows),
+    ("cross_entropy", lambda Z, T: float(np.mean(
+        np.log(np.exp(Z - Z.max(1, keepdims=True)).sum(1)) + Z.max(1) - (Z * T).sum(1)))),
+    ("accuracy", lambda y_true, y_pred: np.count_nonzero(y_true.ravel() == y_pred.ravel())
+     / y_true.size),
+    ("confusion_matrix", _confusion_by_loop),
+    ("confusion_matrix", lambda t, p, n: np.eye(n, dtype=int)[t].T @ np.eye(n, dtype=int)[p]),
+    ("kfold_indices", _kfold_shuffled),  # shuffled folds are fine
+    ("kfold_indices", _kfold_sklearn),
+    ("ignored_pixels", lambda X: np.nonzero(X.sum(axis=0) == 0)),  # a 1-tuple, in any order
+    ("ignored_pixels", lambda X: [i for i in range(X.shape[1])[::-1] if not X[:, i].any()]),
+    ("most_confused_pair", lambda m: (3, 1)),  # either order of the pair
+    ("best_epoch", lambda v: list(v).index(max(v)) + 1),
+]
+
+
+@pytest.mark.parametrize(("topic", "candidate"), ALTERNATIVES,
+                         ids=[f"{t}-{i}" for i, (t, _) in enumerate(ALTERNATIVES)])
+def test_other_correct_styles_pass(capsys, topic, candidate):
+    result, line = run(capsys, getattr(exercises, f"check_{topic}"), candidate)
+    assert result is True, line
+
+
+# -- wrong input: always one clear line ---------------------------------------
+
+
+def _raises_value_error(Z):
+    raise ValueError("my own message")
+
+
+def _not_implemented(Z):
+    raise NotImplementedError
+
+
+def _placeholder(Z):
+    """The exercise cell as handed out."""
+    ...  # your code here
+
+
+def _ellipsis_inside(Z):
+    E = ...
+    return E[0] / E.sum()
+
+
+@pytest.mark.parametrize(("candidate", "wording"), [
+    (_raises_value_error, "Your softmax raised ValueError: my own message"),
+    (_not_implemented, "Not done yet: your softmax raises NotImplementedError"),
+    (_placeholder, "Not done yet: your softmax returns None"),
+    (lambda Z: ..., "Not done yet: your softmax returns `...`"),
+    (_ellipsis_inside, "Not done yet: a `...` placeholder is still in your softmax"),
+    (lambda Z: np.exp(Z).T / np.exp(Z).T.sum(axis=0), "returned shape (4, 3); expected (3, 4)"),
+    (lambda Z: np.ones((2, 2)), "returned an array of shape (2, 2); expected (3, 4)"),
+    (lambda Z: "probabilities", "is not an array of numbers"),
+    (lambda Z: [[1, 2], [3]], "is not an array of numbers"),
+])
+def test_wrong_input_gets_one_clear_line(capsys, candidate, wording):
+    assert_rejected(capsys, exercises.check_softmax, candidate, wording)
+
+
+@pytest.mark.parametrize(("candidate", "wording"), [
+    (5, "needs your function itself, got 5 (int)"),
+    (np.zeros(3), "got a NumPy array of shape (3,)"),
+    (None, "Not done yet: check_softmax got None"),
+])
+def test_something_other_than_a_function(capsys, candidate, wording):
+    assert_rejected(capsys, exercises.check_softmax, candidate, wording)
+
+
+def test_the_candidates_own_printing_is_kept_off_the_screen(capsys):
+    def chatty(Z):
+        print("debugging", Z.shape)
+        return _solutions.softmax(Z)
+
+    result, line = run(capsys, exercises.check_softmax, chatty)
+    assert result is True and "debugging" not in line
+
+
+def test_numpy_warnings_do_not_reach_the_learner(capsys):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        exercises.check_softmax(lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True))
+    assert not caught, [str(w.message) for w in caught]
+    assert "overflows" in capsys.readouterr().out
+
+
+# -- each named mistake -------------------------------------------------------
+
+
+def _softmax_in_place(Z):
+    Z -= Z.max(axis=1, keepdims=True)
+    np.exp(Z, out=Z)
+    Z /= Z.sum(axis=1, keepdims=True)
+    return Z
+
+
+def _softmax_one_row_only(z):
+    m = max(z)  # fine for one row; ambiguous truth value for a 2-D array
+    return np.exp(z - m) / np.exp(z - m).sum()
+
+
+def _one_hot_with_label(y, n_classes):
+    encoded = np.zeros((len(y), n_classes))
+    encoded[np.arange(len(y)), y] = y
+    return encoded
+
+
+def _stable_softmax(Z):
+    return _solutions.softmax(Z)
+
+
+def _confusion_fancy(y_true, y_pred, n_classes):
+    m = np.zeros((n_classes, n_classes), dtype=int)
+    m[y_true, y_pred] += 1
+    return m
+
+
+def _confusion_fancy_swapped(y_true, y_pred, n_classes):
+    m = np.zeros((n_classes, n_classes), dtype=int)
+    m[y_pred, y_true] += 1
+    return m
+
+
+def _kfold_floor(n_samples, n_splits, train_from_blocks=False):
+    size = n_samples // n_splits
+    order = np.arange(n_samples)
+    blocks = [order[i * size:(i + 1) * size] for i in range(n_splits)]
+    folds = []
+    for i, block in enumerate(blocks):
+        train = (np.concatenate(blocks[:i] + blocks[i + 1:]) if train_from_blocks
+                 else np.setdiff1d(order, block))
+        folds.append((train, block))
+    return folds
+
+
+def _kfold_last_takes_rest(n_samples, n_splits):
+    size = n_samples // n_splits
+    order = np.arange(n_samples)
+    bounds = [i * size for i in range(n_splits)] + [n_samples]
+    return [(np.setdiff1d(order, order[a:b]), order[a:b]) for a, b in zip(bounds, bounds[1:])]
+
+
+def _kfold_article_roll(n_samples, n_splits):
+    # rolls by the rounded-up size, so uneven folds overlap
+    order = np.arange(n_samples)
+    size = -(-n_samples // n_splits)
+    folds = []
+    for _ in range(n_splits):
+        folds.append((order[size:], order[:size]))
+        order = np.roll(order, size)
+    return folds
+
+
+def _ce_log(Z, T, eps=0.0, clip=False):
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P = E / E.sum(axis=1, keepdims=True)
+    if clip:
+        P = np.clip(P, 1e-12, 1)
+    return -(T * np.log(P + eps)).sum(axis=1).mean()
+
+
+def _naive_ce(Z, T):
+    P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
+    return -(T * np.log(P)).sum(axis=1).mean()
+
+
+def _grad(X, T, W, b, *, sign=1, scale=None, scores=False, db_mode="mean", transpose=False):
+    """The gradient with one mistake switched on."""
+    Z = X @ W + b
+    P = Z if scores else _stable_softmax(Z)
+    error = sign * (P - T)
+    n = len(X) if scale is None else scale
+    dW = X.T @ error / n
+    db = {"mean": error.sum(axis=0) / n, "sum": error.sum(axis=0),
+          "zeros": np.zeros(W.shape[1]), "per row": error.sum(axis=1) / n}[db_mode]
+    return (dW.T if transpose else dW), db
+
+
+def _l2(X, T, W, b, alpha, *, penalty=lambda W, alpha, n: alpha * W, bias=0.0):
+    dW, db = _grad(X, T, W, b)
+    return dW + penalty(W, alpha, len(X)), db + bias * alpha * b
+
+
+def _early(curve, patience, *, tie=False, extra=0, keep_last=False, stop=True, base=1):
+    best, since, kept = -1.0, 0, None
+    for epoch, value in enumerate(curve, start=base):
+        if value > best or (tie and value == best):
+            best, kept, since = value, epoch, 0
+        else:
+            since += 1
+        if stop and since >= patience + extra:
+            return epoch, (epoch if keep_last else kept)
+    return len(curve) - 1 + base, kept
+
+
+MISTAKES = [
+    # one_hot
+    ("one_hot", lambda y, n: np.eye(n)[y].T, "transposed"),
+    ("one_hot", lambda y, n: np.eye(len(np.unique(y)))[np.unique(y, return_inverse=True)[1]],
+     "the number of distinct labels in y"),
+    ("one_hot", lambda y, n: np.eye(y.max() + 1)[y], "y.max() + 1"),
+    ("one_hot", _one_hot_with_label, "must be 0 or 1"),
+    ("one_hot", lambda y, n: np.zeros((len(y), n)), "holds 0 ones"),
+    ("one_hot", lambda y, n: np.eye(n)[y - 1], "it belongs in column"),
+    # softmax
+    ("softmax", lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True), "overflows"),
+    ("softmax", lambda Z: np.exp(Z) / np.exp(Z).sum(axis=0), "wrong axis"),
+    ("softmax", lambda Z: np.exp(Z - Z.max(axis=1, keepdims=True)), "without normalising"),
+    ("softmax", lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(), "whole array"),
+    ("softmax", _softmax_one_row_only, "works for one row (1-D)"),
+    ("softmax", lambda Z: np.exp(Z) / np.exp(Z).sum(axis=1), "keepdims=True"),
+    ("softmax", lambda Z: np.exp(Z - Z.max()) / np.exp(Z - Z.max()).sum(axis=1, keepdims=True),
+     "maximum of the whole array"),
+    ("softmax", _softmax_in_place, "changes its argument Z in place"),
+    # cross-entropy
+    ("cross_entropy", lambda Z, T: _ce_log(Z, T, eps=1e-7), "capped"),
+    ("cross_entropy", lambda Z, T: _ce_log(Z, T, clip=True), "capped"),
+    ("cross_entropy", lambda Z, T: len(Z) * _ce_log(Z, T), "adds up the losses"),
+    ("cross_entropy", lambda Z, T: _ce_log(Z, T) / Z.shape[1], "all 4 × 3 entries"),
+    ("cross_entropy", lambda Z, T: -(T * np.log(Z)).sum(axis=1).mean(),
+     "log of the scores"),
+    ("cross_entropy", lambda Z, T: _ce_log(_stable_softmax(Z), T), "softmax twice"),
+    ("cross_entropy", lambda Z, T: -_ce_log(Z, T), "wrong sign"),
+    ("cross_entropy", lambda Z, T: -(T * np.log(_stable_softmax(Z))).sum(axis=1),
+     "one loss per row"),
+    ("cross_entropy", lambda Z, T: -(T * np.log(_stable_softmax(Z))), "table"),
+    ("cross_entropy", _naive_ce, "nan for a score of 800"),
+    ("cross_entropy", lambda Z, T: _ce_log(Z, T), "inf for a confident mistake"),
+    # gradient
+    ("gradient", lambda X, T, W, b: _grad(X, T, W, b, sign=-1), "wrong sign: it is T - P"),
+    ("gradient", lambda X, T, W, b: (-_grad(X, T, W, b)[0], _grad(X, T, W, b)[1]),
+     "dW has the wrong sign"),
+    ("gradient", lambda X, T, W, b: _grad(X, T, W, b, scale=1), "5 times too big"),
+    ("gradient", lambda X, T, W, b: (_grad(X, T, W, b, scale=1)[0], _grad(X, T, W, b)[1]),
+     "dW is 5 times too big"),
+    ("gradient", lambda X, T, W, b: _grad(X, T, W, b, transpose=True), "transposed"),
+    ("gradient", lambda X, T, W, b: _grad(X, T, W, b, db_mode="sum"),
+     "db is the sum of P - T over the rows"),
+    ("gradient", lambda X, T, W, b: _grad(X, T, W, b, db_mode="zeros"), "db is all zeros"),
+    ("gradient", lambda X, T, W, b: _grad(X, T, W, b, db_mode="per row"), "one value per row"),
+    ("gradient", lambda X, T, W, b: _grad(X, T, W, b, scores=True), "uses the scores"),
+    ("gradient", lambda X, T, W, b: _grad(X, T, W, b)[0], "return a pair: dW, db"),
+    ("gradient", lambda X, T, W, b: (*_grad(X, T, W, b), 0), "returned 3 values"),
+    ("gradient", lambda X, T, W, b: (_grad(X, T, W, b)[0], None),
+     "db your gradient returns is None"),
+    # l2 gradient
+    ("l2_gradient", lambda X, T, W, b, alpha: _grad(X, T, W, b), "no penalty term"),
+    ("l2_gradient", lambda X, T, W, b, alpha: _l2(X, T, W, b, alpha, bias=1.0),
+     "penalises the bias"),
+    ("l2_gradient", lambda X, T, W, b, alpha: _l2(X, T, W, b, alpha, penalty=lambda W, a, n: a),
+     "adds alpha to every weight"),
+    ("l2_gradient", lambda X, T, W, b, alpha: _l2(X, T, W, b, alpha,
+                                                  penalty=lambda W, a, n: a * 2 * W),
+     "adds 2 * alpha * W"),
+    ("l2_gradient", lambda X, T, W, b, alpha: _l2(X, T, W, b, alpha,
+                                                  penalty=lambda W, a, n: a / 2 * W),
+     "adds alpha/2 * W"),
+    ("l2_gradient", lambda X, T, W, b, alpha: _l2(X, T, W, b, alpha,
+                                                  penalty=lambda W, a, n: -a * W),
+     "subtracts alpha * W"),
+    ("l2_gradient", lambda X, T, W, b, alpha: _l2(X, T, W, b, alpha,
+                                                  penalty=lambda W, a, n: a * W / n),
+     "divides the penalty by n"),
+    ("l2_gradient", lambda X, T, W, b, alpha: (lambda g: (g[0] + alpha * W, g[1]))(
+        _grad(X, T, W, b, sign=-1)), "With alpha = 0: Your gradient has the wrong sign"),
+    # accuracy
+    ("accuracy", lambda y_true, y_pred: np.sum(y_true == y_pred), "number of right predictions"),
+    ("accuracy", lambda y_true, y_pred: 100 * np.mean(y_true.ravel() == y_pred.ravel()),
+     "percentage"),
+    ("accuracy", lambda y_true, y_pred: np.mean(y_true == y_pred), "broadcasts them into an"),
+    ("accuracy", lambda y_true, y_pred: y_true == y_pred, "one True/False per sample"),
+    ("accuracy", lambda y_true, y_pred: np.sum(y_true != y_pred) / len(y_true),
+     "share of wrong predictions"),
+    ("accuracy", lambda y_true, y_pred: np.sum(y_true == y_pred) // len(y_true),
+     "integer division"),
+    # confusion matrix
+    ("confusion_matrix", lambda t, p, n: _solutions.confusion_matrix(p, t, n), "swapped"),
+    ("confusion_matrix", _confusion_fancy, "counts a repeated (true, predicted) pair only once"),
+    ("confusion_matrix", _confusion_fancy_swapped, "and rows and columns swapped"),
+    ("confusion_matrix", lambda t, p, n: _solutions.confusion_matrix(t, p, max(t.max(), p.max())
+                                                                     + 1),
+     "sized by the labels that occur"),
+    ("confusion_matrix", lambda t, p, n: _solutions.confusion_matrix(t[:-1], p[:-1], n),
+     "add up to 8"),
+    # k-fold
+    ("kfold_indices", lambda n, k: _solutions.kfold_indices(n, k)[:-1], "returns 2 folds"),
+    ("kfold_indices", _kfold_article_roll, "validation blocks overlap"),
+    ("kfold_indices", _kfold_floor, "never in a validation block"),
+    ("kfold_indices", lambda n, k: [(np.arange(n), val) for _, val in
+                                    _solutions.kfold_indices(n, k)],
+     "in both its training and its validation part"),
+    ("kfold_indices", lambda n, k: [(train[1:], val) for train, val in
+                                    _solutions.kfold_indices(n, k)],
+     "out of both parts"),
+    ("kfold_indices", _kfold_last_takes_rest, "differ by at most one"),
+    ("kfold_indices", lambda n, k: [np.arange(n)] * k, "each fold must be a pair"),
+    ("kfold_indices", lambda n, k: [(train, np.append(val, val[0])) for train, val in
+                                    _solutions.kfold_indices(n, k)], "twice"),
+    ("kfold_indices", lambda n, k: [(train + 1, val) for train, val in
+                                    _solutions.kfold_indices(n, k)], "outside 0.."),
+    # digit shares
+    ("digit_shares", lambda y: np.bincount(y) / len(y), "up to the largest label"),
+    ("digit_shares", lambda y: np.unique(y, return_counts=True)[1] / len(y),
+     "one per digit that occurs"),
+    ("digit_shares", lambda y: np.bincount(y, minlength=10), "returns counts"),
+    ("digit_shares", lambda y: 100 * np.bincount(y, minlength=10) / len(y), "percentages"),
+    ("digit_shares", lambda y: np.sort(np.bincount(y, minlength=10) / len(y)), "wrong order"),
+    # best epoch
+    ("best_epoch", lambda v: np.argmax(v), "counts from 0"),
+    ("best_epoch", lambda v: len(v) - np.argmax(v[::-1]), "last of two tied"),
+    ("best_epoch", lambda v: np.max(v), "returns the best accuracy"),
+    ("best_epoch", lambda v: np.argmin(v) + 1, "lowest accuracy"),
+    # early stopping
+    ("early_stopping", lambda v, p: _early(v, p, keep_last=True), "keeps the last epoch"),
+    ("early_stopping", lambda v, p: _early(v, p, tie=True), "counts a tie"),
+    ("early_stopping", lambda v, p: _early(v, p, extra=1), "one epoch too long"),
+    ("early_stopping", lambda v, p: _early(v, p, extra=-1), "one epoch too early"),
+    ("early_stopping", lambda v, p: _early(v, p, stop=False), "never stops early"),
+    ("early_stopping", lambda v, p: _early(v, p, base=0), "counts epochs from 0"),
+    ("early_stopping", lambda v, p: _early(v, p)[1], "return a pair"),
+    # ignored pixels
+    ("ignored_pixels", lambda X: (X == 0).all(axis=0), "True/False mask"),
+    ("ignored_pixels", lambda X: np.flatnonzero((X == 0).all(axis=1)), "wrong axis"),
+    ("ignored_pixels", lambda X: np.flatnonzero((X == 0).any(axis=0)), "at least one image"),
+    ("ignored_pixels", lambda X: np.flatnonzero(X.any(axis=0)), "the opposite"),
+    ("ignored_pixels", lambda X: np.flatnonzero((X < 0.1).all(axis=0)), "faint ink"),
+    # most confused pair
+    ("most_confused_pair", lambda m: np.unravel_index(np.argmax(m + m.T), m.shape),
+     "a diagonal entry"),
+    ("most_confused_pair", lambda m: np.unravel_index(
+        np.argmax(m - np.diag(np.diag(m))), m.shape), "one direction only"),
+    ("most_confused_pair", lambda m: np.argmax((m + m.T) * (1 - np.eye(len(m)))), "flat index"),
+    # train/val gap
+    ("train_val_gap", lambda t, v: t[-1] - v[-1], "is a fraction"),
+    ("train_val_gap", lambda t, v: 100 * (v[-1] - t[-1]), "wrong sign"),
+    ("train_val_gap", lambda t, v: 100 * abs(t[-1] - v[-1]), "drops the sign"),
+    ("train_val_gap", lambda t, v: 100 * (max(t) - max(v)), "uses the best values"),
+    ("train_val_gap", lambda t, v: 100 * (t[0] - v[0]), "uses the first epoch"),
+    ("train_val_gap", lambda t, v: 100 * np.mean(t - v), "averages the gap"),
+    # per-digit accuracy
+    ("per_digit_accuracy", lambda t, p: np.array(
+        [np.mean(t[p == d] == d) for d in range(10)]), "precision"),
+    ("per_digit_accuracy", lambda t, p: np.array(
+        [np.sum((t == d) & (p == d)) for d in range(10)]), "counts the right predictions"),
+    ("per_digit_accuracy", lambda t, p: 100 * _solutions.per_digit_accuracy(t, p),
+     "percentages"),
+    ("per_digit_accuracy", lambda t, p: np.full(10, np.mean(t == p)), "overall accuracy"),
+]
+
+
+@pytest.mark.parametrize(("topic", "candidate", "wording"), MISTAKES,
+                         ids=[f"{t}-{w[:30]}" for t, _, w in MISTAKES])
+def test_each_mistake_is_named(capsys, topic, candidate, wording):
+    assert_rejected(capsys, getattr(exercises, f"check_{topic}"), candidate, wording)
+
+
+def test_every_documented_check_has_mistake_tests():
+    tested = {topic for topic, _, _ in MISTAKES} | {"training_loop"}
+    assert tested == set(TOPICS)
+
+
+# -- the training loop ----------------------------------------------------------
+
+#: The exercise cell of notebook 02 as handed out: the class with its key lines blank.
+SKELETON_LINES = {
+    "order = rng.permutation(n_samples)": "order = ...",
+    "self.W -= self.learning_rate * (X[rows].T @ error)": "self.W -= ...",
+    "self.b -= self.learning_rate * error.sum(axis=0)": "self.b -= ...",
+    "improved = self.history[\"val_accuracy\"][-1] > best_accuracy": "improved = ...",
+    "best = self.W.copy(), self.b.copy(), epoch": "best = ...",
+    "out_of_patience = self.patience is not None and epochs_since_best >= self.patience":
+        "out_of_patience = ...",
+}
+
+
+def learner_class(**changes):
+    """The worked class with some of its lines rewritten, as a learner might write them."""
+    source = inspect.getsource(_solutions.MySoftmaxRegression)
+    for old, new in changes.items():
+        assert old in source, old
+        source = source.replace(old, new)
+    namespace = {"np": np, "log_softmax": _solutions.log_softmax}
+    exec(source, namespace)
+    return namespace["MySoftmaxRegression"]
+
+
+ORDER = "order = rng.permutation(n_samples)"
+STOP = "epochs_since_best >= self.patience"
+LOOP_MISTAKES = [
+    ({ORDER: "order = np.arange(n_samples)"}, "does not shuffle"),
+    ({"rng = np.random.default_rng(self.seed)":
+      "rng = np.random.default_rng(self.seed)\n        same = rng.permutation(len(X))",
+      ORDER: "order = same"}, "shuffles once and then reuses that order"),
+    ({"self.W -= self.learning_rate": "self.W += self.learning_rate",
+      "self.b -= self.learning_rate": "self.b += self.learning_rate"}, "steps uphill"),
+    ({"error = (P - T[rows]) / len(rows)": "error = P - T[rows]"}, "not its mean"),
+    ({"self.b -= self.learning_rate * error.sum(axis=0)": "pass"}, "never updates the bias"),
+    ({"best = self.W.copy(), self.b.copy(), epoch": "best = self.W, self.b, epoch"},
+     "weights of the last epoch"),
+    ({"self.W, self.b, self.best_epoch = best": "self.best_epoch = best[2]"},
+     "weights of the last epoch"),
+    ({"> best_accuracy": ">= best_accuracy"}, "counts a tie"),
+    ({STOP: "epochs_since_best > self.patience"}, "stops one epoch late"),
+    ({STOP: "epochs_since_best >= self.patience - 1"}, "stops one epoch early"),
+    ({"if out_of_patience:\n                break": "pass"}, "never stops early"),
+    ({"self.b.copy(), epoch": "self.b.copy(), epoch - 1"}, "counted from 0"),
+    ({"return self\n": "return None\n"}, "does not end with `return self`"),
+    ({"n_samples, n_classes = len(X), y.max() + 1":
+      "X -= X.mean(axis=0)\n        n_samples, n_classes = len(X), y.max() + 1"},
+     "changes its argument X in place"),
+    ({"self.history[name].append(value)": "self.history[name].append(value)\n"
+      "                self.history[name].append(value)"}, "history records 12 epochs"),
+    ({"self.W = np.zeros((X.shape[1], n_classes))": "self.weights = np.zeros((X.shape[1], "
+      "n_classes))\n        self.W = self.weights"}, None),  # another name on the side is fine
+]
+
+
+@pytest.mark.parametrize(("changes", "wording"), LOOP_MISTAKES,
+                         ids=[str(w) for _, w in LOOP_MISTAKES])
+def test_training_loop_mistakes_are_named(capsys, changes, wording):
+    cls = learner_class(**changes)
+    if wording is None:
+        result, line = run(capsys, exercises.check_training_loop, cls)
+        assert result is True, line
+    else:
+        assert_rejected(capsys, exercises.check_training_loop, cls, wording)
+
+
+def test_training_loop_skeleton_is_not_done(capsys):
+    line = assert_rejected(capsys, exercises.check_training_loop,
+                           learner_class(**SKELETON_LINES), "Not done yet")
+    assert "placeholder" in line
+    # half done: the shuffle and the steps written, the rest still blank
+    half = {k: v for k, v in SKELETON_LINES.items() if k.startswith(("improved", "best", "out"))}
+    assert_rejected(capsys, exercises.check_training_loop, learner_class(**half), "Not done yet")
+
+
+def test_training_loop_wrong_input(capsys):
+    assert_rejected(capsys, exercises.check_training_loop, _solutions.MySoftmaxRegression(),
+                    "not a model made from it")
+    assert_rejected(capsys, exercises.check_training_loop, print, "needs your class")
+
+
+def test_reference_loop_is_the_worked_class():
+    # The mistakes are simulated by one loop with switches; without a switch it must be
+    # exactly the class a learner is shown.
+    X, y, X_val, y_val = exercises._toy_digits()
+    model = _solutions.MySoftmaxRegression(**exercises._LOOP_SETTINGS).fit(X, y, X_val, y_val)
+    run_ = exercises._reference_loop(X, y, X_val, y_val, **exercises._LOOP_SETTINGS)
+    assert exercises._same_run(exercises._fitted(model), run_)
+    assert model.best_epoch == run_["best_epoch"] < len(model.history["loss"]) < \
+        exercises._LOOP_SETTINGS["max_epochs"]
+    # every simulated mistake leaves a trace of its own
+    runs = [exercises._reference_loop(X, y, X_val, y_val, mistake, **exercises._LOOP_SETTINGS)
+            for mistake in [None, *exercises._LOOP_MISTAKES]]
+    for i, a in enumerate(runs):
+        for b in runs[i + 1:]:
+            assert not exercises._same_run(a, b)
