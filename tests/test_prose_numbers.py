@@ -121,3 +121,18 @@ def test_every_decimal_in_the_prose_was_measured(path):
         f"{path.name}: numbers in the prose that no code cell printed (stale after a re-run?); "
         f"fix the text, or explain them in EXPLAINED: {stale}"
     )
+
+
+def test_the_readme_table_of_notebooks_quotes_measured_numbers():
+    """The README's one-row-per-notebook table repeats the notebooks' key results."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if re.match(r"\| \[\d\d ", line)]
+    assert len(rows) >= 10, "the README's table of notebooks was not found"
+    pool = _measured_pool()
+    stale = [
+        f"{row.split('|')[1].strip()}: {written}"
+        for row in rows
+        for written in _numbers(row.split("|", 3)[3])  # the columns after the link
+        if not matches(written, pool)
+    ]
+    assert not stale, f"README numbers that no notebook printed: {stale}"
