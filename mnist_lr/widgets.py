@@ -392,12 +392,16 @@ class Explorer:
     _caption_body = ""
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        # The widget's own text form spells out every child; a short line is
-        # what a viewer without a live kernel (or a diff) should see.
+        # The live view of the outer box. Built from get_view_spec, which
+        # ipywidgets 7 (Colab's) and 8 both have: 7's widgets have no
+        # _repr_mimebundle_ of their own, only a display hook.
         names = ", ".join(self.sliders)
-        bundle["text/plain"] = f"Interactive explorer with sliders for: {names}"
-        return bundle
+        return {
+            "application/vnd.jupyter.widget-view+json": self.widget.get_view_spec(),
+            # The widget's own text form spells out every child; a short line
+            # is what a viewer without a live kernel (or a diff) should see.
+            "text/plain": f"Interactive explorer with sliders for: {names}",
+        }
 
 
 # --------------------------------------------------------------------------

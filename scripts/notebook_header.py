@@ -76,7 +76,11 @@ def badge_line(repo, notebook_name):
 
 
 def install_requirement(repo):
-    """What the Colab cell installs: the package, straight from the repository."""
+    """What the Colab cell installs: the package, straight from the repository.
+
+    Without the ``notebooks`` extra: Colab has JupyterLab's part of it already,
+    and its own ipywidgets (7.7.1), the series its front end draws, must stay.
+    """
     return f"mnist-lr @ git+https://github.com/{repo}.git@{BRANCH}"
 
 

@@ -322,6 +322,20 @@ def test_install_cell_runs_pip_on_colab(tmp_path):
     assert kwargs == {"check": True}
 
 
+def test_colab_keeps_its_own_ipywidgets():
+    """The Colab cell installs no extra, and the package accepts Colab's ipywidgets 7.7.1."""
+    from packaging.requirements import Requirement
+
+    requirement = Requirement(notebook_header.install_requirement(notebook_header.repository()))
+    assert requirement.name == "mnist-lr" and requirement.extras == set()
+    notebooks = [Requirement(r) for r in PROJECT["optional-dependencies"]["notebooks"]]
+    (ipywidgets,) = [r for r in notebooks if r.name == "ipywidgets"]
+    assert ipywidgets.specifier.contains("7.7.1") and ipywidgets.specifier.contains("8.1.9")
+    assert not ipywidgets.specifier.contains("7.7.0")
+    # The same lower bound wherever ipywidgets is required.
+    assert str(ipywidgets) in _conda_packages(ROOT / "environment.yml")
+
+
 @pytest.mark.slow
 def test_colab_install_line_in_a_fresh_venv(tmp_path, fresh_venv):
     """The exact requirement of the Colab cell, pointed at a wheel built here, installs offline.
