@@ -3,21 +3,35 @@
 #   make reset       put the notebooks back as stored in git (discards your edits to them)
 #   make test        set up .venv and run the whole test suite (unit tests + nbval); CI runs this
 #   make test-quick  the unit tests without the full-size notebook, browser and Binder runs
-# The environment is created on first use and reinstalled when pyproject.toml
-# changes. PYTHON picks the interpreter (3.10 or newer).
+# The environment is created on first use. `make lab` installs what the
+# notebooks need; `make test` adds the test tools (after `make lab`, only
+# those). Each part is reinstalled when pyproject.toml changes.
+# PYTHON picks the interpreter (3.10 or newer); LAB_ARGS passes options to
+# JupyterLab, for example `make lab LAB_ARGS="--port 8889"`.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.installed-notebooks
+TEST_STAMP := $(VENV)/.installed-test
+LAB_ARGS ?=
 
 .PHONY: lab reset test test-quick benchmark clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The package and what the notebooks need: all that `make lab` installs.
+$(LAB_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[notebooks]"
+	touch $@
+
+# Everything, test tools included, in one pip run. It covers the notebook
+# part too, so a `make lab` afterwards installs nothing more.
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[notebooks,test,integration]"
-	touch $(STAMP)
+	touch $@ $(LAB_STAMP)
 
 # JupyterLab refuses to run as root unless told to (containers often are root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -26,8 +40,8 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # settings still win; Binder installs the same file (binder/postBuild).
 LAB_SETTINGS := --LabApp.app_settings_dir="$(CURDIR)/binder/jupyterlab-settings"
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_SETTINGS) $(LAB_ARGS) notebooks/
 
 # Running a notebook rewrites it (outputs, ids); this restores the stored
 # versions, for a clean `git status` and a `git pull` without conflicts.
@@ -40,13 +54,13 @@ reset:
 # it is doing; --durations lists the slowest at the end.
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -v --durations=10
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(PYTEST) --nbval mnist_lr tests notebooks
 
-test-quick: $(STAMP)
+test-quick: $(TEST_STAMP)
 	$(PYTEST) -m "not slow" mnist_lr tests
 
-benchmark: $(STAMP)
+benchmark: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:

@@ -71,11 +71,51 @@ def test_environment_yml_is_the_runtime_and_notebook_packages_only():
     assert _pip_section(ROOT / "environment.yml") == ["-e ."]
 
 
-def test_make_installs_the_test_tools_from_the_extras():
-    makefile = (ROOT / "Makefile").read_text()
-    assert 'pip install --quiet -e ".[notebooks,test,integration]"' in makefile
+def _make_dry_run(target, venv, *variables):
+    """The commands ``make -n TARGET`` would run with the environment in ``venv``."""
+    result = subprocess.run(
+        ["make", "-n", "-C", str(ROOT), target, f"VENV={venv}", *variables],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_lab_installs_the_notebook_extra_only(tmp_path):
+    commands = _make_dry_run("lab", tmp_path / "venv")
+    assert "-m venv" in commands
+    assert 'pip install --quiet -e ".[notebooks]"' in commands
+    # The one set of extras installed: no test tools for a reader.
+    assert re.findall(r'-e "\.\[([\w,]+)\]"', commands) == ["notebooks"]
+    assert "jupyter lab" in commands
+
+
+def test_make_test_installs_the_test_tools_from_the_extras(tmp_path):
+    commands = _make_dry_run("test", tmp_path / "venv")
+    assert "-m venv" in commands
+    assert 'pip install --quiet -e ".[notebooks,test,integration]"' in commands
     integration = {_name(r) for r in PROJECT["optional-dependencies"]["integration"]}
     assert {"playwright", "jupyter-repo2docker"} <= integration
+
+
+def test_make_test_after_make_lab_adds_what_is_missing(tmp_path):
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").touch()
+    (venv / ".installed-notebooks").touch()  # as `make lab` leaves it
+    commands = _make_dry_run("test", venv)
+    assert "-m venv" not in commands  # the environment is kept
+    assert 'pip install --quiet -e ".[notebooks,test,integration]"' in commands
+    (venv / ".installed-test").touch()
+    # Everything in place: neither command installs anything.
+    for target in ("test", "lab"):
+        assert "pip install" not in _make_dry_run(target, venv)
+
+
+def test_make_lab_passes_lab_args_to_jupyterlab(tmp_path):
+    commands = _make_dry_run("lab", tmp_path / "venv", "LAB_ARGS=--port 8889")
+    (lab,) = [line for line in commands.splitlines() if "jupyter lab" in line]
+    assert "--port 8889" in lab and lab.endswith("notebooks/")
 
 
 def test_python_versions_agree():
