@@ -1,9 +1,10 @@
 """Interactive explorers: move a slider, the model retrains and the curves redraw.
 
-This module needs ipywidgets (``pip install "mnist-lr[notebooks]"``); the rest
-of the package does not, so ``import mnist_lr`` stays light. Each explorer
-trains on a seeded subset for a few epochs, so that it answers within a second
-or two on a small machine, and says so on screen.
+This module needs ipywidgets (from the repository's folder:
+``pip install -e ".[notebooks]"``); the rest of the package does not, so
+``import mnist_lr`` stays light. Each explorer trains on a seeded subset for a
+few epochs, so that it answers within a second or two on a small machine, and
+says so on screen.
 
 What a reader sees after releasing a slider:
 
@@ -42,7 +43,7 @@ try:
 except ModuleNotFoundError as exc:  # pragma: no cover - exercised in a subprocess by the tests
     raise ModuleNotFoundError(
         "mnist_lr.widgets needs ipywidgets, which comes with the notebook extra: "
-        'pip install "mnist-lr[notebooks]"',
+        'pip install -e ".[notebooks]" in the repository\'s folder (or pip install ipywidgets)',
         name=exc.name,
     ) from None
 

@@ -11,7 +11,8 @@ this sets, idempotently:
    JupyterLab, Binder, nbval) it does nothing and prints nothing.
 
 The repository's owner/name is read from ``[project.urls] Source`` in
-``pyproject.toml``: the one place to change after a fork or a move. Then run::
+``pyproject.toml``: the one place to change after a fork or a move (with
+``Issues`` beside it, which a test keeps equal to Source + "/issues"). Then run::
 
     python scripts/notebook_header.py            # rewrite notebooks/NN_*.ipynb
     python scripts/notebook_header.py --check    # only report; exit 1 if any would change

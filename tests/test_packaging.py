@@ -118,6 +118,38 @@ def test_make_lab_passes_lab_args_to_jupyterlab(tmp_path):
     assert "--port 8889" in lab and lab.endswith("notebooks/")
 
 
+# -- the package's metadata ------------------------------------------------------
+
+
+def test_one_version_number():
+    """The version is written once, as mnist_lr.__version__; the build reads it from there."""
+    import importlib.metadata
+
+    import mnist_lr
+
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "version" not in PROJECT and "version" in PROJECT["dynamic"]
+    dynamic = pyproject["tool"]["setuptools"]["dynamic"]
+    assert dynamic["version"] == {"attr": "mnist_lr.__version__"}
+    assert re.fullmatch(r"\d+\.\d+\.\d+", mnist_lr.__version__)
+    assert importlib.metadata.version("mnist-lr") == mnist_lr.__version__
+
+
+def test_classifiers_name_every_supported_python():
+    classifiers = PROJECT["classifiers"]
+    minor = sorted(int(m.group(1)) for c in classifiers
+                   if (m := re.fullmatch(r"Programming Language :: Python :: 3\.(\d+)", c)))
+    lowest = int(re.fullmatch(r">=3\.(\d+)", PROJECT["requires-python"]).group(1))
+    assert minor == list(range(lowest, 14)), minor  # 3.10 to 3.13, none left out
+    assert "Intended Audience :: Education" in classifiers
+    assert "Topic :: Scientific/Engineering :: Artificial Intelligence" in classifiers
+
+
+def test_issues_url_follows_the_source_url():
+    urls = PROJECT["urls"]
+    assert urls["Issues"] == urls["Source"].rstrip("/").removesuffix(".git") + "/issues"
+
+
 def test_python_versions_agree():
     environment = yaml.safe_load((ROOT / "environment.yml").read_text())
     python = [d for d in environment["dependencies"] if isinstance(d, str) and _name(d) == "python"]
@@ -395,6 +427,9 @@ def test_colab_install_line_in_a_fresh_venv(tmp_path, fresh_venv):
     )
     assert build.returncode == 0, build.stdout[-2000:] + build.stderr[-2000:]
     (wheel,) = wheels.glob("mnist_lr-*.whl")
+    import mnist_lr
+
+    assert wheel.name.startswith(f"mnist_lr-{mnist_lr.__version__}-")  # the one version number
 
     # The dependencies come from the test environment (Colab has them already).
     env_dir = fresh_venv
