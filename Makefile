@@ -5,21 +5,35 @@
 #   make test-quick  the unit tests without the full-size notebook, browser and Binder runs
 #   make site        build the reading site (the notebooks as stored) in docs/_build/html
 #   make student     write student/, the notebooks without their worked answers
-# The environment is created on first use and reinstalled when pyproject.toml
-# changes. PYTHON picks the interpreter (3.10 or newer).
+# The environment is created on first use. `make lab` installs what the
+# notebooks need; `make test` adds the test tools (after `make lab`, only
+# those). Each part is reinstalled when pyproject.toml changes.
+# PYTHON picks the interpreter (3.10 or newer); LAB_ARGS passes options to
+# JupyterLab, for example `make lab LAB_ARGS="--port 8889"`.
 
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+LAB_STAMP := $(VENV)/.installed-notebooks
+TEST_STAMP := $(VENV)/.installed-test
+LAB_ARGS ?=
 
 .PHONY: lab reset test test-quick site student benchmark clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# The package and what the notebooks need: all that `make lab` installs.
+$(LAB_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[notebooks]"
+	touch $@
+
+# Everything, test and site tools included, in one pip run. It covers the notebook
+# part too, so a `make lab` afterwards installs nothing more.
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[notebooks,test,integration,site]"
-	touch $(STAMP)
+	touch $@ $(LAB_STAMP)
 
 # JupyterLab refuses to run as root unless told to (containers often are root).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
@@ -28,8 +42,8 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 # settings still win; Binder installs the same file (binder/postBuild).
 LAB_SETTINGS := --LabApp.app_settings_dir="$(CURDIR)/binder/jupyterlab-settings"
 
-lab: $(STAMP)
-	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_SETTINGS) notebooks/
+lab: $(LAB_STAMP)
+	$(BIN)/jupyter lab $(ROOT_FLAG) $(LAB_SETTINGS) $(LAB_ARGS) notebooks/
 
 # Running a notebook rewrites it (outputs, ids); this restores the stored
 # versions, for a clean `git status` and a `git pull` without conflicts.
@@ -42,26 +56,26 @@ reset:
 # it is doing; --durations lists the slowest at the end.
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -v --durations=10
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(PYTEST) --nbval mnist_lr tests notebooks
 
-test-quick: $(STAMP)
+test-quick: $(TEST_STAMP)
 	$(PYTEST) -m "not slow" mnist_lr tests
 
 # The notebooks as stored (never executed), with warnings as errors; -E rereads
 # every page, so a warning is never hidden by an earlier build.
 SITE := docs/_build/html
-site: $(STAMP)
+site: $(TEST_STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -E -b html -d docs/_build/doctrees docs $(SITE)
 	@echo "The site is in $(SITE)/index.html"
 
 # The student edition is generated, never edited by hand: after changing or
 # re-executing notebooks/, run this and commit student/ with them
 # (tests/test_student_edition.py fails while student/ is stale).
-student: $(STAMP)
+student: $(TEST_STAMP)
 	$(BIN)/python scripts/make_student.py
 
-benchmark: $(STAMP)
+benchmark: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
 clean:

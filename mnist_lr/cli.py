@@ -88,10 +88,13 @@ def _fraction(text):
 
 def build_parser():
     """The argument parser (exposed for the documentation and the tests)."""
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="python -m mnist_lr",
         description="Softmax regression from scratch on MNIST.",
     )
+    parser.add_argument("--version", action="version", version=f"mnist_lr {__version__}")
     # --data-dir is accepted before or after the subcommand.
     data = argparse.ArgumentParser(add_help=False)
     data.add_argument(
@@ -161,7 +164,8 @@ class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
     """Show "(default: ...)" only where there is a default worth reading."""
 
     def _get_help_string(self, action):
-        if action.default in (None, False, argparse.SUPPRESS):
+        # By identity: a default of 0 (--seed) is worth showing, though 0 == False.
+        if any(action.default is nothing for nothing in (None, False, argparse.SUPPRESS)):
             return action.help
         return super()._get_help_string(action)
 
@@ -352,7 +356,7 @@ def _save_atomically(figure, path):
 
 
 def main(argv=None):
-    """Run the command line; returns the exit code (2 for bad arguments)."""
+    """Run the command line; returns the exit code (2 for bad arguments, 1 for other errors)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir is not None and not args.data_dir.is_dir():
@@ -370,9 +374,9 @@ def main(argv=None):
     except _CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code
-    except ValueError as exc:  # a corrupt data file, a subsample too small to split...
+    except ValueError as exc:  # a corrupt data file: a data error, like a missing one
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -1,9 +1,10 @@
 """Interactive explorers: move a slider, the model retrains and the curves redraw.
 
-This module needs ipywidgets (``pip install "mnist-lr[notebooks]"``); the rest
-of the package does not, so ``import mnist_lr`` stays light. Each explorer
-trains on a seeded subset for a few epochs, so that it answers within a second
-or two on a small machine, and says so on screen.
+This module needs ipywidgets (from the repository's folder:
+``pip install -e ".[notebooks]"``); the rest of the package does not, so
+``import mnist_lr`` stays light. Each explorer trains on a seeded subset for a
+few epochs, so that it answers within a second or two on a small machine, and
+says so on screen.
 
 What a reader sees after releasing a slider:
 
@@ -42,7 +43,7 @@ try:
 except ModuleNotFoundError as exc:  # pragma: no cover - exercised in a subprocess by the tests
     raise ModuleNotFoundError(
         "mnist_lr.widgets needs ipywidgets, which comes with the notebook extra: "
-        'pip install "mnist-lr[notebooks]"',
+        'pip install -e ".[notebooks]" in the repository\'s folder (or pip install ipywidgets)',
         name=exc.name,
     ) from None
 
@@ -392,12 +393,16 @@ class Explorer:
     _caption_body = ""
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = self.widget._repr_mimebundle_(**kwargs)
-        # The widget's own text form spells out every child; a short line is
-        # what a viewer without a live kernel (or a diff) should see.
+        # The live view of the outer box. Built from get_view_spec, which
+        # ipywidgets 7 (Colab's) and 8 both have: 7's widgets have no
+        # _repr_mimebundle_ of their own, only a display hook.
         names = ", ".join(self.sliders)
-        bundle["text/plain"] = f"Interactive explorer with sliders for: {names}"
-        return bundle
+        return {
+            "application/vnd.jupyter.widget-view+json": self.widget.get_view_spec(),
+            # The widget's own text form spells out every child; a short line
+            # is what a viewer without a live kernel (or a diff) should see.
+            "text/plain": f"Interactive explorer with sliders for: {names}",
+        }
 
 
 # --------------------------------------------------------------------------

@@ -11,7 +11,8 @@ this sets, idempotently:
    JupyterLab, Binder, nbval) it does nothing and prints nothing.
 
 The repository's owner/name is read from ``[project.urls] Source`` in
-``pyproject.toml``: the one place to change after a fork or a move. Then run::
+``pyproject.toml``: the one place to change after a fork or a move (with
+``Issues`` beside it, which a test keeps equal to Source + "/issues"). Then run::
 
     python scripts/notebook_header.py            # rewrite notebooks/NN_*.ipynb
     python scripts/notebook_header.py --check    # only report; exit 1 if any would change
@@ -81,7 +82,11 @@ def badge_line(repo, notebook_name, folder="notebooks"):
 
 
 def install_requirement(repo):
-    """What the Colab cell installs: the package, straight from the repository."""
+    """What the Colab cell installs: the package, straight from the repository.
+
+    Without the ``notebooks`` extra: Colab has JupyterLab's part of it already,
+    and its own ipywidgets (7.7.1), the series its front end draws, must stay.
+    """
     return f"mnist-lr @ git+https://github.com/{repo}.git@{BRANCH}"
 
 

@@ -66,8 +66,9 @@ def article_model(mnist_split):
 def fresh_venv(tmp_path):
     """A new virtual environment that borrows this test environment's packages.
 
-    No package index is reachable in the tests, so the new environment sees the
-    installed dependencies through a ``.pth`` file instead of downloading them.
+    The new environment sees the installed dependencies through a ``.pth``
+    file instead of downloading them; what a test installs into it comes
+    first, ahead of them.
     Returns the folder; its interpreter is ``<folder>/bin/python``.
     """
     import subprocess

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -107,10 +108,39 @@ def test_no_data_anywhere_gives_a_clear_error(tmp_path):
     assert len(result.stderr.splitlines()) <= 12  # a line per file, then the ways out
 
 
+@pytest.mark.parametrize("command", ["fetch", "train"])
+def test_a_corrupt_data_file_exits_1_like_the_other_data_errors(tmp_path, command):
+    from mnist_lr.data import fetch_mnist_files
+
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for name, path in fetch_mnist_files(download=False).items():
+        (folder / name).write_bytes(Path(path).read_bytes())
+    damaged = folder / "train-labels-idx1-ubyte.gz"
+    data = bytearray(damaged.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte in the middle
+    damaged.write_bytes(bytes(data))
+    options = ["--max-epochs", "1"] if command == "train" else []
+    result = run(command, "--data-dir", str(folder), *options)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+    assert str(damaged) in result.stderr and "SHA-256" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_version():
+    import mnist_lr
+
+    result = run("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"mnist_lr {mnist_lr.__version__}"
+
+
 def test_train_help_shows_the_articles_defaults():
     result = run("train", "--help")
     assert result.returncode == 0
     text = " ".join(result.stdout.split())  # argparse wraps lines
+    assert "seed for the split and the shuffles (>= 0) (default: 0)" in text
     assert f"step size of each gradient step (default: {ARTICLE_SETTINGS['learning_rate']})" in text
     assert f"images per gradient step (default: {ARTICLE_SETTINGS['batch_size']})" in text
     assert f"'none' = never stop early (default: {ARTICLE_SETTINGS['patience']})" in text
