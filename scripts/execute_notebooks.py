@@ -15,6 +15,7 @@ line. Run this after changing a notebook or refreshing the pinned versions in
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -72,13 +73,38 @@ def execute(path, timeout=900):
     return time.perf_counter() - started
 
 
+def execute_measured(path, timeout=900):
+    """``execute`` in a child process; returns (seconds, the kernel's peak memory in MB).
+
+    The kernel is a child of that process, so once it has exited the child's
+    RUSAGE_CHILDREN peak is the kernel's peak resident memory.
+    """
+    code = (
+        "import resource, sys; sys.path.insert(0, sys.argv[1]); import execute_notebooks as e; "
+        "seconds = e.execute(sys.argv[2], int(sys.argv[3])); "
+        "print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).parent), str(path), str(timeout)],
+        capture_output=True, text=True, check=True,
+    )
+    seconds, peak_kb = done.stdout.split()[-2:]
+    return float(seconds), int(peak_kb) / 1024
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="+", type=Path)
     parser.add_argument("--timeout", type=int, default=900, help="seconds per cell")
+    parser.add_argument("--memory", action="store_true",
+                        help="also report each kernel's peak memory (Linux)")
     args = parser.parse_args(argv)
     for path in args.notebooks:
-        print(f"{path}: {execute(path, args.timeout):.1f} s", flush=True)
+        if args.memory:
+            seconds, peak_mb = execute_measured(path, args.timeout)
+            print(f"{path}: {seconds:.1f} s, peak kernel memory {peak_mb:.0f} MB", flush=True)
+        else:
+            print(f"{path}: {execute(path, args.timeout):.1f} s", flush=True)
     return 0
 
 
