@@ -71,14 +71,16 @@ _MANTISSAS = ("1", "1.2", "1.5", "2", "2.4", "3", "4", "5", "6", "8")
 #: score well under 50%).
 ACCURACY_LIMITS = (0.0, 100.0)
 
-#: Loss axes are logarithmic (a guessing model scores ln(10) = 2.30; a
-#: diverging one, tens), each explorer with a range that holds the losses of
-#: every position of its sliders: the learning-rate explorers reach from about
-#: 0.2 to a few tens (batch 10 at learning rate 10), the two small-sample
-#: explorers from a training loss near 0.05 up to about 2.3.
+#: Loss axes are logarithmic (a model that guesses scores ln(10) = 2.30), each
+#: explorer with a range that holds the losses of every position of its
+#: sliders. On MNIST: the learning-rate explorer's run from about 0.17 to 10
+#: (learning rate 8); the training explorer's from about 0.1 (batch 10) to
+#: about 50 (one batch of all 8,000 images at learning rate 10); the sample-size
+#: explorer's from about 0.2 to 2.3; the alpha explorer's from about 0.07
+#: (no penalty) to 2.2.
 LOSS_LIMITS = {
     "learning_rate": (0.1, 100.0),
-    "training": (0.1, 100.0),
+    "training": (0.01, 100.0),
     "sample_size": (0.1, 10.0),
     "alpha": (0.01, 10.0),
 }
