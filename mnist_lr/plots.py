@@ -322,9 +322,10 @@ def _as_history(history):
 
 
 def plot_training_curves(
-    history, fig=None, title="Loss and accuracy per epoch", start=None, log_epochs=False
+    history, fig=None, title="Loss and accuracy per epoch", start=None, log_epochs=False,
+    panels="rows",
 ):
-    """Loss (top) and training/validation accuracy (bottom) against the epoch.
+    """Loss (top, or left) and training/validation accuracy (bottom, or right) against the epoch.
 
     The epoch with the best validation accuracy (the one whose weights
     :class:`~mnist_lr.model.SoftmaxRegression` keeps) is marked by a dotted
@@ -349,6 +350,9 @@ def plot_training_curves(
         A logarithmic epoch axis, so that the first few epochs of a long run
         stay visible. (Epoch 0 cannot be drawn on it: ``start`` is then
         refused.)
+    panels : {"rows", "columns"}, default "rows"
+        Loss above accuracy, or (``"columns"``) beside it: a wide, short
+        figure that fits on a laptop screen under a slider.
 
     Returns
     -------
@@ -370,6 +374,8 @@ def plot_training_curves(
     """
     history = _as_history(history)
     title = _check_title(title)
+    if panels not in ("rows", "columns"):
+        raise ValueError(f'panels must be "rows" or "columns", got {panels!r}')
     best = history.best_epoch
     best_accuracy = 100 * history.val_accuracy[best - 1]
     first = 1
@@ -388,8 +394,8 @@ def plot_training_curves(
     epochs = np.arange(first, first + n)
     style = {"marker": "o", "markersize": 3} if n <= 40 else {}
 
-    fig = _check_fig(fig, (7.0, 6.0))
-    loss_ax, acc_ax = fig.subplots(2, 1, sharex=True)
+    fig = _check_fig(fig, (7.0, 6.0) if panels == "rows" else (9.0, 3.6))
+    loss_ax, acc_ax = fig.subplots(*((2, 1) if panels == "rows" else (1, 2)), sharex=True)
 
     for ax, key, scale, label in (
         (loss_ax, "loss", 1, "{} loss"),
@@ -429,7 +435,8 @@ def plot_training_curves(
             ax.set_xlim(0.9, n * 1.1)
         else:
             _epoch_axis(ax, first + n - 1, first=first)
-    acc_ax.set_xlabel("epoch (log scale)" if log_epochs else "epoch")
+    for ax in (acc_ax,) if panels == "rows" else (loss_ax, acc_ax):
+        ax.set_xlabel("epoch (log scale)" if log_epochs else "epoch")
     acc_ax.legend(loc="best")
     fig.suptitle(title)
     return fig

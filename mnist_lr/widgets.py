@@ -13,7 +13,12 @@ What a reader sees after releasing a slider:
 - meanwhile the old figure is dimmed and its caption says that it still shows
   the previous setting;
 - the new figure, on the same axes as every other setting (the limits never
-  change), with the article's setting drawn as a faint grey reference curve.
+  change, and every curve the sliders can produce fits inside them), with the
+  article's setting drawn as a faint grey reference curve.
+
+The figure is drawn at the size and resolution of the notebooks' own figures
+and shown at that size, not stretched to the width of the window, so that its
+text matches theirs and the figure fits on a laptop screen under its sliders.
 
 Training runs on a helper thread, so the kernel keeps receiving slider moves
 while it works. Only the latest request is trained: moves that arrive while a
@@ -31,7 +36,6 @@ from __future__ import annotations
 
 import html
 import io
-import json
 import math
 import threading
 import time
@@ -63,10 +67,31 @@ __all__ = [
 #: and containing the article's 0.24 (as 2.4 × 10⁻¹).
 _MANTISSAS = ("1", "1.2", "1.5", "2", "2.4", "3", "4", "5", "6", "8")
 
-#: Axis limits shared by every update of an explorer, so that two settings can
-#: be compared by eye. A loss of ln(10) = 2.30 is a model that guesses.
-LOSS_LIMITS = (0.0, 2.5)
-ACCURACY_LIMITS = (50.0, 100.0)
+#: The accuracy axis of every explorer: all of it, so that no setting's curve
+#: can leave it (a model that has diverged, or learned from 80 images, can
+#: score well under 50%).
+ACCURACY_LIMITS = (0.0, 100.0)
+
+#: Loss axes are logarithmic (a model that guesses scores ln(10) = 2.30), each
+#: explorer with a range that holds the losses of every position of its
+#: sliders. On MNIST: the learning-rate explorer's run from about 0.17 to 10
+#: (learning rate 8); the training explorer's from about 0.1 (batch 10) to
+#: about 50 (one batch of all 8,000 images at learning rate 10); the sample-size
+#: explorer's from about 0.2 to 2.3; the alpha explorer's from about 0.07
+#: (no penalty) to 2.2.
+LOSS_LIMITS = {
+    "learning_rate": (0.1, 100.0),
+    "training": (0.01, 100.0),
+    "sample_size": (0.1, 10.0),
+    "alpha": (0.01, 10.0),
+}
+
+#: The explorer's figure, in inches at FIGURE_DPI dots per inch: the loss and
+#: accuracy side by side, short enough to sit under three sliders on a
+#: 1366 x 768 screen. At 100 dpi, shown pixel for pixel, its text is the size
+#: of the notebooks' inline figures (which are also drawn at 100 dpi).
+FIGURE_SIZE = (8.8, 4.0)
+FIGURE_DPI = 100
 
 #: Dims the figure while it no longer matches the sliders.
 _STYLE = """<style>
@@ -120,6 +145,11 @@ def _options(values):
     return [(f"{value:g}", value) for value in values]
 
 
+def _count_options(values):
+    """(label, value) pairs for whole numbers, written as the titles write them: 20,000."""
+    return [(f"{value:,}", value) for value in values]
+
+
 def _slider_style(width):
     return dict(
         continuous_update=False,  # retrain on release, not on every pixel of a drag
@@ -152,6 +182,10 @@ class Explorer:
     reference : dict, optional
         Slider values of the faint reference curve (the article's setting),
         trained once, here.
+    loss_limits : (float, float)
+        The loss axis (logarithmic), the same for every setting; it should
+        hold every loss the sliders can produce. A run with a loss outside it
+        says so in the status.
     css_class : str
         A class on the outer box, a handle for styling and browser tests.
 
@@ -160,7 +194,12 @@ class Explorer:
     widget : ipywidgets.VBox
         What is displayed.
     image : ipywidgets.Image
-        The curves (PNG bytes in ``.value``).
+        The curves (PNG bytes in ``.value``), shown at their own size.
+    figure : matplotlib.figure.Figure
+        The figure behind the image: ``figure.axes[0]`` the loss,
+        ``figure.axes[1]`` the accuracy in percent.
+    loss_limits, accuracy_limits, epoch_limits : (float, float)
+        The axes' limits, the same for every setting.
     status : ipywidgets.HTML
         Next to the sliders: busy, done or what went wrong.
     model : SoftmaxRegression
@@ -176,19 +215,33 @@ class Explorer:
     """
 
     def __init__(self, sliders, train, describe, caption, *, epochs, reference=None,
-                 css_class="mnist-lr-explorer"):
+                 loss_limits=LOSS_LIMITS["learning_rate"], css_class="mnist-lr-explorer"):
         w = _ipywidgets
         self.sliders = sliders
         self._train = train
         self._describe = describe
         self._caption_text = caption
         self._epochs = epochs
+        low, high = (check_real(limit, "loss_limits", positive=True) for limit in loss_limits)
+        if low >= high:
+            raise ValueError(f"loss_limits must rise, got {tuple(loss_limits)}")
+        self.loss_limits = (low, high)
+        self.accuracy_limits = ACCURACY_LIMITS
+        self.epoch_limits = (0.5, epochs + 0.5)
         self.caption = w.HTML()
         self.status = w.HTML()
         self.status.add_class("mnist-lr-status")
-        self.image = w.Image(format="png", layout=w.Layout(min_height="420px"))
+        # Shown at the figure's own size (smaller only where the window is
+        # narrower), never stretched to the width of the cell.
+        width, height = (round(inches * FIGURE_DPI) for inches in FIGURE_SIZE)
+        self.image = w.Image(
+            format="png", width=width, height=height,
+            layout=w.Layout(width=f"{width}px", max_width="100%", height="auto",
+                            align_self="flex-start"),
+        )
         self.last_seconds = None
         self.model = None
+        self.figure = None
         self._shown = None  # the values behind the current figure
         self._lock = threading.Lock()
         self._pending = None  # the latest request not yet taken by the worker
@@ -308,30 +361,34 @@ class Explorer:
         start = time.perf_counter()
         try:
             model, note = trained or self._train(**values)
-            png = None if superseded() else self._draw(model.history_, self._describe(**values))
+            figure = png = None
+            if not superseded():
+                figure, png = self._draw(model.history_, self._describe(**values))
         except Exception as exc:  # noqa: BLE001 - shown next to the slider; the widget lives on
             return {"error": exc, "seconds": time.perf_counter() - start}
-        return {"model": model, "note": note, "png": png, "seconds": time.perf_counter() - start}
+        return {"model": model, "note": note, "figure": figure, "png": png,
+                "seconds": time.perf_counter() - start}
 
     def _draw(self, history, title):
+        """The figure of one run, on this explorer's fixed axes; returns it and its PNG bytes."""
         from matplotlib.figure import Figure
+        from matplotlib.ticker import FuncFormatter, NullFormatter
 
-        from .plots import VAL_COLOR, plot_training_curves
+        from .plots import plot_training_curves
 
         # A Figure of its own, not pyplot's: safe on the helper thread, and
         # the notebook's matplotlib backend plays no part.
-        fig = Figure(figsize=(8, 5.4))
+        fig = Figure(figsize=FIGURE_SIZE, dpi=FIGURE_DPI, layout="constrained")
         if len(history):
-            plot_training_curves(history, fig=fig, title=title)
+            plot_training_curves(history, fig=fig, title=title, panels="columns")
             loss_ax, acc_ax = fig.axes
-        else:
-            fig.set_layout_engine("constrained")
-            loss_ax, acc_ax = fig.subplots(2, 1, sharex=True)
+        else:  # diverged in the first epoch: the status says so; empty axes here
+            loss_ax, acc_ax = fig.subplots(1, 2, sharex=True)
             loss_ax.set_ylabel("cross-entropy loss")
             acc_ax.set_ylabel("accuracy (%)")
-            acc_ax.set_xlabel("epoch")
-            loss_ax.text(0.5, 0.5, "training diverged in the first epoch: no curve",
-                         transform=loss_ax.transAxes, ha="center", va="center", color=VAL_COLOR)
+            for ax in (loss_ax, acc_ax):
+                ax.set_xlabel("epoch")
+                ax.grid(alpha=0.3)
             fig.suptitle(title)
         if self._reference is not None and len(self._reference):
             epochs = range(1, len(self._reference) + 1)
@@ -342,21 +399,42 @@ class Explorer:
                         label=f"validation, {self.reference_label}")
         # The same limits for every setting, so that curves compare by eye.
         for ax in (loss_ax, acc_ax):
-            ax.set_xlim(0.5, self._epochs + 0.5)
-        loss_ax.set_ylim(*LOSS_LIMITS)
-        acc_ax.set_ylim(*ACCURACY_LIMITS)
-        if loss_ax.get_legend_handles_labels()[0]:
-            loss_ax.legend(loc="upper right", fontsize="small")
-        if acc_ax.get_legend_handles_labels()[0]:
-            acc_ax.legend(loc="lower right", fontsize="small")
-        # The limits travel inside the PNG too (a text chunk), so that a test
-        # looking only at the picture in a browser can check them.
-        limits = {"title": title, "xlim": list(loss_ax.get_xlim()),
-                  "loss_ylim": list(loss_ax.get_ylim()), "accuracy_ylim": list(acc_ax.get_ylim())}
+            ax.set_xlim(*self.epoch_limits)
+        loss_ax.set_yscale("log")
+        loss_ax.set_ylim(*self.loss_limits)
+        loss_ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+        loss_ax.yaxis.set_minor_formatter(NullFormatter())
+        loss_ax.set_ylabel("cross-entropy loss (log scale)")
+        acc_ax.set_ylim(*self.accuracy_limits)
+        for ax in (loss_ax, acc_ax):
+            low, high = ax.get_ylim()
+            for line in ax.get_lines():
+                y = np.asarray(line.get_ydata(), dtype=float)
+                if line.get_transform() is not ax.get_xaxis_transform() and np.all(
+                    (low <= y) & (y <= high)
+                ):
+                    line.set_clip_on(False)  # a marker on the edge (100%) is drawn whole
+        # One legend for both panels (they share their lines' styles), below
+        # them, where no curve can reach.
+        for ax in (loss_ax, acc_ax):
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+        handles, labels = acc_ax.get_legend_handles_labels()
+        if handles:
+            fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
         png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=96,
-                    metadata={"Title": title, "Description": json.dumps(limits)})
-        return png.getvalue()
+        fig.savefig(png, format="png", dpi=FIGURE_DPI, metadata={"Title": title})
+        return fig, png.getvalue()
+
+    def _beyond_the_axes(self, history):
+        """A warning if some loss of ``history`` lies outside the loss axis, else ''."""
+        losses = np.concatenate([history.loss, history.val_loss])
+        low, high = self.loss_limits
+        outside = losses[(losses < low) | (losses > high)]
+        if not len(outside):
+            return ""
+        return (f" ⚠ {len(outside)} loss values (from {outside.min():.3g} to "
+                f"{outside.max():.3g}) lie beyond this figure's loss axis.")
 
     # -- what the reader sees -------------------------------------------------
 
@@ -383,12 +461,17 @@ class Explorer:
                 self.caption.value = self._caption_body
             return
         self.model = result["model"]
+        self.figure = result["figure"]
         self._shown = values
         self.image.value = result["png"]
         self._caption_body = f"<p>{self._caption_text} {html.escape(result['note'])}</p>"
         self.caption.value = self._caption_body
         self.image.remove_class("mnist-lr-stale")
-        self.status.value = f"✓ <b>done</b> in {self.last_seconds:.1f} s ({name})"
+        status = f"✓ <b>done</b> in {self.last_seconds:.1f} s ({name})"
+        history = self.model.history_
+        if not len(history):
+            status += ": training diverged in the first epoch, no finite loss to draw."
+        self.status.value = status + html.escape(self._beyond_the_axes(history))
 
     _caption_body = ""
 
@@ -527,7 +610,8 @@ def learning_rate_explorer(
     )
     return Explorer(
         {"learning_rate": slider}, train, describe, caption, epochs=epochs,
-        reference={"learning_rate": ARTICLE_SETTINGS["learning_rate"]}, css_class="lr-explorer",
+        reference={"learning_rate": ARTICLE_SETTINGS["learning_rate"]},
+        loss_limits=LOSS_LIMITS["learning_rate"], css_class="lr-explorer",
     )
 
 
@@ -565,7 +649,8 @@ def training_explorer(
             options=_options(LEARNING_RATES), value=article["learning_rate"],
             description="learning rate", **_slider_style("420px")),
         "batch_size": _ipywidgets.SelectionSlider(
-            options=batch_sizes, value=article["batch_size"], description="batch size",
+            options=_count_options(batch_sizes), value=article["batch_size"],
+            description="batch size",
             **_slider_style("420px")),
         "patience": _ipywidgets.IntSlider(
             value=article["patience"], min=1, max=max_epochs, description="patience",
@@ -578,14 +663,14 @@ def training_explorer(
         return model, _accuracy_note(model)
 
     def describe(learning_rate, batch_size, patience):
-        return f"learning rate {learning_rate:g}, batch {batch_size}, patience {patience}"
+        return f"learning rate {learning_rate:g}, batch {batch_size:,}, patience {patience}"
 
     caption = (
         f"Trained on a seeded subset of {len(yt):,} training images for at most "
         f"{max_epochs} epochs, validated on {len(yv):,} images."
     )
     return Explorer(sliders, train, describe, caption, epochs=max_epochs, reference=article,
-                    css_class="training-explorer")
+                    loss_limits=LOSS_LIMITS["training"], css_class="training-explorer")
 
 
 def _check_split_sizes(n_images, val_fraction, name):
@@ -629,7 +714,8 @@ def sample_size_explorer(X, y, *, epochs=30, val_fraction=0.2, random_state=0):
     _check_split_sizes(options[0], val_fraction, "the smallest sample, n_images")
     start = 700 if 700 in options else options[0]
     slider = _ipywidgets.SelectionSlider(
-        options=options, value=start, description="images", **_slider_style("420px"),
+        options=_count_options(options), value=start, description="images",
+        **_slider_style("420px"),
     )
 
     def train(n_images):
@@ -656,7 +742,8 @@ def sample_size_explorer(X, y, *, epochs=30, val_fraction=0.2, random_state=0):
         f"(learning rate {ARTICLE_SETTINGS['learning_rate']:g})."
     )
     return Explorer({"n_images": slider}, train, describe, caption, epochs=epochs,
-                    reference={"n_images": start}, css_class="sample-size-explorer")
+                    reference={"n_images": start}, loss_limits=LOSS_LIMITS["sample_size"],
+                    css_class="sample-size-explorer")
 
 
 #: The L2 strengths the alpha slider offers: none (the article's model), then
@@ -737,4 +824,5 @@ def alpha_explorer(X, y, *, n_images=700, val_fraction=0.2, epochs=100, alpha=0.
         f"{ARTICLE_SETTINGS['learning_rate']:g}, batch {batch_size})."
     )
     return Explorer({"alpha": slider}, train, describe, caption, epochs=epochs,
-                    reference={"alpha": 0.0}, css_class="alpha-explorer")
+                    reference={"alpha": 0.0}, loss_limits=LOSS_LIMITS["alpha"],
+                    css_class="alpha-explorer")

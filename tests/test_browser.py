@@ -5,8 +5,12 @@ headless Chromium through Playwright, runs every cell, checks that the
 learning-rate slider renders without "Error displaying widget", then moves the
 sliders as a reader would and checks what the reader sees: the status next
 to the slider goes busy, then done; the new figure keeps the old axis limits
-(read from the PNG's text chunk); key presses reach exactly 0.24, and only
-the last one is drawn. Response times and screenshots go to
+and every curve lies inside them (read from the figure itself, through a
+second connection to the notebook's kernel); key presses reach exactly 0.24,
+and only the last one is drawn. On a 1366 x 768 laptop screen and a 1920 x 1080
+one, each explorer's sliders and the bottom of its figure are on screen
+together. Then notebook 08's sample-size explorer, built as 08 builds it, is
+moved to its smallest sample. Response times, heights and screenshots go to
 ``test-artifacts/``. The server is stopped whatever happens.
 
 Needs Debian's ``chromium`` (``/usr/bin/chromium``) and the ``playwright``
@@ -16,8 +20,6 @@ outside CI the test is skipped when either is missing.
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 import os
 import secrets
@@ -35,6 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("MNIST_LR_CHROMIUM", "/usr/bin/chromium")
 NOTEBOOK = "notebooks/03_training.ipynb"
+#: Notebook 08's explorer cell, run after 08's data is loaded, in a notebook of its own.
+SAMPLE_NOTEBOOK = "notebooks/08_small_sample.ipynb"
+SAMPLE_EXPLORER = "notebooks/sample_size_explorer.ipynb"
+#: Window sizes: a common laptop screen and a common desktop one.
+SCREENS = [(1366, 768), (1920, 1080)]
 LAB_SETTINGS = ROOT / "binder" / "jupyterlab-settings"
 
 # Minutes of JupyterLab, Chromium and a full-size notebook: not for `make test-quick`.
@@ -68,6 +75,7 @@ def lab_server(tmp_path_factory):
     served = tmp_path_factory.mktemp("served")
     (served / "notebooks").mkdir()
     shutil.copy(ROOT / NOTEBOOK, served / NOTEBOOK)
+    _write_sample_size_notebook(served / SAMPLE_EXPLORER)
     # Keep every cell in the page: with JupyterLab's default windowing, the
     # cells scrolled out of view (an explorer among them) leave the DOM.
     tracker = home / "lab-settings" / "@jupyterlab" / "notebook-extension"
@@ -104,7 +112,7 @@ def lab_server(tmp_path_factory):
                 if time.monotonic() > deadline:
                     raise RuntimeError("JupyterLab did not start within 90 s") from None
                 time.sleep(0.5)
-        yield base, token
+        yield base, token, home / "runtime"
     finally:
         _shut_down_kernels(base, token)
         server.terminate()
@@ -116,6 +124,20 @@ def lab_server(tmp_path_factory):
         log.close()
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copy(home / "server.log", ARTIFACTS / "jupyterlab-server.log")
+
+
+def _write_sample_size_notebook(path):
+    """Notebook 08's loading and explorer cells, without the long runs between them."""
+    import nbformat
+
+    source = nbformat.read(ROOT / SAMPLE_NOTEBOOK, as_version=4)
+    code = [cell.source for cell in source.cells if cell.cell_type == "code"]
+    setup = [text for text in code if "SEED =" in text or "load_mnist" in text]
+    explorer = [text for text in code if "sample_size_explorer(" in text]
+    assert setup and len(explorer) == 1, "notebook 08 no longer has the cells this test runs"
+    notebook = nbformat.v4.new_notebook(metadata=source.metadata)
+    notebook.cells = [nbformat.v4.new_code_cell(text) for text in [*setup, *explorer]]
+    nbformat.write(notebook, path)
 
 
 def _shut_down_kernels(base, token):
@@ -140,8 +162,7 @@ def _accept_kernel_dialog(page):
         try:
             dialog.first.wait_for(state="detached", timeout=5_000)
         except Exception:  # noqa: BLE001 - focus was elsewhere: press the button itself
-            page.evaluate("""() => [...document.querySelectorAll('.jp-Dialog button')]
-                .find(b => b.innerText.trim() === 'Select').click()""")
+            page.locator(".jp-Dialog .jp-mod-accept").first.click()
             dialog.first.wait_for(state="detached", timeout=10_000)
 
 
@@ -156,6 +177,8 @@ def _run_all_cells(page):
                ".jp-CodeCell .jp-InputPrompt:text('[*]:')")
     for _ in range(5):
         _accept_kernel_dialog(page)
+        if page.locator(".jp-Dialog").count():
+            continue  # still being asked
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         deadline = time.monotonic() + 20
@@ -177,22 +200,107 @@ def _output_image(page, explorer=".lr-explorer"):
     return image.get_attribute("src")
 
 
-def _png_info(page, explorer=".lr-explorer"):
-    """The text chunks of the explorer's PNG (its title and axis limits), read in the page."""
-    png_base64 = page.evaluate(
-        """async (selector) => {
-            const img = document.querySelector(selector + ' img');
-            const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
-            let text = '';
-            for (const byte of bytes) text += String.fromCharCode(byte);
-            return btoa(text);
-        }""",
-        explorer,
-    )
-    from PIL import Image
+# Run in the notebook's kernel: what each explorer on display shows, by its
+# CSS class: the figure's title, its axes' limits and scales, and every point
+# of its lines that lies outside them.
+_DESCRIBE_EXPLORERS = """
+def _browser_test_explorers():
+    import json
+    import numpy as np
+    from mnist_lr.widgets import Explorer
+    report = {}
+    for value in Out.values():
+        if not isinstance(value, Explorer):
+            continue
+        figure, axes, drawn, outside = value.figure, [], 0, []
+        for ax in figure.axes:
+            (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+            for line in ax.get_lines():
+                x = np.asarray(line.get_xdata(), dtype=float)
+                y = np.asarray(line.get_ydata(), dtype=float)
+                if line.get_transform() is ax.get_xaxis_transform():
+                    y = np.full_like(x, (y0 + y1) / 2)
+                inside = (np.isfinite(x) & np.isfinite(y) & (x0 <= x) & (x <= x1)
+                          & (y0 <= y) & (y <= y1))
+                drawn += len(x)
+                outside += [[line.get_label(), float(a), float(b)]
+                            for a, b in zip(x[~inside], y[~inside])]
+            axes.append({"xlim": list(ax.get_xlim()), "ylim": list(ax.get_ylim()),
+                         "yscale": ax.get_yscale()})
+        for name in value.widget._dom_classes:
+            report[name] = {"title": figure._suptitle.get_text(), "axes": axes, "drawn": drawn,
+                            "outside": outside}
+    return json.dumps(report)
+"""
 
-    info = Image.open(io.BytesIO(base64.b64decode(png_base64))).text
-    return json.loads(info["Description"])
+
+def _kernel_report(base, token, runtime, notebook):
+    """What the explorers of ``notebook`` show, asked of its kernel over a second connection.
+
+    The kernel's connection file is in the server's runtime folder; the page's
+    own connection is left alone.
+    """
+    import ast
+
+    from jupyter_client import BlockingKernelClient
+
+    with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=10) as reply:
+        sessions = json.load(reply)
+    (kernel_id,) = [session["kernel"]["id"] for session in sessions
+                    if session["path"].endswith(Path(notebook).name)]
+    client = BlockingKernelClient(connection_file=str(runtime / f"kernel-{kernel_id}.json"))
+    client.load_connection_file()
+    client.start_channels()
+    try:
+        msg_id = client.execute(_DESCRIBE_EXPLORERS, silent=True, store_history=False,
+                                user_expressions={"report": "_browser_test_explorers()"})
+        while True:
+            reply = client.get_shell_msg(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+    finally:
+        client.stop_channels()
+    content = reply["content"]
+    assert content["status"] == "ok", content
+    result = content["user_expressions"]["report"]
+    assert result["status"] == "ok", result
+    return json.loads(ast.literal_eval(result["data"]["text/plain"]))
+
+
+def _limits(info):
+    return [(axes["xlim"], axes["ylim"], axes["yscale"]) for axes in info["axes"]]
+
+
+# From the top of an explorer's first slider to the bottom of its figure, and
+# the part of the notebook that is on screen (inside its scrolling panel and
+# the window).
+_MEASURE = """(selector) => {
+    const root = document.querySelector(selector);
+    const slider = root.querySelector('.widget-slider').getBoundingClientRect();
+    const img = root.querySelector('img');
+    const figure = img.getBoundingClientRect();
+    const panel = root.closest('.jp-WindowedPanel-outer, .jp-NotebookPanel-notebook')
+        .getBoundingClientRect();
+    return {sliderTop: slider.top, figureBottom: figure.bottom,
+            visibleTop: Math.max(panel.top, 0),
+            visibleBottom: Math.min(panel.bottom, window.innerHeight),
+            shownWidth: figure.width, drawnWidth: img.naturalWidth};
+}"""
+
+
+def _check_fits_on_screen(page, explorer, size, report):
+    """The explorer's sliders and the bottom of its figure are on screen together."""
+    _show(page, explorer)
+    box = page.evaluate(_MEASURE, explorer)
+    height = box["figureBottom"] - box["sliderTop"]
+    visible = box["visibleBottom"] - box["visibleTop"]
+    report.append(f"{explorer[1:]} at {size[0]}x{size[1]}: {height:.0f} px from the slider's "
+                  f"top to the figure's bottom, {visible:.0f} px of notebook on screen")
+    assert box["visibleTop"] <= box["sliderTop"], box
+    assert box["figureBottom"] <= box["visibleBottom"], box
+    # Shown at the size it was drawn (text as large as the other figures'), never stretched.
+    assert box["drawnWidth"] > 0 and box["shownWidth"] <= box["drawnWidth"] + 0.5, box
+    return height
 
 
 # Records every change of an explorer's status text and of its picture's
@@ -260,12 +368,84 @@ def _wait_until_done(page, explorer, old_src, timeout=60_000):
     return time.monotonic() - start
 
 
+def _open_and_run(page, url):
+    """Open a notebook, run all its cells and wait until none is running or queued.
+
+    A kernel that is slow to start can swallow the first Run All, leaving
+    cells without a prompt number; then everything is run again.
+    """
+    page.goto(url, timeout=120_000)
+    page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
+    for _ in range(3):
+        # Wait for the kernel, then run everything from the Run menu.
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
+            timeout=120_000
+        )
+        _run_all_cells(page)
+        # Until its cell runs again, an explorer on the page may be the one
+        # stored in the notebook: wait for the whole notebook to finish.
+        page.wait_for_function(
+            """() => {
+                const busy = document.querySelector(
+                    ".jp-Notebook-ExecutionIndicator[data-status='busy']");
+                const queued = [...document.querySelectorAll('.jp-InputPrompt')]
+                    .some(prompt => prompt.innerText.includes('*'));
+                return !busy && !queued;
+            }""",
+            timeout=300_000,
+        )
+        never_run = page.evaluate("""() => [...document.querySelectorAll(
+            '.jp-CodeCell .jp-InputArea-prompt')].filter(p => p.innerText.trim() === '[ ]:')
+            .length""")
+        if not never_run:
+            return
+    raise AssertionError(f"{never_run} cells of {url} never ran")
+
+
+def _wait_for_done(page, explorer):
+    page.wait_for_function(
+        """(selector) => document.querySelector(selector + ' .mnist-lr-status')
+            .innerText.includes('done')""",
+        arg=explorer, timeout=60_000,
+    )
+
+
+def _check_sample_size_explorer(page, base, token, runtime, report):
+    """Notebook 08's explorer, in a workspace of its own, at both ends of its slider.
+
+    Its readout writes numbers as the title does, and at the smallest sample
+    the validation curve lies on the axes.
+    """
+    _open_and_run(page, f"{base}/lab/workspaces/sample-size/tree/{SAMPLE_EXPLORER}"
+                        f"?token={token}")
+    ss = ".sample-size-explorer"
+    sample = page.locator(ss).first
+    sample.wait_for(state="visible", timeout=180_000)
+    _wait_for_done(page, ss)
+    _show(page, ss)
+    slider_readout = sample.locator(".widget-readout").first
+    assert slider_readout.inner_text() == "700"
+    for key, label in (("End", "20,000"), ("Home", "100")):
+        old = _output_image(page, ss)
+        sample.locator(".noUi-handle").first.focus()
+        page.keyboard.press(key)
+        _wait_until_done(page, ss, old, timeout=120_000)
+        assert slider_readout.inner_text() == label
+        assert f"({label} images)" in sample.locator(".mnist-lr-status").inner_text()
+    shown = _kernel_report(base, token, runtime, SAMPLE_EXPLORER)["sample-size-explorer"]
+    assert shown["title"] == "100 images"
+    assert shown["outside"] == [], shown["outside"][:5]
+    _check_fits_on_screen(page, ss, SCREENS[0], report)
+    page.screenshot(path=str(ARTIFACTS / "sample-size-explorer-smallest.png"))
+    assert "Error displaying widget" not in page.content()
+
+
 def test_sliders_in_jupyterlab(lab_server):
     from playwright.sync_api import sync_playwright
 
-    base, token = lab_server
+    base, token, runtime = lab_server
     ARTIFACTS.mkdir(exist_ok=True)
-    report = []
+    report, screens = [], []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -275,43 +455,35 @@ def test_sliders_in_jupyterlab(lab_server):
                   "--disable-sync"],
         )
         # A laptop-sized window: the status must be visible next to the slider.
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        laptop = dict(zip(("width", "height"), SCREENS[0], strict=True))
+        page = browser.new_page(viewport=laptop)
         try:
-            page.goto(f"{base}/lab/tree/{NOTEBOOK}?token={token}", timeout=120_000)
-            page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
-            # Wait for the kernel, then run everything from the Run menu.
-            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
-                timeout=120_000
-            )
-            _run_all_cells(page)
-            # Until its cell runs again, an explorer on the page may be the one
-            # stored in the notebook: wait for the whole notebook to finish.
-            page.wait_for_function(
-                """() => {
-                    const busy = document.querySelector(
-                        ".jp-Notebook-ExecutionIndicator[data-status='busy']");
-                    const queued = [...document.querySelectorAll('.jp-InputPrompt')]
-                        .some(prompt => prompt.innerText.includes('*'));
-                    return !busy && !queued;
-                }""",
-                timeout=300_000,
-            )
+            _open_and_run(page, f"{base}/lab/tree/{NOTEBOOK}?token={token}")
 
-            lr = ".lr-explorer"
+            lr, tr = ".lr-explorer", ".training-explorer"
             explorer = page.locator(lr).first
             explorer.wait_for(state="visible", timeout=180_000)
             before = _output_image(page)
             _show(page, lr)
-            page.wait_for_function(
-                """(selector) => document.querySelector(selector + ' .mnist-lr-status')
-                    .innerText.includes('done')""",
-                arg=lr, timeout=60_000,
-            )
+            _wait_for_done(page, lr)
             assert explorer.locator(".widget-readout").first.inner_text() == "0.24"
-            limits_before = _png_info(page)
-            assert limits_before["title"] == "learning rate 0.24"
+            info = _kernel_report(base, token, runtime, NOTEBOOK)
+            assert info["lr-explorer"]["title"] == "learning rate 0.24"
+            assert info["lr-explorer"]["outside"] == [] and info["lr-explorer"]["drawn"] > 40
+            limits_before = _limits(info["lr-explorer"])
             assert "Error displaying widget" not in page.content()
             assert page.get_by_text("get notified about official Jupyter news").count() == 0
+
+            # 0. Sliders and figure on one screen, on a laptop and on a desktop.
+            for width, height in SCREENS:
+                page.set_viewport_size({"width": width, "height": height})
+                page.wait_for_timeout(1_000)
+                for name in (lr, tr):
+                    screens.append(_check_fits_on_screen(page, name, (width, height), report))
+                    page.screenshot(path=str(ARTIFACTS / f"{name[1:]}-{width}x{height}.png"))
+            page.set_viewport_size(laptop)
+            page.wait_for_timeout(1_000)
+            _show(page, lr)
             page.screenshot(path=str(ARTIFACTS / "slider-before.png"), full_page=False)
 
             # 1. One drag most of the way to the right (towards 10).
@@ -337,10 +509,11 @@ def test_sliders_in_jupyterlab(lab_server):
             assert after != before
             readout = explorer.locator(".widget-readout").first.inner_text()
             assert float(readout) > 1.0, readout
-            limits_after = _png_info(page)
-            assert limits_after["title"] == f"learning rate {readout}"
-            for key in ("xlim", "loss_ylim", "accuracy_ylim"):
-                assert limits_after[key] == limits_before[key], key
+            # The same axes, and every point of the new curves inside them.
+            shown = _kernel_report(base, token, runtime, NOTEBOOK)["lr-explorer"]
+            assert shown["title"] == f"learning rate {readout}"
+            assert _limits(shown) == limits_before
+            assert shown["outside"] == [], shown["outside"][:5]
 
             # 2. Quick key presses back to exactly 0.24: only the latest value
             # is trained, and the figure follows the slider without lagging.
@@ -361,27 +534,32 @@ def test_sliders_in_jupyterlab(lab_server):
                 arg=lr, timeout=60_000,
             )
             settle = time.monotonic() - last_press
-            assert _png_info(page)["title"] == "learning rate 0.24"
+            shown = _kernel_report(base, token, runtime, NOTEBOOK)["lr-explorer"]
+            assert shown["title"] == "learning rate 0.24"
             report.append(f"learning rate, {presses} quick key presses back to 0.24: "
                           f"figure for 0.24 after {settle:.2f} s")
 
             # 3. The batch/patience explorer: batch size down to its smallest (the slowest).
-            tr = ".training-explorer"
             _show(page, tr)
             old = _output_image(page, tr)
             released = _drag(page, tr, 1, 0.0)
             response_batch = time.monotonic() - released + _wait_until_done(page, tr, old)
             _show(page, tr)
             page.screenshot(path=str(ARTIFACTS / "training-explorer-after.png"), full_page=False)
-            assert _png_info(page, tr)["title"].startswith("learning rate 0.24, batch 10,")
+            shown = _kernel_report(base, token, runtime, NOTEBOOK)["training-explorer"]
+            assert shown["title"].startswith("learning rate 0.24, batch 10,")
+            assert shown["outside"] == [], shown["outside"][:5]
             report.append(f"batch size to 10: new figure after {response_batch:.2f} s")
+            assert "Error displaying widget" not in page.content()
+
+            # 4. Notebook 08's explorer at its smallest sample.
+            _check_sample_size_explorer(page, base, token, runtime, report)
 
             (ARTIFACTS / "slider-response.txt").write_text(
-                "Seen in the browser, from release to the redrawn figure:\n"
-                + "".join(f"  {line}\n" for line in report)
+                "Seen in the browser, from release to the redrawn figure, and the explorers' "
+                "height on screen:\n" + "".join(f"  {line}\n" for line in report)
             )
             print("\n".join(report))
-            assert "Error displaying widget" not in page.content()
         except BaseException:
             # Whatever went wrong, keep a picture of it next to the other artifacts.
             page.screenshot(path=str(ARTIFACTS / "slider-failure.png"), full_page=True)

@@ -152,6 +152,7 @@ def _all_figures(images, fitted_model, curves):
                                  "val_accuracy": 0.1}
         ),
         "training_curves_log": lambda: plot_training_curves(fitted_model, log_epochs=True),
+        "training_curves_columns": lambda: plot_training_curves(fitted_model, panels="columns"),
     }
 
 
@@ -168,6 +169,7 @@ FIGURE_NAMES = [
     "side_by_side",
     "training_curves_start",
     "training_curves_log",
+    "training_curves_columns",
 ]
 
 
@@ -309,6 +311,22 @@ def test_training_curves_show_the_history(fitted_model):
     best_text = f"{100 * history.val_accuracy[best - 1]:.2f}%"
     assert any(best_text in text and f"epoch {best}" in text for text in _legend_texts(acc_ax))
     assert 0 < acc_ax.get_xlim()[0] <= 1
+
+
+def test_training_curves_side_by_side(fitted_model):
+    rows = plot_training_curves(fitted_model)
+    columns = plot_training_curves(fitted_model, panels="columns")
+    columns.canvas.draw()
+    loss_ax, acc_ax = columns.axes
+    loss_box, acc_box = loss_ax.get_position(), acc_ax.get_position()
+    assert loss_box.x1 < acc_box.x0 and abs(loss_box.y0 - acc_box.y0) < 0.05  # beside it
+    assert loss_ax.get_xlabel() == acc_ax.get_xlabel() == "epoch"
+    assert columns.get_figwidth() > columns.get_figheight()
+    for a, b in zip(rows.axes, columns.axes, strict=True):  # the same curves
+        for la, lb in zip(a.get_lines(), b.get_lines(), strict=True):
+            np.testing.assert_array_equal(la.get_ydata(), lb.get_ydata())
+    with pytest.raises(ValueError, match='panels must be "rows" or "columns"'):
+        plot_training_curves(fitted_model, panels="grid")
 
 
 def test_training_curves_from_history_equals_from_model(fitted_model):

@@ -35,28 +35,41 @@ def _png(explorer):
     return png
 
 
-def _redraw(explorer):
-    """Draw the explorer's current model again and return the matplotlib Figure."""
-    from matplotlib.figure import Figure
-
-    drawn = []
-    original = Figure.savefig
-
-    def capture(self, *args, **kwargs):
-        drawn.append(self)
-        return original(self, *args, **kwargs)
-
-    Figure.savefig = capture
-    try:
-        explorer._draw(explorer.model.history_, "check")
-    finally:
-        Figure.savefig = original
-    (figure,) = drawn
-    return figure
-
-
 def _axes_limits(explorer):
-    return [(ax.get_xlim(), ax.get_ylim()) for ax in _redraw(explorer).axes]
+    return [(ax.get_xlim(), ax.get_ylim()) for ax in explorer.figure.axes]
+
+
+def _points_outside(figure):
+    """How many points the figure's lines draw, and those outside their axes' limits."""
+    drawn, outside = 0, []
+    for ax in figure.axes:
+        (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+        for line in ax.get_lines():
+            x = np.asarray(line.get_xdata(), dtype=float)
+            if line.get_transform() is ax.get_xaxis_transform():
+                y = np.full_like(x, (y0 + y1) / 2)  # a vertical marker: only its x is data
+            else:
+                y = np.asarray(line.get_ydata(), dtype=float)
+            inside = np.isfinite(x) & np.isfinite(y) & (x0 <= x) & (x <= x1) & (y0 <= y) & (y <= y1)
+            drawn += len(x)
+            outside += [(ax.get_ylabel(), line.get_label(), float(a), float(b))
+                        for a, b in zip(x[~inside], y[~inside], strict=True)]
+    return drawn, outside
+
+
+def _legends_clear_of_the_panels(figure):
+    """No legend inside a panel; the figure's legend overlaps no panel."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(figure)  # lays the figure out again, as when it was saved
+    canvas.draw()
+    assert all(ax.get_legend() is None for ax in figure.axes)
+    assert figure.legends, "the figure has no legend"
+    renderer = canvas.get_renderer()
+    for legend in figure.legends:
+        box = legend.get_window_extent(renderer)
+        for ax in figure.axes:
+            assert not box.overlaps(ax.get_window_extent(renderer)), ax.get_ylabel()
 
 
 def test_learning_rate_explorer_retrains_on_slider_change(digits):
@@ -166,11 +179,14 @@ def test_axes_stay_fixed_and_the_reference_is_drawn(digits):
         explorer.wait()
         assert _axes_limits(explorer) == limits
     (loss_x, loss_y), (acc_x, acc_y) = limits
-    assert loss_x == acc_x == (0.5, 6.5)
-    assert loss_y == widgets.LOSS_LIMITS and acc_y == widgets.ACCURACY_LIMITS
+    assert loss_x == acc_x == explorer.epoch_limits == (0.5, 6.5)
+    assert loss_y == explorer.loss_limits == widgets.LOSS_LIMITS["learning_rate"]
+    assert acc_y == explorer.accuracy_limits == widgets.ACCURACY_LIMITS == (0.0, 100.0)
+    assert explorer.figure.axes[0].get_yscale() == "log"
     # The faint grey line is the article's setting, whatever the slider says.
-    labels = [line.get_label() for ax in _redraw(explorer).axes for line in ax.get_lines()]
+    labels = [line.get_label() for ax in explorer.figure.axes for line in ax.get_lines()]
     assert labels.count("validation, article: learning rate 0.24") == 2
+    _legends_clear_of_the_panels(explorer.figure)
 
 
 def test_training_explorer_has_three_sliders(digits):
@@ -190,7 +206,7 @@ def test_sample_size_explorer_reports_the_gap(digits_all):
     X, y = digits_all
     explorer = widgets.sample_size_explorer(X, y, epochs=4)
     slider = explorer.sliders["n_images"]
-    assert max(slider.options) <= len(y)
+    assert max(value for _, value in slider.options) <= len(y)
     assert explorer.reference_label == "article: 700 images"
     slider.value = 200
     explorer.wait()
@@ -275,7 +291,7 @@ def test_mismatched_data(digits):
 
 def test_batch_sizes_never_exceed_the_subset(digits):
     explorer = widgets.training_explorer(*digits, n_train=250, n_val=100, max_epochs=3)
-    options = list(explorer.sliders["batch_size"].options)
+    options = [value for _, value in explorer.sliders["batch_size"].options]
     assert options == sorted(options) and max(options) == 250
     explorer.sliders["batch_size"].value = 250
     explorer.wait()
@@ -298,17 +314,32 @@ def test_a_failed_retraining_is_shown_not_raised(digits, monkeypatch):
     assert "mnist-lr-stale" not in explorer.image._dom_classes
 
 
-def test_divergence_in_the_first_epoch_still_draws_the_axes(digits):
+def test_divergence_in_the_first_epoch_is_said_in_the_status_and_not_drawn(digits, monkeypatch):
     explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=2)
-    model = SoftmaxRegression()
-    model.history_ = type(explorer.model.history_)(
-        loss=np.array([]), train_accuracy=np.array([]), val_loss=np.array([]),
-        val_accuracy=np.array([]),
-    )
-    png = explorer._draw(model.history_, "learning rate 1e+06")
+    limits = _axes_limits(explorer)
+    diverged = SoftmaxRegression()
+    diverged.history_ = type(explorer.model.history_)()  # no epoch with finite weights
+    diverged.n_iter_ = 0
+    monkeypatch.setattr(explorer, "_train", lambda **_: (diverged, "nothing to show"))
+    explorer.sliders["learning_rate"].value = 10.0
+    explorer.wait()
+    assert "done" in explorer.status.value
+    assert "diverged in the first epoch, no finite loss to draw" in explorer.status.value
+    # The same axes, holding only the article's grey reference curve.
+    assert _axes_limits(explorer) == limits
+    labels = {line.get_label() for ax in explorer.figure.axes for line in ax.get_lines()}
+    assert labels == {"validation, article: learning rate 0.24"}
     from PIL import Image
 
-    assert Image.open(io.BytesIO(png)).size == (768, 518)
+    assert Image.open(io.BytesIO(_png(explorer))).size == (880, 400)
+
+
+def test_a_loss_beyond_the_axis_is_said_in_the_status(digits):
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=2)
+    assert "beyond" not in explorer.status.value
+    explorer.loss_limits = (0.1, 0.2)  # narrower than this run's losses
+    explorer.update()
+    assert "beyond this figure&#x27;s loss axis" in explorer.status.value
 
 
 def test_importing_without_ipywidgets_names_the_extra():
@@ -360,15 +391,96 @@ def test_alpha_explorer_checks_its_arguments_up_front(digits_all, kwargs, match)
         widgets.alpha_explorer(*digits_all, **kwargs)
 
 
-def test_the_png_carries_its_title_and_axis_limits(digits):
-    import json
-
+def test_the_figure_is_shown_at_its_own_size_not_stretched(digits):
     from PIL import Image
 
     explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=3)
-    info = Image.open(io.BytesIO(_png(explorer))).text
-    assert info["Title"] == "learning rate 0.24"
-    assert json.loads(info["Description"]) == {
-        "title": "learning rate 0.24", "xlim": [0.5, 3.5],
-        "loss_ylim": list(widgets.LOSS_LIMITS), "accuracy_ylim": list(widgets.ACCURACY_LIMITS),
-    }
+    image = Image.open(io.BytesIO(_png(explorer)))
+    width, height = image.size
+    # The notebooks' inline figures are drawn at 100 dpi and shown pixel for
+    # pixel; so is this one, so its text is the size of theirs.
+    assert explorer.figure.dpi == 100
+    assert (width, height) == tuple(round(100 * inches) for inches in widgets.FIGURE_SIZE)
+    layout = explorer.image.layout
+    assert layout.width == f"{width}px" and layout.max_width == "100%"
+    assert layout.height == "auto"
+    assert image.text["Title"] == "learning rate 0.24"
+    assert set(image.text) <= {"Title", "Software"}  # no data for tests hidden in the picture
+
+
+def test_readouts_write_numbers_as_the_titles_do(digits, digits_all):
+    sample = widgets.sample_size_explorer(*digits_all, epochs=1)
+    slider = sample.sliders["n_images"]
+    slider.value = 1_000
+    sample.wait()
+    assert slider.label == "1,000" and "1,000 images" in sample.status.value
+    training = widgets.training_explorer(*digits, n_train=1_100, n_val=100, max_epochs=1)
+    labels = [label for label, _ in training.sliders["batch_size"].options]
+    assert labels[-2:] == ["1,000", "1,100"]
+
+
+# --------------------------------------------------------------------------
+# Every curve inside the axes, at the ends of every slider, on MNIST itself
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def mnist_training_images(mnist):
+    """The official 60,000 training images, as the notebooks use them."""
+    X, y = mnist
+    return X[:60_000], y[:60_000]
+
+
+def _ends(slider):
+    """The smallest and the largest value a slider can reach."""
+    values = [option[1] if isinstance(option, tuple) else option for option in slider.options] \
+        if hasattr(slider, "options") else [slider.min, slider.max]
+    return min(values), max(values)
+
+
+def _explorer(name, X, y):
+    from mnist_lr import train_val_split
+
+    if name in ("learning_rate", "training"):
+        X_train, X_val, y_train, y_val = train_val_split(X, y, 0.2, random_state=0)
+        make = (widgets.learning_rate_explorer if name == "learning_rate"
+                else widgets.training_explorer)
+        return make(X_train, y_train, X_val, y_val, random_state=0)
+    if name == "sample_size":
+        return widgets.sample_size_explorer(X, y, random_state=0)
+    return widgets.alpha_explorer(X, y, random_state=0)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["learning_rate", "training", "sample_size", "alpha"])
+def test_every_curve_stays_inside_the_axes_at_the_ends_of_the_sliders(
+    name, mnist_training_images
+):
+    if name == "alpha" and not HAS_ALPHA:
+        pytest.skip("SoftmaxRegression has no alpha parameter yet")
+    explorer = _explorer(name, *mnist_training_images)
+    assert explorer.loss_limits == widgets.LOSS_LIMITS[name]
+    limits = _axes_limits(explorer)
+    ends = {key: _ends(slider) for key, slider in explorer.sliders.items()}
+    # Each slider at each end; with several sliders, every combination of ends,
+    # visited in an order where one slider moves at a time (a reflected Gray
+    # code), so that each move retrains once, as a reader's would.
+    n = len(ends)
+    order = [i ^ (i >> 1) for i in range(2 ** n)]
+    settings = [{key: pair[(code >> bit) & 1] for bit, (key, pair) in enumerate(ends.items())}
+                for code in order]
+    assert len({tuple(setting.values()) for setting in settings}) == 2 ** n
+    for setting in settings:
+        for key, value in setting.items():
+            explorer.sliders[key].value = value
+        explorer.wait(timeout=600)
+        assert explorer.values() == setting
+        params = explorer.model.get_params()
+        assert all(params[key] == value for key, value in setting.items() if key in params)
+        assert "done" in explorer.status.value, (setting, explorer.status.value)
+        assert "beyond" not in explorer.status.value, (setting, explorer.status.value)
+        drawn, outside = _points_outside(explorer.figure)
+        assert drawn > 2 * len(explorer.model.history_), setting  # the run's curves are drawn
+        assert outside == [], (setting, outside[:5])
+        assert _axes_limits(explorer) == limits, setting
+        _legends_clear_of_the_panels(explorer.figure)
