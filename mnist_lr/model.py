@@ -440,6 +440,7 @@ class _Settings(NamedTuple):
     verbose: int
     progress: bool
     alpha: float
+    restore_best: bool
 
 
 class SoftmaxRegression(ClassifierMixin, BaseEstimator):
@@ -450,7 +451,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     time, stepping down the cross-entropy gradient; after every epoch the
     loss and both accuracies are recorded; training stops once validation
     accuracy has not improved for ``patience`` epochs, and the weights of the
-    best validation epoch are kept.
+    best validation epoch are kept (``restore_best=False`` keeps the last).
 
     The objective is the mean cross-entropy plus an optional L2 penalty on the
     weights (not on the biases), with scikit-learn's name and convention:
@@ -495,14 +496,21 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         Strength of the L2 penalty ``alpha / 2 * ||W||^2`` on the weights
         (the biases are not penalised); finite and >= 0. Larger values give
         smaller, smoother weights. The recorded losses include the penalty.
+    restore_best : bool, default True
+        Keep the weights of the epoch with the best validation accuracy (the
+        article's rule). False keeps the weights of the last epoch run, so
+        that a fixed number of epochs (``patience=None``) means the same
+        model with or without validation data: without it, True keeps the
+        epoch with the best *training* accuracy.
 
     Attributes
     ----------
     coef_ : numpy.ndarray of shape (n_classes, n_features)
-        Weights of the best epoch. The article keeps them as a (785, 10)
-        matrix whose row 0 is the bias: ``coef_`` is rows 1: of it, transposed.
+        Weights of the kept epoch (the best one, or see ``restore_best``). The
+        article keeps them as a (785, 10) matrix whose row 0 is the bias:
+        ``coef_`` is rows 1: of it, transposed.
     intercept_ : numpy.ndarray of shape (n_classes,)
-        Bias of the best epoch (the article's row 0).
+        Bias of the kept epoch (the article's row 0).
     classes_ : numpy.ndarray
         The distinct labels seen in ``fit``, sorted. Any labels work.
     n_features_in_ : int
@@ -535,6 +543,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         verbose=0,
         progress=False,
         alpha=0.0,
+        restore_best=True,
     ):
         self.learning_rate = learning_rate
         self.max_epochs = max_epochs
@@ -544,6 +553,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         self.verbose = verbose
         self.progress = progress
         self.alpha = alpha
+        self.restore_best = restore_best
 
     # -- training ----------------------------------------------------------
 
@@ -593,11 +603,15 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                     diverged_at = epoch
                     break
                 records.append(record)
+                last_weights = weights
                 if record.val_accuracy > best_accuracy:  # a new best
                     best_epoch, best_accuracy, best_weights = epoch, record.val_accuracy, weights
                 report.epoch(epoch, record, best_epoch, best_accuracy)
                 if settings.patience is not None and epoch - best_epoch >= settings.patience:
                     break  # patience has run out
+            if not settings.restore_best and records:  # keep the last epoch run instead
+                best_epoch, best_accuracy = len(records), records[-1].val_accuracy
+                best_weights = last_weights
             report.done(len(records), best_epoch, best_accuracy, settings.patience, diverged_at)
         if diverged_at is not None:
             _warn_diverged(diverged_at, best_epoch, settings.learning_rate)
@@ -628,8 +642,9 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         verbose = self.verbose
         verbose = check_int(int(verbose) if isinstance(verbose, bool) else verbose, "verbose",
                             minimum=0)
-        if not isinstance(self.progress, (bool, np.bool_)):
-            raise TypeError(f"progress must be True or False, got {self.progress!r}")
+        for name in ("progress", "restore_best"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
         return _Settings(
             learning_rate=learning_rate,
             max_epochs=check_int(self.max_epochs, "max_epochs", minimum=1),
@@ -638,6 +653,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
             verbose=verbose,
             progress=bool(self.progress),
             alpha=alpha,
+            restore_best=bool(self.restore_best),
         )
 
     def _checked_data(self, X, y, X_val, y_val, settings):

@@ -1142,6 +1142,8 @@ def plot_validation_curve(
     ``mean_test_score`` and ``std_test_score``). A value of 0 (no penalty)
     cannot sit on a log axis: it is drawn one decade to the left of the
     smallest other value, labelled "0", and set off by a break in the lines.
+    The spreads, if given, are drawn as an error bar at every point, that
+    lone point at 0 included.
 
     Parameters
     ----------
@@ -1150,7 +1152,8 @@ def plot_validation_curve(
     train_mean, val_mean : array-like of shape (n_values,)
         Mean training and validation accuracy (fractions) at each setting.
     train_std, val_std : array-like of shape (n_values,), optional
-        Their standard deviations across folds, drawn as shaded bands.
+        Their standard deviations across folds, drawn as error bars of
+        ± one standard deviation around each mean.
     chosen : float, optional
         The setting picked; marked by a dotted vertical line.
     param_name : str, default "alpha"
@@ -1200,16 +1203,14 @@ def plot_validation_curve(
         (train_mean, train_std, TRAIN_COLOR, TRAIN_STYLE, "training"),
         (val_mean, val_std, VAL_COLOR, VAL_STYLE, "validation"),
     ):
+        if std is not None:  # one bar per point: a band cannot show the lone point at 0
+            ax.errorbar(positions, 100 * mean, yerr=100 * std, fmt="none", ecolor=color,
+                        elinewidth=1.2, capsize=0, alpha=0.6)
         for k, part in enumerate(segments):
             ax.plot(
                 positions[part], 100 * mean[part], color=color, linestyle=style, marker="o",
                 markersize=4, label=name if k == len(segments) - 1 else None,
             )
-            if std is not None:
-                ax.fill_between(
-                    positions[part], 100 * (mean[part] - std[part]),
-                    100 * (mean[part] + std[part]), color=color, alpha=0.15, linewidth=0,
-                )
     if chosen is not None:
         where = positions[np.argmin(np.abs(values - chosen))]
         ax.axvline(where, color=MARK_COLOR, linestyle=":", linewidth=1.5,

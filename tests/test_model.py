@@ -14,6 +14,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from mnist_lr import (
+    DivergenceWarning,
     SoftmaxRegression,
     cross_entropy,
     cross_entropy_from_scores,
@@ -274,6 +275,75 @@ def test_best_weights_are_restored(digits):
     assert model.score(X_train, y_train) == pytest.approx(
         history.train_accuracy[model.best_epoch_ - 1]
     )
+
+
+def test_restore_best_false_keeps_the_last_epoch(digits):
+    """Same training as the default; only the kept weights differ: the last epoch's."""
+    X, y = digits
+    X_train, y_train, X_val, y_val = X[:300], y[:300], X[300:], y[300:]
+    params = dict(learning_rate=2.0, max_epochs=60, batch_size=10, patience=None, random_state=0)
+    best = SoftmaxRegression(**params).fit(X_train, y_train, X_val, y_val)
+    last = SoftmaxRegression(restore_best=False, **params).fit(X_train, y_train, X_val, y_val)
+    for key, values in best.history_.as_dict().items():
+        np.testing.assert_array_equal(values, last.history_.as_dict()[key])
+    assert best.best_epoch_ < last.best_epoch_ == last.n_iter_ == 60
+    assert last.score(X_val, y_val) == pytest.approx(last.history_.val_accuracy[-1])
+    assert last.score(X_train, y_train) == pytest.approx(last.history_.train_accuracy[-1])
+    assert not np.array_equal(best.coef_, last.coef_)
+
+
+def test_restore_best_false_is_the_same_model_with_or_without_validation_data(digits):
+    X, y = digits
+    params = dict(learning_rate=2.0, max_epochs=30, batch_size=10, patience=None, random_state=0,
+                  restore_best=False)
+    alone = SoftmaxRegression(**params).fit(X[:300], y[:300])
+    validated = SoftmaxRegression(**params).fit(X[:300], y[:300], X[300:], y[300:])
+    np.testing.assert_array_equal(alone.coef_, validated.coef_)
+    np.testing.assert_array_equal(alone.intercept_, validated.intercept_)
+    # The default keeps an epoch chosen by whatever data it validates on.
+    params["restore_best"] = True
+    default = SoftmaxRegression(**params).fit(X[:300], y[:300])
+    assert default.best_epoch_ == np.argmax(default.history_.train_accuracy) + 1 < 30
+
+
+def test_restore_best_false_with_early_stopping_keeps_the_epoch_it_stopped_at(digits):
+    X, y = digits
+    model = SoftmaxRegression(learning_rate=0.5, max_epochs=500, batch_size=50, patience=3,
+                              random_state=0, restore_best=False)
+    model.fit(X[:1000], y[:1000], X[1000:], y[1000:])
+    reference = SoftmaxRegression(learning_rate=0.5, max_epochs=500, batch_size=50, patience=3,
+                                  random_state=0).fit(X[:1000], y[:1000], X[1000:], y[1000:])
+    assert model.n_iter_ == reference.n_iter_ == reference.best_epoch_ + 3
+    assert model.best_epoch_ == model.n_iter_
+    assert model.score(X[1000:], y[1000:]) == pytest.approx(model.history_.val_accuracy[-1])
+
+
+def test_restore_best_false_after_divergence_keeps_the_last_finite_epoch(digits, monkeypatch):
+    X, y = digits
+    from mnist_lr import model as model_module
+
+    original = model_module._sgd_epoch
+    calls = {"n": 0}
+
+    def flaky_epoch(X, codes, coef, intercept, *args):
+        calls["n"] += 1
+        original(X, codes, coef, intercept, *args)
+        if calls["n"] == 4:
+            coef[0, 0] = np.inf  # as if the weights had overflowed in epoch 4
+
+    monkeypatch.setattr(model_module, "_sgd_epoch", flaky_epoch)
+    with pytest.warns(DivergenceWarning, match="diverged in epoch 4.*kept the weights of epoch 3"):
+        model = SoftmaxRegression(learning_rate=2.0, max_epochs=10, batch_size=10, patience=None,
+                                  random_state=0, restore_best=False).fit(X[:300], y[:300])
+    assert model.n_iter_ == model.best_epoch_ == 3 and model.diverged_
+    assert model.score(X[:300], y[:300]) == pytest.approx(model.history_.train_accuracy[-1])
+
+
+@pytest.mark.parametrize("value", [1, "no", None])
+def test_restore_best_must_be_a_bool(digits, value):
+    X, y = digits
+    with pytest.raises(TypeError, match="restore_best must be True or False"):
+        SoftmaxRegression(restore_best=value, max_epochs=1).fit(X, y)
 
 
 def test_without_validation_data_validates_on_training(digits):

@@ -105,8 +105,17 @@ def test_validation_curve_shows_the_means_in_percent(search):
     np.testing.assert_allclose(shown_val, 100 * search["val_mean"])
     shown_train = np.concatenate([ln.get_ydata() for ln in train])
     np.testing.assert_allclose(shown_train, 100 * search["train_mean"])
-    # The std bands: one per line segment (0 apart from the rest) per curve.
-    assert len(ax.collections) == 4
+    # The spreads: one error bar of ± one std at every point, the lone point at 0 included.
+    bars = ax.collections
+    assert len(bars) == 2
+    for collection, mean, std in zip(bars, ("train_mean", "val_mean"), ("train_std", "val_std")):
+        segments = collection.get_segments()
+        assert len(segments) == len(search["values"])
+        np.testing.assert_allclose([seg[0][1] for seg in segments],
+                                   100 * (search[mean] - search[std]))
+        np.testing.assert_allclose([seg[1][1] for seg in segments],
+                                   100 * (search[mean] + search[std]))
+        np.testing.assert_allclose([seg[0][0] for seg in segments], ax.get_xticks())
 
 
 def test_validation_curve_puts_zero_a_decade_left_and_labels_it(search):
