@@ -230,3 +230,30 @@ def test_generator_on_a_real_notebook(tmp_path, capsys):
     assert len(student.cells) == len(teacher.cells) - sum(
         "solution" in _tags(cell) for cell in teacher.cells)
     capsys.readouterr()
+
+
+# -- the student edition runs as a learner meets it -----------------------------
+
+STUDENT = sorted((ROOT / "student").glob("[0-9][0-9]_*.ipynb"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", STUDENT, ids=lambda path: path.name)
+def test_student_notebook_runs_with_every_placeholder_unfilled(path):
+    """Top to bottom, nothing filled in: no error, every check says "not done yet"."""
+    from nbclient import NotebookClient
+
+    notebook = _read(path)
+    NotebookClient(notebook, timeout=1800, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    checks = 0
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            assert output.output_type != "error", f"{path.name}, cell {index}: {output}"
+        if "check" in _tags(cell):
+            checks += 1
+            text = "".join(output.get("text", "") for output in cell.outputs)
+            assert "Not done yet" in text, f"{path.name}, cell {index}: {text!r}"
+    assert checks >= 1, f"{path.name} has no coding exercise"
