@@ -180,18 +180,19 @@ class _CommandError(Exception):
 
 def _check_out_dir(parser, out, names):
     """Fail before training if ``out`` cannot hold ``names``: it is created if missing."""
-    if out.exists() and not out.is_dir():
-        parser.error(f"--out {out}: this is a file, not a folder")
     try:
+        # Even asking can fail (a name too long for the file system), hence the try.
+        if out.exists() and not out.is_dir():
+            parser.error(f"--out {out}: this is a file, not a folder")
         out.mkdir(parents=True, exist_ok=True)
         # Writability is checked by writing, which also covers read-only mounts.
         with tempfile.NamedTemporaryFile(dir=out):
             pass
+        folders = [name for name in names if (out / name).is_dir()]
     except OSError as exc:
         parser.error(f"--out {out}: cannot write there ({exc.strerror or exc})")
-    for name in names:
-        if (out / name).is_dir():
-            parser.error(f"--out {out}: {name} there is a folder, so it cannot be written")
+    for name in folders:
+        parser.error(f"--out {out}: {name} there is a folder, so it cannot be written")
 
 
 def _fetch(args):
@@ -231,6 +232,7 @@ def _train(args, parser):
             X, y, args.val_fraction, random_state=args.seed
         )
         del X
+        _check_split(parser, args, y_train, y_val)
     if args.batch_size > len(y_train):
         parser.error(f"--batch-size {args.batch_size} exceeds the {len(y_train)} training images")
     print(
@@ -296,6 +298,28 @@ def _train(args, parser):
     for path in saved:
         print(f"Saved {path}")
     return 0
+
+
+def _check_split(parser, args, y_train, y_val):
+    """Refuse a sample too small for its training part to show what validation asks."""
+    import numpy as np
+
+    digits = np.unique(y_train)
+    unseen = np.setdiff1d(y_val, digits)
+    if len(digits) > 1 and not unseen.size:
+        return
+    images = "image shows" if len(y_train) == 1 else "images show"
+    shown = ", ".join(map(str, digits.tolist()))
+    problems = ["training needs two digits at least"] if len(digits) == 1 else []
+    if unseen.size:
+        problems.append(f"the validation images also show "
+                        f"{', '.join(map(str, unseen.tolist()))}, which the model would never see")
+    parser.error(
+        f"--subsample {args.subsample} is too small to split with --val-fraction "
+        f"{args.val_fraction} (seed {args.seed}): the {len(y_train)} training {images} only "
+        f"{'the digit' if len(digits) == 1 else 'the digits'} {shown}; {'; '.join(problems)}. "
+        "Use a larger --subsample."
+    )
 
 
 def _smallest_sample(val_fraction, batch_size):

@@ -82,6 +82,23 @@ def test_bad_arguments_exit_2_with_a_message(args):
     assert "error:" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("subsample", "seed", "problem"),
+    [("3", "1", "the validation images also show 1, which the model would never see"),
+     ("2", "0", "training needs two digits at least")],
+)
+def test_a_sample_too_small_to_split_is_said_in_the_command_line_s_words(subsample, seed,
+                                                                          problem):
+    result = run("train", "--subsample", subsample, "--val-fraction", "0.5", "--batch-size", "1",
+                 "--seed", seed)
+    assert result.returncode == 2
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith(f"python -m mnist_lr: error: --subsample {subsample} is too small "
+                            "to split with --val-fraction 0.5")
+    assert problem in error and "Use a larger --subsample." in error
+    assert "y_val" not in result.stderr and "Training on" not in result.stdout
+
+
 def test_unwritable_out_folder(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
@@ -205,6 +222,15 @@ def test_out_where_no_folder_can_be_made_fails_before_training():
     assert result.returncode == 2
     assert "--out /proc/mnist-lr-results: cannot write there" in result.stderr
     assert "Traceback" not in result.stderr and "Training on" not in result.stdout
+
+
+def test_an_out_name_too_long_for_the_file_system_is_one_line(tmp_path):
+    out = tmp_path / ("x" * 300)
+    result = run("train", "--out", str(out))
+    assert result.returncode == 2
+    assert f"--out {out}: cannot write there (File name too long)" in result.stderr
+    assert "Traceback" not in result.stderr and "Training on" not in result.stdout
+    assert len(result.stderr.strip().splitlines()) == 2  # the usage line and the error
 
 
 def test_missing_out_folder_is_created(tmp_path):
