@@ -18,7 +18,8 @@ import time
 import warnings
 from pathlib import Path
 
-from .model import ARTICLE_SETTINGS
+# Nothing heavy is imported up here: NumPy and scikit-learn load inside main(),
+# where Ctrl-C is caught, since loading them takes a second or more.
 
 #: What ``train --out`` writes, besides the model.
 FIGURE_NAMES = ("training_curves.png", "weights.png", "confusion_matrix.png")
@@ -89,6 +90,7 @@ def _fraction(text):
 def build_parser():
     """The argument parser (exposed for the documentation and the tests)."""
     from . import __version__
+    from .model import ARTICLE_SETTINGS
 
     parser = argparse.ArgumentParser(
         prog="python -m mnist_lr",
@@ -217,7 +219,7 @@ def _train(args, parser):
             )
     from .data import load_mnist, load_mnist_split, subsample, train_val_split
     from .metrics import confusion_matrix, most_confused_pairs
-    from .model import DivergenceWarning, SoftmaxRegression
+    from .model import ARTICLE_SETTINGS, DivergenceWarning, SoftmaxRegression
 
     if args.subsample is None:
         X_train, X_val, y_train, y_val = load_mnist_split(
@@ -380,7 +382,19 @@ def _save_atomically(figure, path):
 
 
 def main(argv=None):
-    """Run the command line; returns the exit code (2 for bad arguments, 1 for other errors)."""
+    """Run the command line; returns the exit code (2 for bad arguments, 1 for other errors).
+
+    Ctrl-C at any point, the loading of NumPy and scikit-learn included, prints
+    ``interrupted`` and returns 130, as shells report a process ended by SIGINT.
+    """
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv):
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir is not None and not args.data_dir.is_dir():
@@ -401,9 +415,6 @@ def main(argv=None):
     except ValueError as exc:  # a corrupt data file: a data error, like a missing one
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover
