@@ -104,7 +104,8 @@ def build_parser():
         type=Path,
         default=argparse.SUPPRESS,
         metavar="DIR",
-        help="folder holding the four MNIST .gz files (default: $MNIST_LR_DATA, then the cache)",
+        help="folder holding the four MNIST files, .gz or gunzipped (default: $MNIST_LR_DATA, "
+             "then the cache)",
     )
     parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="{fetch,train}")
