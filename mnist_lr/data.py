@@ -483,7 +483,8 @@ def _not_found(notes, failures, data_dir, cache, download, total_deadline=None):
         lines.append(f"The download stopped at its {total_deadline:g} s deadline for all files.")
     for name, note in notes.items():
         if download:
-            outcome = _outcome([f for f in failures if f.file == name], total_deadline)
+            tried = [f for f in failures if f.file == name]
+            outcome = _outcome(tried, out_of_time=total_deadline is not None)
             note = outcome if note == "not found" else f"{note}; {outcome}"
         lines.append(f"  {name}: {note}")
     if not download:
