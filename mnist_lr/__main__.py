@@ -1,5 +1,11 @@
 import sys
 
-from .cli import main
+try:
+    # Light: the package and the command line import NumPy and scikit-learn
+    # only inside main(), which handles Ctrl-C itself.
+    from .cli import main
+except KeyboardInterrupt:
+    print("interrupted", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

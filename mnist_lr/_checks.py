@@ -96,3 +96,44 @@ def check_same_length(a, b, name_a, name_b, *, what=("rows", "labels")):
             f"{name_a} and {name_b} have different lengths: "
             f"{len(a)} {what[0]} vs {len(b)} {what[1]}"
         )
+
+
+def check_label_kinds(y, name="y"):
+    """Raise ``ValueError`` if the labels ``y`` mix kinds: numbers with strings, or None.
+
+    One place for this error, before any conversion: NumPy would turn the list
+    ``[0, 'a']`` into the strings ``'0', 'a'`` without a word, and an object
+    array of mixed labels fails deep inside sorting or scikit-learn's checks.
+    Arrays with a NumPy type of their own (not ``object``) hold one kind and
+    pass at once.
+    """
+    dtype = getattr(y, "dtype", None)
+    if y is None or (dtype is not None and getattr(dtype, "kind", "O") != "O"):
+        return  # no labels at all (the caller says so), or labels of one NumPy type
+    try:
+        values = np.asarray(y, dtype=object).ravel()
+    except (TypeError, ValueError):
+        return  # not array-like: the caller's own checks say what is wrong
+    first = {}  # kind of label -> the first label of that kind
+    for value in values:
+        first.setdefault(_label_kind(value), value)
+    if len(first) > 1 or "None" in first:
+        found = ", ".join(
+            "None is no label" if kind == "None" else f"{value!r} is {kind}"
+            for kind, value in first.items()
+        )
+        what = "mixes label types" if len(first) > 1 else "holds no labels"
+        raise ValueError(
+            f"{name} {what} ({found}); give every sample a label of one kind, "
+            "all numbers or all strings (these are not all strings, nor all numbers)"
+        )
+
+
+def _label_kind(value):
+    if value is None:
+        return "None"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, numbers.Number):
+        return "a number"
+    return f"a {type(value).__name__}"

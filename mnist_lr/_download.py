@@ -46,6 +46,8 @@ from pathlib import Path
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_DEADLINE = 600.0
+#: Seconds a whole fetch (all four files, every mirror) may take.
+DEFAULT_TOTAL_DEADLINE = 900.0
 STALE_AFTER_S = 24 * 3600.0
 
 _BLOCK = 1 << 16
@@ -77,26 +79,35 @@ class BoundedDownloader:
         Show a progress bar (tqdm) on standard error.
     label : str, optional
         The name shown next to the progress bar.
+    stop_at : float, optional
+        A :func:`time.monotonic` time at which the whole fetch ends, whatever
+        ``deadline`` says; ``total_deadline`` (seconds) is its length, for the message.
     """
 
     def __init__(self, size, *, timeout=DEFAULT_TIMEOUT, deadline=DEFAULT_DEADLINE,
-                 progress=False, label=None):
+                 progress=False, label=None, stop_at=None, total_deadline=None):
         self.size = int(size)
         self.timeout = float(timeout)
         self.deadline = float(deadline)
         self.progress = progress
         self.label = label
+        self.stop_at = stop_at
+        self.total_deadline = total_deadline
 
     def __call__(self, url, output_file, pooch=None):
         """Write the body served at ``url`` into ``output_file`` (pooch's protocol)."""
         end = time.monotonic() + self.deadline
+        limit = f"the {self.deadline:g} s deadline"
+        if self.stop_at is not None and self.stop_at < end:
+            end = self.stop_at
+            limit = f"the {self.total_deadline:g} s deadline of the whole download"
         request = urllib.request.Request(
             url, headers={"Accept-Encoding": "identity", "User-Agent": "mnist-lr"}
         )
         with urllib.request.urlopen(request, timeout=self.timeout, context=_tls()) as response:
             self._check_headers(response)
             with open(output_file, "wb") as out, self._bar() as bar:
-                received = self._copy(response, out, end, bar)
+                received = self._copy(response, out, end, limit, bar)
         if received < self.size:
             raise DownloadError(f"the transfer ended after {received} of {self.size} bytes")
 
@@ -108,14 +119,13 @@ class BoundedDownloader:
         if announced is not None and announced.strip() != str(self.size):
             raise DownloadError(f"announced {announced.strip()} bytes instead of {self.size}")
 
-    def _copy(self, response, out, end, bar) -> int:
+    def _copy(self, response, out, end, limit, bar) -> int:
         """Copy raw bytes until the body ends; never more than ``size`` + 1 bytes."""
         received = 0
         while True:
             if time.monotonic() > end:
                 raise DownloadError(
-                    f"took longer than the {self.deadline:g} s deadline "
-                    f"({received} of {self.size} bytes received)"
+                    f"took longer than {limit} ({received} of {self.size} bytes received)"
                 )
             # read1 returns whatever one receive brings, so the deadline is
             # checked at least once per `timeout` even on a trickle of bytes.

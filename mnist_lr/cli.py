@@ -18,7 +18,8 @@ import time
 import warnings
 from pathlib import Path
 
-from .model import ARTICLE_SETTINGS
+# Nothing heavy is imported up here: NumPy and scikit-learn load inside main(),
+# where Ctrl-C is caught, since loading them takes a second or more.
 
 #: What ``train --out`` writes, besides the model.
 FIGURE_NAMES = ("training_curves.png", "weights.png", "confusion_matrix.png")
@@ -89,6 +90,7 @@ def _fraction(text):
 def build_parser():
     """The argument parser (exposed for the documentation and the tests)."""
     from . import __version__
+    from .model import ARTICLE_SETTINGS
 
     parser = argparse.ArgumentParser(
         prog="python -m mnist_lr",
@@ -102,7 +104,8 @@ def build_parser():
         type=Path,
         default=argparse.SUPPRESS,
         metavar="DIR",
-        help="folder holding the four MNIST .gz files (default: $MNIST_LR_DATA, then the cache)",
+        help="folder holding the four MNIST files, .gz or gunzipped (default: $MNIST_LR_DATA, "
+             "then the cache)",
     )
     parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="{fetch,train}")
@@ -180,18 +183,19 @@ class _CommandError(Exception):
 
 def _check_out_dir(parser, out, names):
     """Fail before training if ``out`` cannot hold ``names``: it is created if missing."""
-    if out.exists() and not out.is_dir():
-        parser.error(f"--out {out}: this is a file, not a folder")
     try:
+        # Even asking can fail (a name too long for the file system), hence the try.
+        if out.exists() and not out.is_dir():
+            parser.error(f"--out {out}: this is a file, not a folder")
         out.mkdir(parents=True, exist_ok=True)
         # Writability is checked by writing, which also covers read-only mounts.
         with tempfile.NamedTemporaryFile(dir=out):
             pass
+        folders = [name for name in names if (out / name).is_dir()]
     except OSError as exc:
         parser.error(f"--out {out}: cannot write there ({exc.strerror or exc})")
-    for name in names:
-        if (out / name).is_dir():
-            parser.error(f"--out {out}: {name} there is a folder, so it cannot be written")
+    for name in folders:
+        parser.error(f"--out {out}: {name} there is a folder, so it cannot be written")
 
 
 def _fetch(args):
@@ -216,7 +220,7 @@ def _train(args, parser):
             )
     from .data import load_mnist, load_mnist_split, subsample, train_val_split
     from .metrics import confusion_matrix, most_confused_pairs
-    from .model import DivergenceWarning, SoftmaxRegression
+    from .model import ARTICLE_SETTINGS, DivergenceWarning, SoftmaxRegression
 
     if args.subsample is None:
         X_train, X_val, y_train, y_val = load_mnist_split(
@@ -231,6 +235,7 @@ def _train(args, parser):
             X, y, args.val_fraction, random_state=args.seed
         )
         del X
+        _check_split(parser, args, y_train, y_val)
     if args.batch_size > len(y_train):
         parser.error(f"--batch-size {args.batch_size} exceeds the {len(y_train)} training images")
     print(
@@ -298,6 +303,28 @@ def _train(args, parser):
     return 0
 
 
+def _check_split(parser, args, y_train, y_val):
+    """Refuse a sample too small for its training part to show what validation asks."""
+    import numpy as np
+
+    digits = np.unique(y_train)
+    unseen = np.setdiff1d(y_val, digits)
+    if len(digits) > 1 and not unseen.size:
+        return
+    images = "image shows" if len(y_train) == 1 else "images show"
+    shown = ", ".join(map(str, digits.tolist()))
+    problems = ["training needs two digits at least"] if len(digits) == 1 else []
+    if unseen.size:
+        problems.append(f"the validation images also show "
+                        f"{', '.join(map(str, unseen.tolist()))}, which the model would never see")
+    parser.error(
+        f"--subsample {args.subsample} is too small to split with --val-fraction "
+        f"{args.val_fraction} (seed {args.seed}): the {len(y_train)} training {images} only "
+        f"{'the digit' if len(digits) == 1 else 'the digits'} {shown}; {'; '.join(problems)}. "
+        "Use a larger --subsample."
+    )
+
+
 def _smallest_sample(val_fraction, batch_size):
     """The fewest images that leave one to validate on and a full batch to train on."""
     n = 2
@@ -356,7 +383,19 @@ def _save_atomically(figure, path):
 
 
 def main(argv=None):
-    """Run the command line; returns the exit code (2 for bad arguments, 1 for other errors)."""
+    """Run the command line; returns the exit code (2 for bad arguments, 1 for other errors).
+
+    Ctrl-C at any point, the loading of NumPy and scikit-learn included, prints
+    ``interrupted`` and returns 130, as shells report a process ended by SIGINT.
+    """
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def _main(argv):
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir is not None and not args.data_dir.is_dir():
@@ -377,9 +416,6 @@ def main(argv=None):
     except ValueError as exc:  # a corrupt data file: a data error, like a missing one
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,8 +16,9 @@ temporary file and renames it into place only after its checksum matches, so
 an interrupted or corrupt download never sits where the loader would trust
 it; a corrupt cached file is detected and fetched again. The transfer itself
 is done by :class:`mnist_lr._download.BoundedDownloader`, which knows each
-file's size (:data:`FILE_SIZES`) and gives every file a deadline, so a broken
-or hostile mirror can neither hang a fetch nor fill the disk.
+file's size (:data:`FILE_SIZES`) and gives every file a deadline, and the whole
+fetch one more, so a broken or hostile mirror can neither hang a fetch nor fill
+the disk.
 
 The images come back as ``float32`` in [0, 1]: all 70,000 take 220 MB that
 way, half of what ``float64`` would, which matters on a 2 GB Binder machine.
@@ -34,6 +35,8 @@ import logging
 import math
 import os
 import shutil
+import time
+import urllib.parse
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +47,7 @@ from ._checks import check_int, check_real, check_Xy, make_rng
 from ._download import (
     DEFAULT_DEADLINE,
     DEFAULT_TIMEOUT,
+    DEFAULT_TOTAL_DEADLINE,
     BoundedDownloader,
     describe,
     is_unreachable,
@@ -58,6 +62,7 @@ __all__ = [
     "MIRRORS",
     "FILES",
     "FILE_SIZES",
+    "TOTAL_DEADLINE",
     "DownloadFailure",
     "MNISTNotFoundError",
     "default_cache_dir",
@@ -94,12 +99,24 @@ FILES = {
     "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
 }
 
+#: Seconds the whole download may take: every missing file, from every mirror tried.
+TOTAL_DEADLINE = DEFAULT_TOTAL_DEADLINE
+
 # Size in bytes of each .gz file: a download stops as soon as it would exceed it.
 FILE_SIZES = {
     "train-images-idx3-ubyte.gz": 9912422,
     "train-labels-idx1-ubyte.gz": 28881,
     "t10k-images-idx3-ubyte.gz": 1648877,
     "t10k-labels-idx1-ubyte.gz": 4542,
+}
+
+# SHA-256 of the same files once gunzipped: a data folder may hold them that way
+# (compressing them again would not give back the bytes of the .gz files).
+_GUNZIPPED = {
+    "train-images-idx3-ubyte.gz": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",  # noqa: E501
+    "train-labels-idx1-ubyte.gz": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",  # noqa: E501
+    "t10k-images-idx3-ubyte.gz": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels-idx1-ubyte.gz": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
 }
 
 # (magic number, shape) that each file must have.
@@ -245,14 +262,34 @@ def _sha256(path: Path) -> str:
 
 
 def _mirrors(mirrors) -> list[str]:
+    source = "mirrors"
     if mirrors is None:
+        source = MIRRORS_ENV
         mirrors = os.environ.get(MIRRORS_ENV, "").split() or MIRRORS
     elif isinstance(mirrors, str):
         mirrors = [mirrors]
     mirrors = [str(m) for m in mirrors]
     if not mirrors:
         raise ValueError("mirrors must name at least one URL")
+    for mirror in mirrors:
+        _check_url(mirror, source)
     return [m if m.endswith("/") else m + "/" for m in mirrors]
+
+
+def _check_url(url, source):
+    """Raise ValueError, naming ``url``, unless it is an http(s) URL with a host, or file:."""
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if parts.scheme == "file" or (parts.scheme in ("http", "https") and parts.hostname):
+            return
+        problem = "it must start with http:// or https:// and name a host"
+    raise ValueError(
+        f"{source}: {url!r} is not a valid mirror URL ({problem}); for example {MIRRORS[0]}"
+    )
 
 
 def _resolve_folders(data_dir, cache_dir) -> tuple[Path | None, Path]:
@@ -273,23 +310,42 @@ def _resolve_folders(data_dir, cache_dir) -> tuple[Path | None, Path]:
     return data_dir, cache
 
 
+def _damage(path, name) -> str:
+    """What is wrong with ``path`` as a copy of ``name`` (or of it gunzipped); "" if nothing."""
+    if path.name == name:
+        expected_size, expected_sha = FILE_SIZES[name], FILES[name]
+    else:
+        shape = _LAYOUT[name][1]
+        expected_size, expected_sha = 4 + 4 * len(shape) + math.prod(shape), _GUNZIPPED[name]
+    # The size is known: checking it first spares hashing a file that cannot match.
+    size = path.stat().st_size
+    if size != expected_size:
+        return f"it holds {size} bytes, expected {expected_size} (SHA-256 {expected_sha})"
+    actual = _sha256(path)
+    if actual != expected_sha:
+        return f"its SHA-256 is {actual}, expected {expected_sha}"
+    return ""
+
+
 def _check_local(name, data_dir, cache, log) -> tuple[Path | None, str]:
     """A verified local copy of ``name`` (or None) and, if none, a note on why not."""
-    if data_dir is not None and (data_dir / name).is_file():
-        candidate = data_dir / name
-        actual = _sha256(candidate)
-        if actual != FILES[name]:
+    # In the data folder: the .gz file, or else the same file gunzipped.
+    here = [data_dir / name, data_dir / name[:-3]] if data_dir is not None else []
+    candidate = next((path for path in here if path.is_file()), None)
+    if candidate is not None:
+        problem = _damage(candidate, name)
+        if problem:
             raise ValueError(
-                f"{candidate} is not the canonical {name}: its SHA-256 is {actual}, "
-                f"expected {FILES[name]}. Replace it with an intact copy, or remove it to "
-                "let mnist_lr use its cache."
+                f"{candidate} is not the canonical {name}"
+                f"{'' if candidate.name == name else ' gunzipped'}: {problem}. Replace it "
+                "with an intact copy, or remove it to let mnist_lr use its cache."
             )
         log(f"{name}: using {candidate}")
         return candidate, ""
     cached = cache / name
     if not cached.is_file():
         return None, "not found"
-    if _sha256(cached) != FILES[name]:
+    if _damage(cached, name):
         log(f"{name}: cached copy is corrupt")
         return None, "the cached copy has a checksum mismatch"
     log(f"{name}: using cached {cached}")
@@ -333,12 +389,17 @@ def _quiet_pooch():
         pooch_logger.setLevel(level)
 
 
-def _download_one(name, cache, work, mirrors, make_downloader, log):
-    """Download ``name`` into ``cache`` from the first mirror that serves it intact."""
+def _download_one(name, cache, work, mirrors, make_downloader, log, stop_at):
+    """Download ``name`` into ``cache`` from the first mirror that serves it intact.
+
+    No mirror is asked after ``stop_at`` (a :func:`time.monotonic` time).
+    """
     import pooch
 
     failures = []
     for i, mirror in enumerate(mirrors):
+        if time.monotonic() >= stop_at:
+            break
         url = mirror + name
         try:
             fetched = pooch.retrieve(
@@ -370,19 +431,20 @@ def _requeue(mirrors, failures):
     return kept + [m for m in mirrors if m in failed and m not in unreachable]
 
 
-def _download_all(names, cache, work, mirrors, make_downloader, log):
+def _download_all(names, cache, work, mirrors, make_downloader, log, stop_at):
     """Download each of ``names`` (through ``work``, removed at the end) into ``cache``.
 
-    Returns what arrived and every failed attempt.
+    Nothing new starts after ``stop_at``. Returns what arrived and every failed attempt.
     """
     found, failures = {}, []
     try:
         with _quiet_pooch():
             for name in names:
-                if not mirrors:
+                if not mirrors or time.monotonic() >= stop_at:
                     break
                 log(f"{name}: downloading into {cache}")
-                path, failed = _download_one(name, cache, work, mirrors, make_downloader, log)
+                path, failed = _download_one(
+                    name, cache, work, mirrors, make_downloader, log, stop_at)
                 failures += failed
                 mirrors = _requeue(mirrors, failed)
                 if path is not None:
@@ -392,9 +454,11 @@ def _download_all(names, cache, work, mirrors, make_downloader, log):
     return found, failures
 
 
-def _outcome(failures) -> str:
+def _outcome(failures, out_of_time=False) -> str:
     """One file's download attempts in a few words."""
     if not failures:
+        if out_of_time:
+            return "not tried: the download ran out of time"
         return "not tried: no mirror answered for the files above"
     reasons = list(dict.fromkeys(f.reason for f in failures))
     if all(is_unreachable(f.error) for f in failures):
@@ -404,17 +468,23 @@ def _outcome(failures) -> str:
     return f"{verb} ({len(failures)} tried: {'; '.join(reasons)})"
 
 
-def _not_found(notes, failures, data_dir, cache, download) -> MNISTNotFoundError:
-    """The short, learner-facing error for files that are neither here nor downloadable."""
+def _not_found(notes, failures, data_dir, cache, download, total_deadline=None):
+    """The short, learner-facing error for files that are neither here nor downloadable.
+
+    ``total_deadline``: the seconds the whole download was given, if it ran out of them.
+    """
     if download:
         lines = ["MNIST is not on this computer and could not be downloaded."]
     else:
         lines = ["MNIST is not on this computer, and downloading is off (download=False)."]
     where = f"{data_dir} and in the cache {cache}" if data_dir else f"the cache {cache}"
     lines.append(f"Looked in {where}.")
+    if total_deadline is not None:
+        lines.append(f"The download stopped at its {total_deadline:g} s deadline for all files.")
     for name, note in notes.items():
         if download:
-            outcome = _outcome([f for f in failures if f.file == name])
+            tried = [f for f in failures if f.file == name]
+            outcome = _outcome(tried, out_of_time=total_deadline is not None)
             note = outcome if note == "not found" else f"{note}; {outcome}"
         lines.append(f"  {name}: {note}")
     if not download:
@@ -449,8 +519,9 @@ def fetch_mnist_files(
     Parameters
     ----------
     data_dir : str or path-like, optional
-        A folder that holds the files. Defaults to ``$MNIST_LR_DATA``. It is
-        only read, so it may be read-only.
+        A folder that holds the files, as ``.gz`` files or gunzipped (each is
+        checked against its own SHA-256). Defaults to ``$MNIST_LR_DATA``. It
+        is only read, so it may be read-only.
     cache_dir : str or path-like, optional
         Where downloads go. Defaults to :func:`default_cache_dir`.
     mirrors : sequence of str, optional
@@ -462,7 +533,9 @@ def fetch_mnist_files(
         Seconds a mirror may stay silent (connecting, or between two reads)
         before the next one is tried.
     deadline : float, default 600
-        Seconds one file may take in all, however steadily its bytes arrive.
+        Seconds one file may take from one mirror, however steadily its bytes
+        arrive. The whole download, every file from every mirror tried, stops
+        after :data:`TOTAL_DEADLINE` seconds (900).
     progress : bool, default False
         Show a download progress bar.
     verbose : bool, default False
@@ -471,7 +544,7 @@ def fetch_mnist_files(
     Returns
     -------
     dict
-        File name -> path of a verified copy.
+        File name -> path of a verified copy (in ``data_dir``, perhaps gunzipped).
 
     Raises
     ------
@@ -501,16 +574,22 @@ def fetch_mnist_files(
             found[name] = path
         else:
             notes[name] = note
-    failures = []
+    failures, out_of_time = [], None
     if notes and download:
         work = _prepare_cache(cache)
+        total_deadline = TOTAL_DEADLINE
+        stop_at = time.monotonic() + total_deadline
         make = functools.partial(BoundedDownloader, timeout=timeout, deadline=deadline,
-                                 progress=progress)
-        fetched, failures = _download_all(list(notes), cache, work, mirror_order, make, log)
+                                 progress=progress, stop_at=stop_at,
+                                 total_deadline=total_deadline)
+        fetched, failures = _download_all(list(notes), cache, work, mirror_order, make, log,
+                                          stop_at)
         found.update(fetched)
+        if time.monotonic() >= stop_at:
+            out_of_time = total_deadline
     missing = {name: note for name, note in notes.items() if name not in found}
     if missing:
-        raise _not_found(missing, failures, data_dir, cache, download) from None
+        raise _not_found(missing, failures, data_dir, cache, download, out_of_time) from None
     return {name: found[name] for name in FILES}
 
 

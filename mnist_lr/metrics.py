@@ -7,7 +7,7 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
-from ._checks import check_int, check_same_length
+from ._checks import check_int, check_label_kinds, check_same_length
 
 __all__ = ["confusion_matrix", "most_confused_pairs", "ConfusedPair"]
 
@@ -64,6 +64,7 @@ def confusion_matrix(y_true, y_pred, labels=None):
                 "pass labels= to get an all-zero matrix"
             )
     else:
+        check_label_kinds(labels, "labels")
         labels = np.asarray(labels)
         if labels.ndim != 1 or labels.size == 0:
             raise ValueError("labels must be a non-empty 1-D list of classes")
@@ -99,6 +100,7 @@ def _check_target(y, name):
     dimension, one kind of label, finite values, no continuous values. They
     take linear time, so a wrong input fails at once.
     """
+    check_label_kinds(y, name)
     y = np.asarray(y)
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D (one label per sample), got shape {y.shape}")

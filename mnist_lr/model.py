@@ -31,7 +31,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_int, check_real, check_same_length, make_rng
+from ._checks import check_int, check_label_kinds, check_real, check_same_length, make_rng
 from ._progress import TrainingReport
 
 __all__ = [
@@ -667,6 +667,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         # estimator it is given: give it a copy, so that a failure leaves
         # this model as it was.
         scratch = copy.copy(self)
+        check_label_kinds(y, "y")
         X, y = validate_data(scratch, X, y, dtype=[np.float64, np.float32], order="C")
         fitted = {key: value for key, value in vars(scratch).items() if key.endswith("_in_")}
         check_classification_targets(y)
@@ -798,6 +799,7 @@ def _validation_set(X, classes, X_val, y_val):
     if X_val is None:
         return None, None
     X_val = check_array(X_val, dtype=X.dtype, order="C", input_name="X_val")
+    check_label_kinds(y_val, "y_val")
     y_val = column_or_1d(y_val, warn=True)
     if X_val.shape[1] != X.shape[1]:
         raise ValueError(

@@ -23,6 +23,7 @@ model that predicts garbage.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -49,6 +50,7 @@ def save_model(model, path):
     The file is written to a temporary file beside ``path`` and renamed over
     it only when complete, so an interrupted save never destroys an earlier
     file. The new file gets the usual permissions (``0o666`` less the umask).
+    A read-only file at ``path`` is not replaced, as ``cp`` would not overwrite it.
 
     Parameters
     ----------
@@ -65,7 +67,7 @@ def save_model(model, path):
     ------
     OSError
         If ``path`` cannot be written (a missing folder, a folder in its
-        place, no permission, a full disk); the message names ``path``.
+        place, a read-only file, no permission, a full disk); the message names ``path``.
     """
     check_is_fitted(model)
     path = Path(path)
@@ -75,6 +77,7 @@ def save_model(model, path):
             f"cannot save the model to {path}: it is a folder; give a file name such as "
             f"{path / 'model.npz'}"
         )
+    _refuse_read_only(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
@@ -92,6 +95,26 @@ def save_model(model, path):
             raise _naming(exc, path) from exc
         raise
     return path
+
+
+def _refuse_read_only(path):
+    """Raise PermissionError if ``path`` is a file that is read-only.
+
+    The rename would replace it regardless (only the folder's permissions
+    count), so its mode is asked: no write bit at all (which root's
+    ``os.access`` would not report), or not writable by this user.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return  # nothing there (or nothing to ask): the save itself reports any problem
+    if mode & 0o222 and os.access(path, os.W_OK):
+        return
+    raise PermissionError(
+        errno.EACCES,
+        f"cannot save the model to {path}: the file there is read-only "
+        f"(mode {mode & 0o777:04o}); make it writable, remove it, or choose another name",
+    )
 
 
 def _naming(error, path):

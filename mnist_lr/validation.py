@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.multiclass import check_classification_targets
 
-from ._checks import check_int, check_Xy, make_rng
+from ._checks import check_int, check_label_kinds, check_Xy, make_rng
 from ._progress import report_folds
 from .model import SoftmaxRegression
 
@@ -163,10 +163,16 @@ def kfold_curves(
     >>> curves.val_accuracy.shape  # doctest: +SKIP
     (5, 30)
     """
+    check_label_kinds(y, "y")
     X, y = check_Xy(X, y, min_samples=2)
     epochs = check_int(epochs, "epochs", minimum=1)
     if estimator is None:
         estimator = SoftmaxRegression()
+    if isinstance(estimator, type):
+        raise TypeError(
+            f"estimator must be a model, not the class {estimator.__name__} itself; "
+            f"pass {estimator.__name__}() (with its parameters, if any)"
+        )
     if not hasattr(estimator, "get_params") or "max_epochs" not in estimator.get_params():
         raise TypeError("estimator must be a SoftmaxRegression (or expose max_epochs/patience)")
     check_classification_targets(y)

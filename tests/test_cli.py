@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -80,6 +82,62 @@ def test_bad_arguments_exit_2_with_a_message(args):
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "error:" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("subsample", "seed", "problem"),
+    [("3", "1", "the validation images also show 1, which the model would never see"),
+     ("2", "0", "training needs two digits at least")],
+)
+def test_a_sample_too_small_to_split_is_said_in_the_command_line_s_words(subsample, seed,
+                                                                          problem):
+    result = run("train", "--subsample", subsample, "--val-fraction", "0.5", "--batch-size", "1",
+                 "--seed", seed)
+    assert result.returncode == 2
+    error = result.stderr.strip().splitlines()[-1]
+    assert error.startswith(f"python -m mnist_lr: error: --subsample {subsample} is too small "
+                            "to split with --val-fraction 0.5")
+    assert problem in error and "Use a larger --subsample." in error
+    assert "y_val" not in result.stderr and "Training on" not in result.stdout
+
+
+def test_ctrl_c_early_in_start_up_says_interrupted(tmp_path):
+    """A real SIGINT a moment after the start lands while NumPy and scikit-learn load."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mnist_lr", "train", "--subsample", "1000", "--max-epochs", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env=dict(os.environ, MPLBACKEND="Agg"),
+    )
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert (proc.returncode, err) == (130, "interrupted\n")
+    assert "Traceback" not in out
+
+
+# Runs the command line as its two entry points do, with Ctrl-C pressed (a
+# KeyboardInterrupt raised) at the moment NumPy starts to load.
+_INTERRUPT_NUMPY = """
+import sys
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "numpy":
+            raise KeyboardInterrupt
+
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["mnist-lr", "train", "--max-epochs", "1"]
+"""
+
+
+@pytest.mark.parametrize("entry", [
+    "import runpy; runpy.run_module('mnist_lr', run_name='__main__', alter_sys=True)",
+    "from mnist_lr.cli import main; sys.exit(main())",  # what the mnist-lr script runs
+], ids=["python -m mnist_lr", "mnist-lr"])
+def test_ctrl_c_while_numpy_loads_says_interrupted(entry):
+    result = subprocess.run([sys.executable, "-c", _INTERRUPT_NUMPY + entry],
+                            capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stderr) == (130, "interrupted\n")
 
 
 def test_unwritable_out_folder(tmp_path):
@@ -205,6 +263,15 @@ def test_out_where_no_folder_can_be_made_fails_before_training():
     assert result.returncode == 2
     assert "--out /proc/mnist-lr-results: cannot write there" in result.stderr
     assert "Traceback" not in result.stderr and "Training on" not in result.stdout
+
+
+def test_an_out_name_too_long_for_the_file_system_is_one_line(tmp_path):
+    out = tmp_path / ("x" * 300)
+    result = run("train", "--out", str(out))
+    assert result.returncode == 2
+    assert f"--out {out}: cannot write there (File name too long)" in result.stderr
+    assert "Traceback" not in result.stderr and "Training on" not in result.stdout
+    assert len(result.stderr.strip().splitlines()) == 2  # the usage line and the error
 
 
 def test_missing_out_folder_is_created(tmp_path):

@@ -23,7 +23,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import mnist_lr.data
 from mnist_lr.data import (
+    FILE_SIZES,
     FILES,
     fetch_mnist,
     fetch_mnist_files,
@@ -336,6 +338,61 @@ def test_data_dir_with_one_flipped_byte(real_copy, tmp_path):
     (real_copy / name).write_bytes(bytes(data))
     with pytest.raises(ValueError, match=re.escape(name)):
         load_mnist(real_copy, cache_dir=tmp_path / "cache", download=False)
+
+
+@pytest.mark.parametrize("where", ["data folder", "cache"])
+def test_a_file_of_the_wrong_size_is_refused_before_it_is_hashed(tmp_path, monkeypatch, where):
+    name = "train-images-idx3-ubyte.gz"
+    folder = tmp_path / where.replace(" ", "_")
+    folder.mkdir()
+    with open(folder / name, "wb") as handle:
+        handle.truncate(64 << 20)  # a sparse 64 MiB file: big, but nothing to write
+    hashed = []
+    monkeypatch.setattr(mnist_lr.data, "_sha256", lambda path: hashed.append(path) or "0" * 64)
+    if where == "data folder":
+        match = f"holds {64 << 20} bytes, expected {FILE_SIZES[name]}"
+        with pytest.raises(ValueError, match=match):
+            fetch_mnist(folder, cache_dir=tmp_path / "cache", download=False)
+    else:
+        (tmp_path / "empty").mkdir()
+        with pytest.raises(FileNotFoundError, match=f"{name}: the cached copy has a checksum"):
+            fetch_mnist(tmp_path / "empty", cache_dir=folder, download=False)
+    assert hashed == []
+
+
+@pytest.fixture
+def gunzipped(tmp_path, mnist_paths):
+    """A folder holding the four real files gunzipped, under their names without .gz."""
+    folder = tmp_path / "gunzipped"
+    folder.mkdir()
+    for name, path in mnist_paths.items():
+        with gzip.open(path, "rb") as source, open(folder / name[:-3], "wb") as target:
+            shutil.copyfileobj(source, target)
+    return folder
+
+
+def test_a_data_folder_of_gunzipped_files_is_read(gunzipped, tmp_path, mnist):
+    cache = tmp_path / "cache"
+    paths = fetch_mnist(gunzipped, cache_dir=cache, download=False)
+    assert paths == {name: gunzipped / name[:-3] for name in FILES}
+    X, y = load_mnist(gunzipped, cache_dir=cache, download=False)
+    np.testing.assert_array_equal(X, mnist[0])
+    np.testing.assert_array_equal(y, mnist[1])
+    assert not cache.exists(), "the files were found: nothing to download"
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+def test_a_damaged_gunzipped_file_is_named(gunzipped, tmp_path, damage):
+    path = gunzipped / "t10k-labels-idx1-ubyte"
+    data = bytearray(path.read_bytes())
+    if damage == "flip":
+        data[len(data) // 2] ^= 0xFF
+    else:
+        del data[-1]
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=f"{re.escape(str(path))} is not the canonical "
+                                         r"t10k-labels-idx1-ubyte\.gz gunzipped"):
+        fetch_mnist(gunzipped, cache_dir=tmp_path / "cache", download=False)
 
 
 # --------------------------------------------------------------------------- read_idx

@@ -534,6 +534,19 @@ def test_cache_env_var_is_honoured(tmp_path, payloads, monkeypatch):
     assert_paths_in_cache(paths, cache_dir)
 
 
+def test_a_data_folder_of_gunzipped_files_is_used_not_a_download(tmp_path, cache, payloads,
+                                                                    server, monkeypatch):
+    folder = tmp_path / "gunzipped"
+    folder.mkdir()
+    for name, data in payloads.items():
+        (folder / name[:-3]).write_bytes(gzip.decompress(data))
+    monkeypatch.setenv(DATA_ENV, str(folder))
+    paths = fetch_mnist(cache_dir=cache, mirrors=[server.url("good")], timeout=TIMEOUT)
+    assert paths == {name: folder / name[:-3] for name in FILES}
+    assert server.count("good") == 0
+    assert not cache.exists()
+
+
 def test_data_dir_wins_over_cache(tmp_path, cache, payloads, server):
     data_dir = tmp_path / "data"
     prefill(data_dir, payloads, FILES)
@@ -586,6 +599,22 @@ def test_slow_drip_then_a_good_mirror(server, cache, payloads):
     paths = fetch(cache, server.url("drip"), server.url("good"), deadline=0.3)
     assert_cache_complete(cache)
     assert_paths_in_cache(paths, cache)
+
+
+def test_one_deadline_for_the_whole_download(server, cache, monkeypatch):
+    """A trickling mirror costs the whole download's deadline once, not a deadline per file."""
+    assert mnist_lr.data.TOTAL_DEADLINE == 900
+    monkeypatch.setattr(mnist_lr.data, "TOTAL_DEADLINE", 1.0)
+    start = time.monotonic()
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url("drip"), deadline=60)
+    assert time.monotonic() - start < 1.0 + TIMEOUT + 2
+    (failure,) = info.value.failures
+    assert failure.reason.startswith("took longer than the 1 s deadline of the whole download")
+    message = str(info.value)
+    assert "The download stopped at its 1 s deadline for all files." in message
+    assert message.count(": not tried: the download ran out of time") == len(FILES) - 1
+    assert_cache_empty(cache)
 
 
 @pytest.mark.parametrize("deadline", [0, -1.0, float("inf"), float("nan")])
@@ -647,6 +676,23 @@ def test_progress_bar(server, cache, payloads, capsys):
     fetch(cache, server.url("good"), progress=True)
     err = capsys.readouterr().err
     assert name in err and "100%" in err
+
+
+@pytest.mark.parametrize("how", ["argument", "environment"])
+@pytest.mark.parametrize("bad", ["not-a-url", "http://[::1", "example.org/mnist/",
+                                 "http://example.org:port/", "https:///mnist/"])
+def test_a_malformed_mirror_url_is_named_once_before_any_download(cache, bad, how, monkeypatch):
+    if how == "environment":
+        monkeypatch.setenv(MIRRORS_ENV, bad)
+        mirrors, source = None, MIRRORS_ENV
+    else:
+        mirrors, source = ["http://127.0.0.1:9/", bad], "mirrors"
+    with pytest.raises(ValueError) as info:
+        fetch_mnist(cache_dir=cache, mirrors=mirrors, timeout=TIMEOUT)
+    message = str(info.value)
+    assert message.startswith(f"{source}: {bad!r} is not a valid mirror URL")
+    assert message.count(bad) == 1 and "\n" not in message
+    assert not cache.exists(), "nothing was tried"
 
 
 @pytest.mark.parametrize("mirrors", [[], ()])

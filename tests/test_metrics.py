@@ -114,6 +114,18 @@ def test_bad_input(y_true, y_pred, kwargs, match):
         confusion_matrix(y_true, y_pred, **kwargs)
 
 
+@pytest.mark.parametrize("where", ["y_true", "y_pred", "labels"])
+@pytest.mark.parametrize(("mixed", "found"), [
+    ([0, "a"], "0 is a number, 'a' is a string"),
+    ([1, None], "1 is a number, None is no label"),
+])
+def test_mixed_label_types_are_named(where, mixed, found):
+    args = {"y_true": [0, 1], "y_pred": [0, 1], "labels": [0, 1]}
+    args[where] = mixed
+    with pytest.raises(ValueError, match=f"^{where} mixes label types \\({found}\\)"):
+        confusion_matrix(**args)
+
+
 def test_numbers_against_strings_is_an_error_naming_both():
     # Before, this compared nothing with nothing and returned all zeros.
     with pytest.raises(ValueError, match=r"y_true holds numbers \(int64\) but y_pred holds "

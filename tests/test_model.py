@@ -367,6 +367,35 @@ def test_same_seed_same_history_and_weights(digits):
     assert not np.array_equal(a.coef_, c.coef_)
 
 
+MIXED_LABELS = [
+    ([0, "a"] * 5, r"mixes label types \(0 is a number, 'a' is a string\)"),
+    (np.array([0, "a"] * 5, dtype=object), r"mixes label types \(0 is a number, 'a' is a string\)"),
+    ([0, None] * 5, r"mixes label types \(0 is a number, None is no label\)"),
+    (["a", "b", None, "a", "b"] * 2, r"mixes label types \('a' is a string, None is no label\)"),
+    ([None] * 10, r"holds no labels \(None is no label\)"),
+]
+
+
+@pytest.mark.parametrize(("labels", "match"), MIXED_LABELS)
+def test_mixed_label_types_are_named(labels, match):
+    X = np.random.default_rng(0).random((10, 3))
+    with pytest.raises(ValueError, match=f"^y {match}; give every sample a label of one kind"):
+        SoftmaxRegression(batch_size=2).fit(X, labels)
+    good = np.array([0, 1] * 5)
+    with pytest.raises(ValueError, match=f"^y_val {match}"):
+        SoftmaxRegression(batch_size=2).fit(X, good, X, labels)
+
+
+def test_a_list_of_labels_trains_exactly_as_their_array(digits):
+    X, y = digits
+    settings = dict(max_epochs=3, learning_rate=0.2, random_state=0)
+    a = SoftmaxRegression(**settings).fit(X[:500], y[:500], X[500:700], y[500:700])
+    b = SoftmaxRegression(**settings).fit(X[:500], y[:500].tolist(), X[500:700],
+                                          y[500:700].tolist())
+    np.testing.assert_array_equal(a.coef_, b.coef_)
+    np.testing.assert_array_equal(a.history_.val_accuracy, b.history_.val_accuracy)
+
+
 def test_string_labels_work(digits):
     X, y = digits
     names = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight",

@@ -179,6 +179,23 @@ def test_save_into_a_read_only_folder_names_the_destination(model_and_data, tmp_
 
 
 @pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_a_read_only_model_file_is_not_replaced(model_and_data, tmp_path):
+    model, _ = model_and_data
+    target = tmp_path / "m.npz"
+    target.write_bytes(b"an earlier model")
+    target.chmod(0o444)
+    with pytest.raises(PermissionError, match="the file there is read-only") as caught:
+        model.save(target)
+    assert str(target) in str(caught.value) and "0444" in str(caught.value)
+    assert target.read_bytes() == b"an earlier model"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o444
+    assert list(tmp_path.iterdir()) == [target], "no temporary file is left"
+    target.chmod(0o644)
+    assert model.save(target) == target, "a writable file is replaced as before"
+    assert load_model(target).n_iter_ == model.n_iter_
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 @pytest.mark.parametrize("umask", [0o022, 0o077])
 @pytest.mark.parametrize("proc", [True, False], ids=["umask from /proc", "umask set and reset"])
 def test_saved_file_mode_follows_the_umask_which_is_left_alone(model_and_data, tmp_path, umask,

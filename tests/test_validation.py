@@ -77,6 +77,20 @@ def test_kfold_curves_rejects_other_estimators(digits):
         kfold_curves(X, y, object(), epochs=2)
 
 
+def test_passing_the_class_instead_of_a_model_says_what_to_pass(digits):
+    X, y = digits
+    with pytest.raises(TypeError, match=r"not the class SoftmaxRegression itself; pass "
+                                        r"SoftmaxRegression\(\)"):
+        kfold_curves(X, y, SoftmaxRegression, epochs=1)
+
+
+@pytest.mark.parametrize("labels", [[0, "a"] * 10, [0, 1, None, 1] * 5])
+def test_kfold_curves_names_mixed_label_types(digits, labels):
+    X, _ = digits
+    with pytest.raises(ValueError, match="^y mixes label types"):
+        kfold_curves(X[:20], labels, n_splits=2, epochs=1)
+
+
 def test_two_splits_are_enough(digits):
     folds = kfold_indices(10, 2, random_state=0)
     assert [len(val) for _, val in folds] == [5, 5]
