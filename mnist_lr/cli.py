@@ -395,6 +395,21 @@ def main(argv=None):
         return 130
 
 
+def run():
+    """The program's entry point (``mnist-lr`` and ``python -m mnist_lr``): main(), then exit.
+
+    After Ctrl-C the process leaves through ``os._exit(130)``: CPython can turn
+    a KeyboardInterrupt that passed through compiled import code (scikit-learn
+    loading) into a death by SIGINT at shutdown, even though main() caught it.
+    """
+    code = main()
+    if code == 130:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(code)
+
+
 def _main(argv):
     parser = build_parser()
     args = parser.parse_args(argv)
