@@ -73,12 +73,24 @@ def badge_line(repo, notebook_name, folder="notebooks"):
     ``folder`` is where the notebook lives in the repository: ``notebooks``
     (the teacher edition) or ``student`` (see scripts/make_student.py).
     """
+    binder, colab = _launch_urls(repo, notebook_name, folder)
+    line = (f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder}) "
+            f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab})")
+    if folder == "notebooks":  # the teacher edition points at the student one too
+        binder, colab = _launch_urls(repo, notebook_name, "student")
+        line += (f" · student edition, without the answers: "
+                 f"[{notebook_name}](../student/{notebook_name}) "
+                 f"([Binder]({binder}), [Colab]({colab}))")
+    return line
+
+
+def _launch_urls(repo, notebook_name, folder):
+    """Binder's and Colab's addresses of one notebook in one folder of the repository."""
     binder = (f"https://mybinder.org/v2/gh/{repo}/HEAD"
               f"?labpath={folder}%2F{notebook_name}")
     colab = (f"https://colab.research.google.com/github/{repo}/blob/{BRANCH}/"
              f"{folder}/{notebook_name}")
-    return (f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder}) "
-            f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab})")
+    return binder, colab
 
 
 def install_requirement(repo):
