@@ -13,6 +13,7 @@ The repository's address is read from ``[project.urls] Source`` in
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -32,7 +33,10 @@ REPOSITORY_URL = f"https://github.com/{REPOSITORY}"
 BRANCH = notebook_header.BRANCH
 
 project = PROJECT["name"]
-release = version = PROJECT["version"]
+# The one version number lives in mnist_lr/__init__.py (pyproject reads it from there).
+release = version = re.search(
+    r'^__version__ = "([^"]+)"', (ROOT / "mnist_lr" / "__init__.py").read_text(encoding="utf-8"),
+    re.MULTILINE).group(1)
 author = PROJECT["authors"][0]["name"]
 html_show_copyright = False  # the licence is in the README; the footer names the authors
 html_title = "mnist-lr: logistic regression on MNIST, from scratch"
@@ -48,6 +52,8 @@ extensions = [
 # contributor notes, not the student edition).
 root_doc = "index"
 include_patterns = ["index.md", "notebooks/[0-9][0-9]_*.ipynb"]
+# Links to repository files that are not pages (student/, LICENSE, docs/*.md) go to GitHub.
+stored_notebooks_blob = f"{REPOSITORY_URL}/blob/{BRANCH}/"
 
 # -- notebooks: shown as stored ----------------------------------------------------------------
 nb_execution_mode = "off"

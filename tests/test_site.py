@@ -337,8 +337,11 @@ def test_pages_render_offline_in_a_browser(offline_page, served):
         _check_links(page, name, served, checked)
         if name.startswith("notebooks/"):
             # Launch buttons in the header; solutions folded away, their code hidden.
-            assert page.locator("a[href*='mybinder.org/v2/gh/']").count() == 1, name
-            assert page.locator("a[href*='colab.research.google.com/github/']").count() == 1, name
+            # (plus the header's text links to the student edition of the same notebook)
+            assert page.locator("a[href*='mybinder.org/v2/gh/'][href*='tree/notebooks']").count() == 1, name
+            assert page.locator(
+                "a[href*='colab.research.google.com/github/'][href*='/notebooks/']").count() == 1, name
+            assert page.locator("a[href*='labpath=student']").count() == 1, name
             solutions = page.locator("details.hide:has(.collapsed:text-is('Show solution'))")
             assert solutions.count() >= 1, f"{name}: no collapsed solution"
             for i in range(solutions.count()):

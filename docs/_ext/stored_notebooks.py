@@ -93,6 +93,38 @@ def mirror_notebooks(source, target):
 def _on_config_inited(app: Sphinx, config) -> None:
     source = Path(app.confdir, config.stored_notebooks_source).resolve()
     mirror_notebooks(source, Path(app.srcdir, "notebooks"))
+    readme = (source.parent / "README.md").read_text(encoding="utf-8")
+    text = readme_for_site(readme, config.stored_notebooks_blob)
+    target = Path(app.srcdir, "_readme.md")
+    if not target.exists() or target.read_text(encoding="utf-8") != text:
+        target.write_text(text, encoding="utf-8")
+
+
+# A markdown link or image target: ](target) or ](target "title").
+_LINK = re.compile(r"\]\((?!#|[a-z][a-z0-9+.-]*:)([^)\s]+)")
+
+
+def readme_for_site(text, blob):
+    """The README with its links made to work from the site's landing page.
+
+    Links to notebooks stay (they are pages of the site), the README's images
+    are found beside this file, and links to any other file of the repository
+    (the student edition, the licences, contributor notes) go to the file on
+    GitHub (``blob`` is its base address), since the site does not hold them.
+    """
+    def target(match):
+        path = match.group(1)
+        if path.startswith("notebooks/"):
+            return match.group(0)
+        if path.startswith("docs/images/"):
+            return "](" + path.removeprefix("docs/")
+        return "](" + blob + path
+    return _LINK.sub(target, text)
+
+
+def _outside_links(source, blob):
+    """A notebook's links to other folders of the repository, pointed at GitHub."""
+    return re.sub(r"\]\(\.\./(?!notebooks/)([^)\s]+)", lambda m: "](" + blob + m.group(1), source)
 
 
 # -- the notebook, as the site reads it ------------------------------------------------------
@@ -117,16 +149,20 @@ def _widget_note(output):
     return f":::{{note}}\n**{description.rstrip('.')}.** {SLIDER_NOTE}\n:::\n"
 
 
-def for_the_site(notebook):
+def for_the_site(notebook, blob=""):
     """A copy of ``notebook`` (a dict in nbformat 4) arranged for reading on a static page.
 
     Solutions get the ``hide-cell`` tag and a "Show solution" prompt; the Colab
     install cell gets ``remove-cell``; each widget output becomes a markdown
-    note; the stored widget state goes.
+    note; the stored widget state goes; links to other folders of the
+    repository (``../student/...``) go to GitHub, at ``blob``.
     """
     notebook = copy.deepcopy(notebook)
     notebook.get("metadata", {}).pop("widgets", None)
     for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "markdown" and blob:
+            text = "".join(cell.get("source", ""))
+            cell["source"] = _outside_links(text, blob)
         meta = cell.setdefault("metadata", {})
         tags = meta.setdefault("tags", [])
         if is_solution(cell):
@@ -147,7 +183,8 @@ def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if Path(app.env.doc2path(docname)).suffix != ".ipynb":
         return
     notebook = json.loads(source[0])
-    source[0] = json.dumps(for_the_site(notebook), ensure_ascii=False)
+    source[0] = json.dumps(for_the_site(notebook, app.config.stored_notebooks_blob),
+                           ensure_ascii=False)
 
 
 # -- no remote images ---------------------------------------------------------------------
@@ -157,25 +194,43 @@ def _is_remote(uri):
     return re.match(r"^[a-z][a-z0-9+.-]*://", uri or "", flags=re.IGNORECASE) is not None
 
 
-def _is_badge_paragraph(paragraph):
-    """A paragraph of nothing but links that wrap remote images (a badge line)."""
-    links = [child for child in paragraph.children
-             if not (isinstance(child, nodes.Text) and not child.strip())]
-    return bool(links) and all(
-        isinstance(link, nodes.reference)
-        and len(link.children) == 1
-        and isinstance(link.children[0], nodes.image)
-        and _is_remote(link.children[0].get("uri"))
-        for link in links
-    )
+def _is_badge(node):
+    """A link that wraps a remote image: a Binder or Colab badge."""
+    return (isinstance(node, nodes.reference) and len(node.children) == 1
+            and isinstance(node.children[0], nodes.image)
+            and _is_remote(node.children[0].get("uri")))
+
+
+def _drop_badges(paragraph):
+    """Remove a notebook header's badges (the page has launch buttons); keep any other text.
+
+    The teacher notebooks' badge line goes on with a link to the student
+    edition; that part stays, without the separator that led into it.
+    """
+    badges = [child for child in paragraph.children if _is_badge(child)]
+    if not badges:
+        return
+    for badge in badges:
+        paragraph.remove(badge)
+    rest = [child for child in paragraph.children
+            if not (isinstance(child, nodes.Text) and not child.strip(" ·\n"))]
+    if not rest:
+        paragraph.parent.remove(paragraph)
+        return
+    while isinstance(paragraph.children[0], nodes.Text):
+        first = paragraph.children[0]
+        text = str(first).lstrip(" ·\n")
+        if text:
+            paragraph.replace(first, nodes.Text(text[0].upper() + text[1:]))
+            break
+        paragraph.remove(first)
 
 
 def _no_remote_images(app: Sphinx, doctree: nodes.document) -> None:
     is_notebook = Path(doctree.get("source", "")).suffix == ".ipynb"
     if is_notebook:
         for paragraph in list(doctree.findall(nodes.paragraph)):
-            if _is_badge_paragraph(paragraph):
-                paragraph.parent.remove(paragraph)
+            _drop_badges(paragraph)
     for image in list(doctree.findall(nodes.image)):
         if _is_remote(image.get("uri")):
             image.replace_self(nodes.Text(image.get("alt") or image["uri"]))
@@ -213,6 +268,8 @@ def _copy_mathjax(app: Sphinx, exception) -> None:
 def setup(app: Sphinx):
     # Where the repository keeps its notebooks, relative to the folder of conf.py.
     app.add_config_value("stored_notebooks_source", "../notebooks", "env", str)
+    # The repository's files on GitHub, for links to files the site does not hold.
+    app.add_config_value("stored_notebooks_blob", "", "env", str)
     app.connect("config-inited", _on_config_inited)
     app.connect("source-read", _on_source_read)
     app.connect("doctree-read", _no_remote_images)
