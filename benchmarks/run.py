@@ -66,6 +66,7 @@ for _folder in (REPO_ROOT, REPO_ROOT / "tests"):
         sys.path.insert(0, str(_folder))
 
 from article_reference import article_fit  # noqa: E402
+
 from mnist_lr.model import ARTICLE_SETTINGS  # noqa: E402
 
 LEARNING_RATE = ARTICLE_SETTINGS["learning_rate"]

@@ -599,7 +599,8 @@ def plot_score_contributions(image, weights, fig=None,
     axes = _image_axes(fig, 3, 3)
     product = image * weights
     panels = [
-        ("the image", image, dict(cmap=IMAGE_CMAP, vmin=0.0, vmax=1.0), "pixel value (0 paper, 1 ink)"),
+        ("the image", image, dict(cmap=IMAGE_CMAP, vmin=0.0, vmax=1.0),
+         "pixel value (0 paper, 1 ink)"),
         ("the weights", weights, _symmetric(weights), "weight"),
         ("image × weights", product, _symmetric(product), "contribution to the score"),
     ]

@@ -46,7 +46,7 @@ def mnist():
 
 @pytest.fixture(scope="session")
 def mnist_split(mnist):
-    """The 48,000/12,000 split of the training images with seed 0: X_train, X_val, y_train, y_val."""
+    """The 48,000/12,000 split of the training images, seed 0: X_train, X_val, y_train, y_val."""
     from mnist_lr import train_val_split
 
     X, y = mnist

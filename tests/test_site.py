@@ -338,9 +338,10 @@ def test_pages_render_offline_in_a_browser(offline_page, served):
         if name.startswith("notebooks/"):
             # Launch buttons in the header; solutions folded away, their code hidden.
             # (plus the header's text links to the student edition of the same notebook)
-            assert page.locator("a[href*='mybinder.org/v2/gh/'][href*='tree/notebooks']").count() == 1, name
-            assert page.locator(
-                "a[href*='colab.research.google.com/github/'][href*='/notebooks/']").count() == 1, name
+            binder = "a[href*='mybinder.org/v2/gh/'][href*='tree/notebooks']"
+            colab = "a[href*='colab.research.google.com/github/'][href*='/notebooks/']"
+            assert page.locator(binder).count() == 1, name
+            assert page.locator(colab).count() == 1, name
             assert page.locator("a[href*='labpath=student']").count() == 1, name
             solutions = page.locator("details.hide:has(.collapsed:text-is('Show solution'))")
             assert solutions.count() >= 1, f"{name}: no collapsed solution"
