@@ -63,6 +63,25 @@ def article_model(mnist_split):
 
 
 @pytest.fixture
+def overflow_in_epoch_4(monkeypatch):
+    """SoftmaxRegression's weights turn infinite at the end of its 4th epoch, as in an overflow."""
+    import numpy as np
+
+    from mnist_lr import model as model_module
+
+    original = model_module._sgd_epoch
+    calls = {"n": 0}
+
+    def flaky_epoch(X, codes, coef, intercept, *args):
+        calls["n"] += 1
+        original(X, codes, coef, intercept, *args)
+        if calls["n"] == 4:
+            coef[0, 0] = np.inf
+
+    monkeypatch.setattr(model_module, "_sgd_epoch", flaky_epoch)
+
+
+@pytest.fixture
 def fresh_venv(tmp_path):
     """A new virtual environment that borrows this test environment's packages.
 
