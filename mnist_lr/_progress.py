@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import time
 
-__all__ = ["StatusLine", "TrainingReport", "report_folds"]
+__all__ = ["StatusLine", "TrainingReport", "describe_ending", "report_folds"]
 
 
 class StatusLine:
@@ -58,6 +58,26 @@ class StatusLine:
         self._width, self._drawn_at = 0, None
 
 
+def describe_ending(n_epochs, best_epoch, best_accuracy, max_epochs, patience, diverged=False):
+    """The one sentence that says how a training run ended, for every place that says it.
+
+    ``n_epochs`` epochs were measured; epoch ``best_epoch`` (0: none, the
+    all-zero start) was kept, with validation accuracy ``best_accuracy``;
+    ``diverged`` means the weights overflowed in epoch ``n_epochs + 1``. E.g.
+    ``stopped early after epoch 34: no new best for 10 epochs; kept epoch 24
+    (validation 92.74%)``.
+    """
+    if best_epoch:
+        kept = f"kept epoch {best_epoch} (validation {100 * best_accuracy:.2f}%)"
+    else:
+        kept = "kept the initial all-zero weights"
+    if diverged:
+        return f"diverged in epoch {n_epochs + 1} (the weights overflowed); {kept}"
+    if n_epochs < max_epochs:
+        return f"stopped early after epoch {n_epochs}: no new best for {patience} epochs; {kept}"
+    return f"ran all {n_epochs} epochs; {kept}"
+
+
 class TrainingReport:
     """What :meth:`SoftmaxRegression.fit` shows while it trains.
 
@@ -90,24 +110,12 @@ class TrainingReport:
                 f"epoch {best_epoch})"
             )
 
-    def done(self, n_epochs, best_epoch, best_accuracy, patience, diverged_at=None):
+    def done(self, n_epochs, best_epoch, best_accuracy, patience, diverged=False):
         """End the status line with how training ended (no timings: the text is reproducible)."""
         if self.line is None:
             return
-        if best_epoch:
-            kept = f"kept epoch {best_epoch} (validation {100 * best_accuracy:.2f}%)"
-        else:
-            kept = "kept the initial all-zero weights"
-        if diverged_at is not None:
-            text = f"diverged in epoch {diverged_at} (the weights overflowed); {kept}"
-        elif n_epochs < self.max_epochs:
-            text = (
-                f"stopped early after epoch {n_epochs}: no new best for {patience} epochs; "
-                f"{kept}"
-            )
-        else:
-            text = f"ran all {n_epochs} epochs; {kept}"
-        self.line.finish(text)
+        self.line.finish(describe_ending(n_epochs, best_epoch, best_accuracy,
+                                         self.max_epochs, patience, diverged))
         self.line = None
 
     def __enter__(self):

@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 # Nothing heavy is imported up here: NumPy and scikit-learn load inside main(),
@@ -341,6 +342,7 @@ def _save_figures(model, matrix, out):
     import matplotlib.pyplot as plt
 
     from . import plots
+    from .persistence import write_atomically
 
     figures = {
         "training_curves.png": plots.plot_training_curves(model.history_),
@@ -352,34 +354,11 @@ def _save_figures(model, matrix, out):
     paths = []
     for name, figure in figures.items():
         try:
-            paths.append(_save_atomically(figure, out / name))
+            save_png = partial(figure.savefig, format="png", dpi=120, bbox_inches="tight")
+            paths.append(write_atomically(out / name, save_png))
         finally:
             plt.close(figure)
     return paths
-
-
-def _save_atomically(figure, path):
-    """Write a PNG beside ``path`` and rename it over ``path`` only once it is complete.
-
-    An interrupted or failed write (Ctrl-C, a full disk) therefore leaves an
-    earlier good figure in place, and no half-written file.
-    """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp's 0600 would make the figure private
-        with os.fdopen(fd, "wb") as handle:
-            figure.savefig(handle, format="png", dpi=120, bbox_inches="tight")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename in (None, tmp):
-            exc.filename = str(path)  # name the destination, not the hidden temporary file
-        raise
-    return path
 
 
 def main(argv=None):

@@ -612,7 +612,8 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
             if not settings.restore_best and records:  # keep the last epoch run instead
                 best_epoch, best_accuracy = len(records), records[-1].val_accuracy
                 best_weights = last_weights
-            report.done(len(records), best_epoch, best_accuracy, settings.patience, diverged_at)
+            report.done(len(records), best_epoch, best_accuracy, settings.patience,
+                        diverged_at is not None)
         if diverged_at is not None:
             _warn_diverged(diverged_at, best_epoch, settings.learning_rate)
         self._set_fitted(

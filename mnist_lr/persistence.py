@@ -77,6 +77,20 @@ def save_model(model, path):
             f"cannot save the model to {path}: it is a folder; give a file name such as "
             f"{path / 'model.npz'}"
         )
+    return write_atomically(path, lambda handle: np.savez(handle, **arrays))
+
+
+def write_atomically(path, write):
+    """Call ``write(handle)`` on a temporary file beside ``path``, then rename it over ``path``.
+
+    The one crash-safe write of the package (models here, the command line's
+    figures too): an interrupted or failed write (Ctrl-C, a full disk) leaves
+    any earlier file in place and no half-written one. The new file gets the
+    usual permissions (``0o666`` less the umask), and a read-only file at
+    ``path`` is not replaced, as ``cp`` would not overwrite it. An ``OSError``
+    has ``path`` as its ``filename``, never the temporary file.
+    """
+    path = Path(path)
     _refuse_read_only(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -85,7 +99,7 @@ def save_model(model, path):
     try:
         os.fchmod(fd, 0o666 & ~_current_umask())  # mkstemp makes it private (0600)
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, **arrays)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -112,17 +126,18 @@ def _refuse_read_only(path):
         return
     raise PermissionError(
         errno.EACCES,
-        f"cannot save the model to {path}: the file there is read-only "
-        f"(mode {mode & 0o777:04o}); make it writable, remove it, or choose another name",
+        f"the file there is read-only (mode {mode & 0o777:04o}); make it writable, "
+        "remove it, or choose another name",
+        str(path),
     )
 
 
 def _naming(error, path):
-    """The same kind of OSError, with a message about ``path`` instead of a temporary file."""
+    """The same kind of OSError, about ``path`` instead of the temporary file."""
     reason = error.strerror or str(error)
     if isinstance(error, FileNotFoundError) and not path.parent.is_dir():
         reason = f"the folder {path.parent} does not exist"
-    return type(error)(error.errno, f"cannot save the model to {path}: {reason}")
+    return type(error)(error.errno, reason, str(path))
 
 
 def _current_umask():

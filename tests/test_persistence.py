@@ -171,7 +171,7 @@ def test_save_into_a_read_only_folder_names_the_destination(model_and_data, tmp_
     folder.mkdir()
     folder.chmod(0o500)
     try:
-        with pytest.raises(PermissionError, match="cannot save the model to") as caught:
+        with pytest.raises(PermissionError, match="m.npz") as caught:
             model.save(folder / "m.npz")
         assert ".tmp" not in str(caught.value)
     finally:
