@@ -10,11 +10,13 @@ from __future__ import annotations
 import inspect
 import re
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from mnist_lr import _solutions, exercises
+from mnist_lr.exercises import _loop
 
 TOPICS = ["one_hot", "softmax", "cross_entropy", "gradient", "training_loop", "l2_gradient",
           "accuracy", "confusion_matrix", "kfold_indices", "digit_shares", "best_epoch",
@@ -556,15 +558,29 @@ def test_training_loop_wrong_input(capsys):
 def test_reference_loop_is_the_worked_class():
     # The mistakes are simulated by one loop with switches; without a switch it must be
     # exactly the class a learner is shown.
-    X, y, X_val, y_val = exercises._toy_digits()
-    model = _solutions.MySoftmaxRegression(**exercises._LOOP_SETTINGS).fit(X, y, X_val, y_val)
-    run_ = exercises._reference_loop(X, y, X_val, y_val, **exercises._LOOP_SETTINGS)
-    assert exercises._same_run(exercises._fitted(model), run_)
+    X, y, X_val, y_val = _loop._toy_digits()
+    model = _solutions.MySoftmaxRegression(**_loop._LOOP_SETTINGS).fit(X, y, X_val, y_val)
+    run_ = _loop._reference_loop(X, y, X_val, y_val, **_loop._LOOP_SETTINGS)
+    assert _loop._same_run(_loop._fitted(model), run_)
     assert model.best_epoch == run_["best_epoch"] < len(model.history["loss"]) < \
-        exercises._LOOP_SETTINGS["max_epochs"]
+        _loop._LOOP_SETTINGS["max_epochs"]
     # every simulated mistake leaves a trace of its own
-    runs = [exercises._reference_loop(X, y, X_val, y_val, mistake, **exercises._LOOP_SETTINGS)
-            for mistake in [None, *exercises._LOOP_MISTAKES]]
+    runs = [_loop._reference_loop(X, y, X_val, y_val, mistake, **_loop._LOOP_SETTINGS)
+            for mistake in [None, *_loop._LOOP_MISTAKES]]
     for i, a in enumerate(runs):
         for b in runs[i + 1:]:
-            assert not exercises._same_run(a, b)
+            assert not _loop._same_run(a, b)
+
+
+# -- the package --------------------------------------------------------------
+
+
+def test_the_exercises_package_is_shipped():
+    # setuptools ships only the packages its configuration names: a subpackage left out
+    # would be missing from every installed copy (Colab and Binder install the package).
+    from setuptools.config.pyprojecttoml import read_configuration
+
+    root = Path(__file__).resolve().parents[1]
+    shipped = read_configuration(root / "pyproject.toml")["tool"]["setuptools"]["packages"]
+    assert "mnist_lr.exercises" in shipped
+    assert Path(exercises.__file__).parent == root / "mnist_lr" / "exercises"
