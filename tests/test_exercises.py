@@ -181,6 +181,28 @@ def test_something_other_than_a_function(capsys, candidate, wording):
     assert_rejected(capsys, exercises.check_softmax, candidate, wording)
 
 
+ODD_RESULTS = [np.nan, "x", [[1, 2], [3]], (np.nan, 1), np.ones((2, 2)), 3.0]
+
+
+@pytest.mark.parametrize("odd", ODD_RESULTS, ids=[repr(odd)[:12] for odd in ODD_RESULTS])
+@pytest.mark.parametrize("topic", TOPICS)
+def test_an_odd_result_gets_one_line_never_a_traceback(capsys, topic, odd):
+    result, line = run(capsys, getattr(exercises, f"check_{topic}"), lambda *args: odd)
+    assert result is False and line.startswith(("✗ ", "… ")), line
+
+
+@pytest.mark.parametrize(("topic", "odd", "wording"), [
+    ("best_epoch", np.nan, "returns nan; expected a whole epoch number"),
+    ("early_stopping", [[1, 2], [3]], "is not an array of numbers"),
+    ("early_stopping", (np.nan, 1), "returns nan; expected a whole epoch number"),
+    ("most_confused_pair", "x", "is not an array of numbers"),
+    ("most_confused_pair", [[1, 2], [3]], "is not an array of numbers"),
+    ("most_confused_pair", (np.nan, 1), "not integer indices"),
+])
+def test_odd_results_are_named(capsys, topic, odd, wording):
+    assert_rejected(capsys, getattr(exercises, f"check_{topic}"), lambda *args: odd, wording)
+
+
 def test_the_candidates_own_printing_is_kept_off_the_screen(capsys):
     def chatty(Z):
         print("debugging", Z.shape)

@@ -68,7 +68,7 @@ solution_digit_shares = _solution("digit_shares", _solutions.digit_shares)
 
 def _whole_number(value, name):
     number = _number(value, name)
-    if number != int(number):
+    if not np.isfinite(number) or number != int(number):
         raise _wrong(f"Your {name} returns {number:g}; expected a whole epoch number.")
     return int(number)
 
@@ -129,10 +129,12 @@ def _replay(curve, patience, improves, stop_after):
 
 def _epoch_pair(result):
     """The (stopped, kept) pair an early_stopping returns, as whole numbers, or a clear line."""
-    if not isinstance(result, (tuple, list, np.ndarray)) or np.size(result) != 2:
-        raise _wrong(f"Your early_stopping returned {_describe(result)}; return a pair: "
-                     "(epoch it stops after, epoch whose weights it keeps).")
-    return tuple(_whole_number(value, "early_stopping") for value in np.ravel(result))
+    if isinstance(result, (tuple, list, np.ndarray)):
+        pair = _array(result, "early_stopping")
+        if pair.size == 2:
+            return tuple(_whole_number(value, "early_stopping") for value in pair.ravel())
+    raise _wrong(f"Your early_stopping returned {_describe(result)}; return a pair: "
+                 "(epoch it stops after, epoch whose weights it keeps).")
 
 
 def _early_stopping_mistakes(curve, patience, expected):
@@ -257,15 +259,14 @@ def check_most_confused_pair(f):
     expected = _solutions.most_confused_pair(m)  # (1, 3): 7 + 6; the largest one-way is (0, 2)
     name = "most_confused_pair"
     result = _call(f, name, m=m)
-    flat = np.asarray(result)
-    if flat.size == 1:
-        raise _wrong(f"Your most_confused_pair returns one number ({_fmt(flat)}), a flat index "
-                     "perhaps: return the pair (a, b); np.unravel_index converts a flat index.")
     pair = _array(result, name)
+    if pair.size == 1:
+        raise _wrong(f"Your most_confused_pair returns one number ({_fmt(pair)}), a flat index "
+                     "perhaps: return the pair (a, b); np.unravel_index converts a flat index.")
     if pair.shape != (2,):
         raise _wrong(f"Your most_confused_pair returned {_describe(result)}; "
                      "expected a pair (a, b).")
-    pair = tuple(sorted(int(value) for value in pair))
+    pair = tuple(sorted(int(value) for value in _indices(pair, name, "values")))
     if pair == expected:
         return "your most_confused_pair adds both directions and leaves out the diagonal."
     if pair[0] == pair[1]:
