@@ -597,12 +597,13 @@ def test_reference_loop_is_the_worked_class():
 # -- the package --------------------------------------------------------------
 
 
-def test_the_exercises_package_is_shipped():
-    # setuptools ships only the packages its configuration names: a subpackage left out
+def test_every_subpackage_is_shipped():
+    # setuptools ships only the packages its configuration finds: a subpackage left out
     # would be missing from every installed copy (Colab and Binder install the package).
     from setuptools.config.pyprojecttoml import read_configuration
 
     root = Path(__file__).resolve().parents[1]
     shipped = read_configuration(root / "pyproject.toml")["tool"]["setuptools"]["packages"]
-    assert "mnist_lr.exercises" in shipped
+    folders = {f"mnist_lr.{p.parent.name}" for p in (root / "mnist_lr").glob("*/__init__.py")}
+    assert "mnist_lr.exercises" in folders and folders <= set(shipped)
     assert Path(exercises.__file__).parent == root / "mnist_lr" / "exercises"
