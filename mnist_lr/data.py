@@ -2,35 +2,26 @@
 
 Where the files come from, in this order:
 
-1. an explicit folder: the ``data_dir`` argument, else the ``MNIST_LR_DATA``
-   environment variable. Files there are only read, never written, so a
-   read-only folder works;
-2. the per-user cache (``MNIST_LR_CACHE``, else the platform's cache folder,
-   e.g. ``~/.cache/mnist_lr`` on Linux);
-3. a download into that cache from the public mirrors in :data:`MIRRORS`,
-   tried in turn.
+1. an explicit folder: ``data_dir``, else ``$MNIST_LR_DATA``. It is only read,
+   so a read-only folder works, and it may hold the files gunzipped;
+2. the per-user cache (``$MNIST_LR_CACHE``, else e.g. ``~/.cache/mnist_lr``);
+3. a download into that cache from the mirrors in :data:`MIRRORS`, in turn.
 
-Every file is checked against its SHA-256 before it is parsed. Downloads go
-through `pooch <https://www.fatiando.org/pooch>`_, which streams into a
-temporary file and renames it into place only after its checksum matches, so
-an interrupted or corrupt download never sits where the loader would trust
-it; a corrupt cached file is detected and fetched again. The transfer itself
-is done by :class:`mnist_lr._download.BoundedDownloader`, which knows each
-file's size (:data:`FILE_SIZES`) and gives every file a deadline, and the whole
-fetch one more, so a broken or hostile mirror can neither hang a fetch nor fill
-the disk.
+Every file is checked against its size and SHA-256 before it is parsed. pooch
+downloads into a temporary file and renames it into place only once its
+checksum matches, so a broken download never sits where the loader would trust
+it. Each file may take ``deadline`` seconds and the whole fetch
+:data:`TOTAL_DEADLINE`, and no mirror may send more than the file's known size
+(:data:`FILE_SIZES`), so a broken mirror can neither hang a fetch nor fill the disk.
 
-The images come back as ``float32`` in [0, 1]: all 70,000 take 220 MB that
-way, half of what ``float64`` would, which matters on a 2 GB Binder machine.
-Single precision is ample for pixels that started as 8-bit integers.
+The images come back as ``float32`` in [0, 1]: half the memory of ``float64``
+(which matters on a 2 GB Binder machine), and ample for 8-bit pixels.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import gzip
-import hashlib
 import logging
 import math
 import os
@@ -48,13 +39,12 @@ from ._download import (
     DEFAULT_DEADLINE,
     DEFAULT_TIMEOUT,
     DEFAULT_TOTAL_DEADLINE,
-    BoundedDownloader,
     describe,
+    download,
     is_unreachable,
     make_work_dir,
     remove_stale_downloads,
 )
-
 __all__ = [
     "DATA_ENV",
     "CACHE_ENV",
@@ -141,25 +131,16 @@ _LOCAL_COPY_CLI = (
 )
 
 
+
 # --------------------------------------------------------------------------- errors
 
 
 @dataclass(frozen=True)
 class DownloadFailure:
-    """One failed attempt to download one file from one mirror.
+    """One failed attempt to download one ``file`` from one ``mirror``.
 
-    Attributes
-    ----------
-    file : str
-        The file's name, e.g. ``'train-images-idx3-ubyte.gz'``.
-    mirror : str
-        The mirror's base URL.
-    url : str
-        The full URL that was requested.
-    reason : str
-        A few words for a person, e.g. ``'name resolution failed'``.
-    error : BaseException
-        The original exception, with its traceback.
+    ``url`` is the full URL requested, ``reason`` a few words for a person
+    (e.g. ``'name resolution failed'``) and ``error`` the original exception.
     """
 
     file: str
@@ -172,30 +153,21 @@ class DownloadFailure:
 class MNISTNotFoundError(FileNotFoundError):
     """MNIST could be neither found locally nor downloaded.
 
-    The message is meant for a learner: a few lines that say what was
-    missing and why, then what to do. The network errors behind it are not
-    chained into the traceback; they are kept in :attr:`failures` and logged
-    at DEBUG level on the ``mnist_lr.data`` logger.
+    The message is for a learner: what was missing and why, then what to do.
+    The network errors behind it are not chained into the traceback; they are
+    kept in :attr:`failures` and logged at DEBUG level on ``mnist_lr.data``.
 
     Parameters
     ----------
     summary : str
         What went wrong (``str(error)`` adds the advice to it).
     failures : sequence of DownloadFailure, optional
-        Every download attempt that failed, in order.
+        Every failed download attempt, in order.
     hint, cli_hint : str, optional
         What to do, worded for Python and notebooks, and for the command line.
 
-    Attributes
-    ----------
-    summary : str
-    failures : list of DownloadFailure
-    hint, cli_hint : str
-
     Examples
     --------
-    A command-line program shows the advice in its own terms:
-
     >>> try:  # doctest: +SKIP
     ...     fetch_mnist_files()
     ... except MNISTNotFoundError as error:
@@ -233,12 +205,7 @@ def _ways_out(first, local):
 
 
 def default_cache_dir() -> Path:
-    """The per-user cache folder: ``$MNIST_LR_CACHE`` or the platform's cache dir.
-
-    Returns
-    -------
-    pathlib.Path
-        The folder (it may not exist yet).
+    """The per-user cache folder (it may not exist yet): ``$MNIST_LR_CACHE`` or the platform's.
 
     Examples
     --------
@@ -253,15 +220,8 @@ def default_cache_dir() -> Path:
     return Path(pooch.os_cache("mnist_lr"))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _mirrors(mirrors) -> list[str]:
+    """The mirrors' base URLs, each checked and ending in "/"."""
     source = "mirrors"
     if mirrors is None:
         source = MIRRORS_ENV
@@ -271,25 +231,20 @@ def _mirrors(mirrors) -> list[str]:
     mirrors = [str(m) for m in mirrors]
     if not mirrors:
         raise ValueError("mirrors must name at least one URL")
-    for mirror in mirrors:
-        _check_url(mirror, source)
+    for url in mirrors:
+        try:
+            parts = urllib.parse.urlsplit(url)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError as exc:
+            problem = str(exc)
+        else:
+            if parts.scheme in ("http", "https") and parts.hostname:
+                continue
+            problem = "it must start with http:// or https:// and name a host"
+        raise ValueError(
+            f"{source}: {url!r} is not a valid mirror URL ({problem}); for example {MIRRORS[0]}"
+        )
     return [m if m.endswith("/") else m + "/" for m in mirrors]
-
-
-def _check_url(url, source):
-    """Raise ValueError, naming ``url``, unless it is an http(s) URL with a host, or file:."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-    except ValueError as exc:
-        problem = str(exc)
-    else:
-        if parts.scheme == "file" or (parts.scheme in ("http", "https") and parts.hostname):
-            return
-        problem = "it must start with http:// or https:// and name a host"
-    raise ValueError(
-        f"{source}: {url!r} is not a valid mirror URL ({problem}); for example {MIRRORS[0]}"
-    )
 
 
 def _resolve_folders(data_dir, cache_dir) -> tuple[Path | None, Path]:
@@ -312,6 +267,8 @@ def _resolve_folders(data_dir, cache_dir) -> tuple[Path | None, Path]:
 
 def _damage(path, name) -> str:
     """What is wrong with ``path`` as a copy of ``name`` (or of it gunzipped); "" if nothing."""
+    import pooch
+
     if path.name == name:
         expected_size, expected_sha = FILE_SIZES[name], FILES[name]
     else:
@@ -321,7 +278,7 @@ def _damage(path, name) -> str:
     size = path.stat().st_size
     if size != expected_size:
         return f"it holds {size} bytes, expected {expected_size} (SHA-256 {expected_sha})"
-    actual = _sha256(path)
+    actual = pooch.file_hash(str(path))
     if actual != expected_sha:
         return f"its SHA-256 is {actual}, expected {expected_sha}"
     return ""
@@ -353,10 +310,7 @@ def _check_local(name, data_dir, cache, log) -> tuple[Path | None, str]:
 
 
 def _prepare_cache(cache: Path) -> Path:
-    """Create the cache folder and this fetch's work folder in it, or explain why not.
-
-    Writing is the only reliable test of writability (read-only mounts, root).
-    """
+    """Create the cache and this fetch's work folder in it (writing is the only sure test)."""
     try:
         cache.mkdir(parents=True, exist_ok=True)
         return make_work_dir(cache)
@@ -377,7 +331,7 @@ def _prepare_cache(cache: Path) -> Path:
 
 @contextlib.contextmanager
 def _quiet_pooch():
-    """Silence pooch's INFO lines ("Downloading ...") for the duration; we report our own way."""
+    """Silence pooch's INFO lines ("Downloading ...") for the duration; we report our own."""
     import pooch
 
     pooch_logger = pooch.get_logger()
@@ -389,69 +343,51 @@ def _quiet_pooch():
         pooch_logger.setLevel(level)
 
 
-def _download_one(name, cache, work, mirrors, make_downloader, log, stop_at):
-    """Download ``name`` into ``cache`` from the first mirror that serves it intact.
-
-    No mirror is asked after ``stop_at`` (a :func:`time.monotonic` time).
-    """
-    import pooch
-
+def _download_one(name, cache, work, mirrors, options, log):
+    """``name`` from the first mirror that serves it intact (or None), and the failed tries."""
     failures = []
     for i, mirror in enumerate(mirrors):
-        if time.monotonic() >= stop_at:
+        if time.monotonic() >= options["stop_at"]:
             break
         url = mirror + name
         try:
-            fetched = pooch.retrieve(
-                url,
-                known_hash="sha256:" + FILES[name],
-                fname=name,
-                path=work,
-                downloader=make_downloader(FILE_SIZES[name], label=name),
-            )
+            path = download(url, work, name, FILES[name], FILE_SIZES[name], **options)
         except Exception as exc:  # noqa: BLE001 - any failure means: try the next mirror
             failures.append(DownloadFailure(name, mirror, url, describe(exc), exc))
             logger.debug("%s: %s failed", name, url, exc_info=exc)
             more = "; trying the next mirror" if i + 1 < len(mirrors) else ""
             log(f"  {name}: {url} failed ({failures[-1].reason}){more}")
             continue
-        os.replace(fetched, cache / name)
+        os.replace(path, cache / name)
         return cache / name, failures
     return None, failures
 
 
-def _requeue(mirrors, failures):
-    """Drop mirrors that could not be reached; move those that failed to the back.
+def _download_all(names, cache, mirrors, options, log):
+    """Download each of ``names`` into ``cache``; return what arrived and every failed try.
 
-    So a dead mirror costs one timeout, not one per file.
-    """
-    failed = {f.mirror for f in failures}
-    unreachable = {f.mirror for f in failures if is_unreachable(f.error)}
-    kept = [m for m in mirrors if m not in failed]
-    return kept + [m for m in mirrors if m in failed and m not in unreachable]
-
-
-def _download_all(names, cache, work, mirrors, make_downloader, log, stop_at):
-    """Download each of ``names`` (through ``work``, removed at the end) into ``cache``.
-
-    Nothing new starts after ``stop_at``. Returns what arrived and every failed attempt.
+    A mirror that could not be reached is dropped and one that failed goes to
+    the back, so a dead mirror costs one timeout, not one per file.
     """
     found, failures = {}, []
+    work = _prepare_cache(cache)
     try:
         with _quiet_pooch():
             for name in names:
-                if not mirrors or time.monotonic() >= stop_at:
+                if not mirrors or time.monotonic() >= options["stop_at"]:
                     break
                 log(f"{name}: downloading into {cache}")
-                path, failed = _download_one(
-                    name, cache, work, mirrors, make_downloader, log, stop_at)
+                path, failed = _download_one(name, cache, work, mirrors, options, log)
                 failures += failed
-                mirrors = _requeue(mirrors, failed)
+                tried = [f.mirror for f in failed]
+                mirrors = [m for m in mirrors if m not in tried] + [
+                    f.mirror for f in failed if not is_unreachable(f.error)]
                 if path is not None:
                     found[name] = path
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return found, failures
+
 
 
 def _outcome(failures, out_of_time=False) -> str:
@@ -501,27 +437,18 @@ def _not_found(notes, failures, data_dir, cache, download, total_deadline=None):
     )
 
 
-def fetch_mnist_files(
-    data_dir=None,
-    *,
-    cache_dir=None,
-    mirrors=None,
-    download=True,
-    timeout=DEFAULT_TIMEOUT,
-    deadline=DEFAULT_DEADLINE,
-    progress=False,
-    verbose=False,
-) -> dict[str, Path]:
+def fetch_mnist_files(data_dir=None, *, cache_dir=None, mirrors=None, download=True,
+                      timeout=DEFAULT_TIMEOUT, deadline=DEFAULT_DEADLINE, progress=False,
+                      verbose=False) -> dict[str, Path]:
     """Locate the four MNIST files, downloading them into the cache if needed.
 
-    Also available as :func:`fetch_mnist`, its earlier name.
+    Also available as ``fetch_mnist``, its earlier name.
 
     Parameters
     ----------
     data_dir : str or path-like, optional
-        A folder that holds the files, as ``.gz`` files or gunzipped (each is
-        checked against its own SHA-256). Defaults to ``$MNIST_LR_DATA``. It
-        is only read, so it may be read-only.
+        A folder holding the files, as ``.gz`` files or gunzipped. Defaults to
+        ``$MNIST_LR_DATA``. It is only read, so it may be read-only.
     cache_dir : str or path-like, optional
         Where downloads go. Defaults to :func:`default_cache_dir`.
     mirrors : sequence of str, optional
@@ -530,12 +457,10 @@ def fetch_mnist_files(
     download : bool, default True
         If False, never touch the network.
     timeout : float, default 30
-        Seconds a mirror may stay silent (connecting, or between two reads)
-        before the next one is tried.
+        Seconds a mirror may stay silent before the next one is tried.
     deadline : float, default 600
         Seconds one file may take from one mirror, however steadily its bytes
-        arrive. The whole download, every file from every mirror tried, stops
-        after :data:`TOTAL_DEADLINE` seconds (900).
+        arrive. The whole download stops after :data:`TOTAL_DEADLINE` seconds (900).
     progress : bool, default False
         Show a download progress bar.
     verbose : bool, default False
@@ -544,28 +469,26 @@ def fetch_mnist_files(
     Returns
     -------
     dict
-        File name -> path of a verified copy (in ``data_dir``, perhaps gunzipped).
+        File name -> path of a verified copy.
 
     Raises
     ------
     MNISTNotFoundError
-        If a file is neither present nor downloadable. The message has one
-        line per missing file, then what to do; the error's ``failures`` list
-        every failed download, with the network errors behind them.
+        If a file is neither here nor downloadable: one line per missing file,
+        then what to do. Its ``failures`` hold every failed download.
     ValueError
-        If a file in the explicit ``data_dir`` fails its checksum.
+        If a file in the explicit ``data_dir`` fails its check.
 
     Examples
     --------
-    >>> paths = fetch_mnist_files()  # doctest: +SKIP
-    >>> sorted(paths)[0]  # doctest: +SKIP
+    >>> sorted(fetch_mnist_files())[0]  # doctest: +SKIP
     't10k-images-idx3-ubyte.gz'
     """
-    timeout = check_real(timeout, "timeout", positive=True)
-    deadline = check_real(deadline, "deadline", positive=True)
+    options = dict(timeout=check_real(timeout, "timeout", positive=True),
+                   deadline=check_real(deadline, "deadline", positive=True), progress=progress)
     log = print if verbose else (lambda *_: None)
     data_dir, cache = _resolve_folders(data_dir, cache_dir)
-    mirror_order = _mirrors(mirrors) if download else []
+    mirrors = _mirrors(mirrors) if download else []
     remove_stale_downloads(cache)  # left by fetches that were killed
     found, notes = {}, {}
     for name in FILES:
@@ -576,17 +499,11 @@ def fetch_mnist_files(
             notes[name] = note
     failures, out_of_time = [], None
     if notes and download:
-        work = _prepare_cache(cache)
-        total_deadline = TOTAL_DEADLINE
-        stop_at = time.monotonic() + total_deadline
-        make = functools.partial(BoundedDownloader, timeout=timeout, deadline=deadline,
-                                 progress=progress, stop_at=stop_at,
-                                 total_deadline=total_deadline)
-        fetched, failures = _download_all(list(notes), cache, work, mirror_order, make, log,
-                                          stop_at)
+        stop_at = time.monotonic() + TOTAL_DEADLINE
+        options.update(stop_at=stop_at, total_deadline=TOTAL_DEADLINE)
+        fetched, failures = _download_all(list(notes), cache, mirrors, options, log)
         found.update(fetched)
-        if time.monotonic() >= stop_at:
-            out_of_time = total_deadline
+        out_of_time = TOTAL_DEADLINE if time.monotonic() >= stop_at else None
     missing = {name: note for name, note in notes.items() if name not in found}
     if missing:
         raise _not_found(missing, failures, data_dir, cache, download, out_of_time) from None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import collections
 import gzip
 import hashlib
-import http.client
 import logging
 import os
 import pickle
@@ -25,11 +24,12 @@ import sys
 import textwrap
 import threading
 import time
-import urllib.error
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import requests
+import urllib3
 
 import mnist_lr
 import mnist_lr.data
@@ -871,27 +871,49 @@ def test_mixed_failures_are_summed_up_on_one_line(server, cache, refused_url):
     assert len(info.value.failures) == 2 + 3
 
 
+def _raised_from(*errors):
+    """The first error, as if raised from the second, itself raised from the third, ..."""
+    for outer, inner in zip(errors, errors[1:]):
+        outer.__cause__ = inner
+    return errors[0]
+
+
+def _http_error(code, reason):
+    response = requests.Response()
+    response.status_code, response.reason = code, reason
+    return requests.HTTPError(f"{code} Client Error", response=response)
+
+
 @pytest.mark.parametrize(
-    ("error", "words"),
+    ("error", "words", "unreachable"),
     [
-        (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")),
-         "name resolution failed"),
-        (urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")),
-         "connection refused"),
-        (urllib.error.URLError(TimeoutError("timed out")), "timed out"),
-        (TimeoutError("timed out"), "timed out"),
-        (urllib.error.URLError(ssl.SSLError(1, "CERTIFICATE_VERIFY_FAILED")),
-         "secure connection failed"),
-        (urllib.error.URLError("unknown url type: ftp"), "unknown url type: ftp"),
-        (urllib.error.HTTPError("http://x/", 403, "Forbidden", None, None), "HTTP 403 Forbidden"),
-        (http.client.RemoteDisconnected("Remote end closed connection"), "broken HTTP response"),
-        (ValueError("SHA256 hash of downloaded file (x) does not match"), "checksum mismatch"),
-        (OSError(28, "No space left on device"), "no space left on device"),
-        (RuntimeError("odd"), "RuntimeError"),
+        (_raised_from(requests.ConnectionError("pool"), urllib3.exceptions.NameResolutionError(
+            "x", None, socket.gaierror(-2, "Name or service not known")),
+            socket.gaierror(-2, "Name or service not known")), "name resolution failed", True),
+        (_raised_from(requests.ConnectionError("pool"), urllib3.exceptions.NewConnectionError(
+            None, "refused"), ConnectionRefusedError(111, "Connection refused")),
+         "connection refused", True),
+        (_raised_from(requests.ConnectTimeout("pool"), urllib3.exceptions.ConnectTimeoutError(),
+                      TimeoutError("timed out")), "timed out", True),
+        (requests.ReadTimeout("read timed out"), "timed out", False),
+        (TimeoutError("timed out"), "timed out", False),
+        (_raised_from(requests.exceptions.SSLError("pool"),
+                      ssl.SSLError(1, "CERTIFICATE_VERIFY_FAILED")),
+         "secure connection failed", True),
+        (_http_error(403, "Forbidden"), "HTTP 403 Forbidden", False),
+        (requests.exceptions.ChunkedEncodingError("IncompleteRead"), "broken HTTP response", False),
+        (requests.exceptions.InvalidURL("odd"), "broken HTTP response", False),
+        (_raised_from(_download.DownloadError("announced 5 bytes instead of 4"), OSError()),
+         "announced 5 bytes instead of 4", False),
+        (ValueError("SHA256 hash of downloaded file (x) does not match"), "checksum mismatch",
+         False),
+        (OSError(28, "No space left on device"), "no space left on device", False),
+        (RuntimeError("odd"), "RuntimeError", False),
     ],
 )
-def test_describe_in_a_few_words(error, words):
+def test_describe_in_a_few_words(error, words, unreachable):
     assert describe(error) == words
+    assert _download.is_unreachable(error) is unreachable
 
 
 def test_offline_error_advice_for_notebooks_and_for_the_command_line(cache, refused_url):
