@@ -1,15 +1,10 @@
-"""Downloading one file through pooch, within its known size and a deadline.
+"""Downloading one file with pooch's HTTP downloader, within its known size and a deadline.
 
-pooch does the transfer (its ``HTTPDownloader``), the temporary file, the
-SHA-256 check and the rename. What pooch lacks, and we add around it: a file
-whose size we know is refused as soon as the server announces or sends another
-size, and a transfer stops at its deadline even while bytes keep trickling in.
-
-Each fetch downloads into a folder of its own in the cache,
-``.download-<host>-<pid>-<random>``. A fetch that is killed (SIGKILL, a crashed
-kernel) leaves that folder behind; :func:`remove_stale_downloads` removes it
-once its process is gone (asked with ``kill(pid, 0)``, which sends nothing) or
-nothing has written to it for a day (another machine's, or a reused pid).
+pooch does the transfer and the SHA-256; we add what a known file allows: it is
+refused as soon as the server announces or sends another size, and the transfer
+stops at its deadline even while bytes keep trickling in. Each fetch downloads
+into its own folder in the cache, ``.download-<host>-<pid>-<random>``, so that
+what a killed fetch left behind can be recognised and removed.
 """
 
 from __future__ import annotations
@@ -63,7 +58,7 @@ class _Capped:
 
 def download(url, folder, name, sha256, size, *, timeout, deadline, stop_at, total_deadline,
              progress):
-    """Download ``url`` as ``folder/name`` with pooch; return its path.
+    """Download ``url`` into ``folder/name`` and check its SHA-256; return the file's path.
 
     The transfer is cut off after ``deadline`` seconds, or at ``stop_at`` (a
     :func:`time.monotonic` time: the end of the ``total_deadline`` of the whole fetch).
@@ -87,26 +82,25 @@ def download(url, folder, name, sha256, size, *, timeout, deadline, stop_at, tot
         # Read what each receive brings, so that a trickle still meets the deadline.
         response.raw.read = getattr(response.raw, "read1", response.raw.read)
 
-    def bounded(url, output_file, pooch_):
-        bar = False
-        if progress:
-            from tqdm.auto import tqdm
+    bar = False
+    if progress:
+        from tqdm.auto import tqdm
 
-            bar = tqdm(desc=name, total=size, unit="B", unit_scale=True, file=sys.stderr)
-        http = pooch.HTTPDownloader(
-            progressbar=bar, timeout=timeout, hooks={"response": check_headers},
-            headers={"Accept-Encoding": "identity", "User-Agent": "mnist-lr"})
-        with open(output_file, "wb") as out:
-            capped = _Capped(out, size, end, limit)
-            try:
-                http(url, capped, pooch_)
-            except requests.exceptions.ChunkedEncodingError:  # the connection broke off
-                pass
-        if capped.received < size:
-            raise DownloadError(f"the transfer ended after {capped.received} of {size} bytes")
-
-    return Path(pooch.retrieve(url, known_hash=f"sha256:{sha256}", fname=name, path=folder,
-                               downloader=bounded))
+        bar = tqdm(desc=name, total=size, unit="B", unit_scale=True, file=sys.stderr)
+    http = pooch.HTTPDownloader(progressbar=bar, timeout=timeout, hooks={"response": check_headers},
+                                headers={"Accept-Encoding": "identity", "User-Agent": "mnist-lr"})
+    path = Path(folder) / name
+    with open(path, "wb") as out:
+        capped = _Capped(out, size, end, limit)
+        try:
+            http(url, capped, None)
+        except requests.exceptions.ChunkedEncodingError:  # the connection broke off
+            pass
+    if capped.received < size:
+        raise DownloadError(f"the transfer ended after {capped.received} of {size} bytes")
+    if pooch.file_hash(str(path)) != sha256:
+        raise DownloadError("checksum mismatch")
+    return path
 
 
 # --------------------------------------------------------------------------- describing failures
@@ -146,8 +140,6 @@ def describe(exc: BaseException) -> str:
         if found is not None:
             return words or str(found)
     root = causes[-1]
-    if isinstance(root, ValueError) and "hash" in str(root).lower():
-        return "checksum mismatch"
     if isinstance(root, OSError) and root.strerror:
         return root.strerror.lower()
     if isinstance(exc, requests.RequestException):

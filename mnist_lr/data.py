@@ -1,18 +1,11 @@
 """Getting MNIST: locate or download the four canonical files, parse them, split them.
 
-Where the files come from, in this order:
-
-1. an explicit folder: ``data_dir``, else ``$MNIST_LR_DATA``. It is only read,
-   so a read-only folder works, and it may hold the files gunzipped;
-2. the per-user cache (``$MNIST_LR_CACHE``, else e.g. ``~/.cache/mnist_lr``);
-3. a download into that cache from the mirrors in :data:`MIRRORS`, in turn.
-
-Every file is checked against its size and SHA-256 before it is parsed. pooch
-downloads into a temporary file and renames it into place only once its
-checksum matches, so a broken download never sits where the loader would trust
-it. Each file may take ``deadline`` seconds and the whole fetch
-:data:`TOTAL_DEADLINE`, and no mirror may send more than the file's known size
-(:data:`FILE_SIZES`), so a broken mirror can neither hang a fetch nor fill the disk.
+The files are looked for, in this order, in ``data_dir`` (else ``$MNIST_LR_DATA``;
+only read, and it may hold them gunzipped), then in the per-user cache
+(``$MNIST_LR_CACHE``, else e.g. ``~/.cache/mnist_lr``), and are otherwise
+downloaded into that cache from the :data:`MIRRORS`, tried in turn. Every file
+is checked against its size and SHA-256 before it is parsed; a download is
+renamed into place only once its checksum matches.
 
 The images come back as ``float32`` in [0, 1]: half the memory of ``float64``
 (which matters on a 2 GB Binder machine), and ample for 8-bit pixels.
@@ -45,25 +38,12 @@ from ._download import (
     make_work_dir,
     remove_stale_downloads,
 )
+
 __all__ = [
-    "DATA_ENV",
-    "CACHE_ENV",
-    "MIRRORS_ENV",
-    "MIRRORS",
-    "FILES",
-    "FILE_SIZES",
-    "TOTAL_DEADLINE",
-    "DownloadFailure",
-    "MNISTNotFoundError",
-    "default_cache_dir",
-    "fetch_mnist_files",
-    "fetch_mnist",
-    "read_idx",
-    "load_mnist",
-    "load_mnist_train_test",
-    "load_mnist_split",
-    "train_val_split",
-    "subsample",
+    "DATA_ENV", "CACHE_ENV", "MIRRORS_ENV", "MIRRORS", "FILES", "FILE_SIZES", "TOTAL_DEADLINE",
+    "DownloadFailure", "MNISTNotFoundError", "default_cache_dir", "fetch_mnist_files",
+    "fetch_mnist", "read_idx", "load_mnist", "load_mnist_train_test", "load_mnist_split",
+    "train_val_split", "subsample",
 ]
 
 #: Every failed download attempt is logged here at DEBUG level, with its traceback.
@@ -89,10 +69,7 @@ FILES = {
     "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
 }
 
-#: Seconds the whole download may take: every missing file, from every mirror tried.
-TOTAL_DEADLINE = DEFAULT_TOTAL_DEADLINE
-
-# Size in bytes of each .gz file: a download stops as soon as it would exceed it.
+# Size in bytes of each .gz file: no mirror may send more.
 FILE_SIZES = {
     "train-images-idx3-ubyte.gz": 9912422,
     "train-labels-idx1-ubyte.gz": 28881,
@@ -100,21 +77,20 @@ FILE_SIZES = {
     "t10k-labels-idx1-ubyte.gz": 4542,
 }
 
-# SHA-256 of the same files once gunzipped: a data folder may hold them that way
-# (compressing them again would not give back the bytes of the .gz files).
-_GUNZIPPED = {
-    "train-images-idx3-ubyte.gz": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",  # noqa: E501
-    "train-labels-idx1-ubyte.gz": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",  # noqa: E501
-    "t10k-images-idx3-ubyte.gz": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
-    "t10k-labels-idx1-ubyte.gz": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
-}
+#: Seconds the whole download may take: every missing file, from every mirror tried.
+TOTAL_DEADLINE = DEFAULT_TOTAL_DEADLINE
 
-# (magic number, shape) that each file must have.
+# Each file's IDX magic number and shape, and the SHA-256 of its gunzipped bytes:
+# a data folder may hold it that way (gzipping it again would not give the .gz back).
 _LAYOUT = {
-    "train-images-idx3-ubyte.gz": (2051, (60000, 28, 28)),
-    "train-labels-idx1-ubyte.gz": (2049, (60000,)),
-    "t10k-images-idx3-ubyte.gz": (2051, (10000, 28, 28)),
-    "t10k-labels-idx1-ubyte.gz": (2049, (10000,)),
+    "train-images-idx3-ubyte.gz": (2051, (60000, 28, 28),
+        "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
+    "train-labels-idx1-ubyte.gz": (2049, (60000,),
+        "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5"),
+    "t10k-images-idx3-ubyte.gz": (2051, (10000, 28, 28),
+        "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7"),
+    "t10k-labels-idx1-ubyte.gz": (2049, (10000,),
+        "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
 }
 
 _TOTAL_MB = f"{sum(FILE_SIZES.values()) / 1e6:.1f} MB"
@@ -131,17 +107,12 @@ _LOCAL_COPY_CLI = (
 )
 
 
-
 # --------------------------------------------------------------------------- errors
 
 
 @dataclass(frozen=True)
 class DownloadFailure:
-    """One failed attempt to download one ``file`` from one ``mirror``.
-
-    ``url`` is the full URL requested, ``reason`` a few words for a person
-    (e.g. ``'name resolution failed'``) and ``error`` the original exception.
-    """
+    """One failed try: ``file`` from ``mirror`` at ``url``, ``reason`` in words, the ``error``."""
 
     file: str
     mirror: str
@@ -153,25 +124,11 @@ class DownloadFailure:
 class MNISTNotFoundError(FileNotFoundError):
     """MNIST could be neither found locally nor downloaded.
 
-    The message is for a learner: what was missing and why, then what to do.
-    The network errors behind it are not chained into the traceback; they are
-    kept in :attr:`failures` and logged at DEBUG level on ``mnist_lr.data``.
-
-    Parameters
-    ----------
-    summary : str
-        What went wrong (``str(error)`` adds the advice to it).
-    failures : sequence of DownloadFailure, optional
-        Every failed download attempt, in order.
-    hint, cli_hint : str, optional
-        What to do, worded for Python and notebooks, and for the command line.
-
-    Examples
-    --------
-    >>> try:  # doctest: +SKIP
-    ...     fetch_mnist_files()
-    ... except MNISTNotFoundError as error:
-    ...     print(error.message(for_cli=True))
+    ``str(error)`` is for a learner: the ``summary`` (what was missing, and
+    why), then the ``hint`` (what to do); ``message(for_cli=True)`` words the
+    advice for the command line (``cli_hint``). The network errors behind it
+    are not chained into the traceback: they are kept in ``failures`` (a list
+    of :class:`DownloadFailure`) and logged at DEBUG level on ``mnist_lr.data``.
     """
 
     def __init__(self, summary, *, failures=(), hint=None, cli_hint=None):
@@ -201,17 +158,43 @@ def _ways_out(first, local):
     return f"Two ways out:\n  - {first};\n  - or {local}."
 
 
+def _outcome(tried, out_of_time) -> str:
+    """One file's download tries in a few words."""
+    if not tried:
+        return "not tried: " + ("the download ran out of time" if out_of_time
+                                else "no mirror answered for the files above")
+    verb = "answered" if all(is_unreachable(f.error) for f in tried) else "sent an intact copy"
+    reasons = "; ".join(dict.fromkeys(f.reason for f in tried))
+    return f"no mirror {verb} ({len(tried)} tried: {reasons})"
+
+
+def _not_found(notes, failures, data_dir, cache, download, out_of_time):
+    """The error for files neither here nor downloaded; ``out_of_time``: the deadline hit."""
+    lines = ["MNIST is not on this computer and could not be downloaded." if download else
+             "MNIST is not on this computer, and downloading is off (download=False).",
+             f"Looked in {f'{data_dir} and in ' if data_dir else ''}the cache {cache}."]
+    if out_of_time:
+        lines.append(f"The download stopped at its {out_of_time:g} s deadline for all files.")
+    for name, note in notes.items():
+        if download:
+            outcome = _outcome([f for f in failures if f.file == name], out_of_time)
+            note = outcome if note == "not found" else f"{note}; {outcome}"
+        lines.append(f"  {name}: {note}")
+    first = None
+    if not download:
+        first = f"call it again with download=True while online ({_TOTAL_MB}, downloaded once)"
+    elif not all(is_unreachable(f.error) for f in failures):
+        first = f"try again later, or name other mirrors in {MIRRORS_ENV}"
+    return MNISTNotFoundError("\n".join(lines), failures=failures,
+                              hint=_ways_out(first, _LOCAL_COPY),
+                              cli_hint=_ways_out(first, _LOCAL_COPY_CLI))
+
+
 # --------------------------------------------------------------------------- locating files
 
 
 def default_cache_dir() -> Path:
-    """The per-user cache folder (it may not exist yet): ``$MNIST_LR_CACHE`` or the platform's.
-
-    Examples
-    --------
-    >>> default_cache_dir().name  # doctest: +SKIP
-    'mnist_lr'
-    """
+    """The per-user cache folder, ``$MNIST_LR_CACHE`` or the platform's (maybe not made yet)."""
     env = os.environ.get(CACHE_ENV)
     if env:
         return Path(env).expanduser()
@@ -226,9 +209,7 @@ def _mirrors(mirrors) -> list[str]:
     if mirrors is None:
         source = MIRRORS_ENV
         mirrors = os.environ.get(MIRRORS_ENV, "").split() or MIRRORS
-    elif isinstance(mirrors, str):
-        mirrors = [mirrors]
-    mirrors = [str(m) for m in mirrors]
+    mirrors = [mirrors] if isinstance(mirrors, str) else [str(m) for m in mirrors]
     if not mirrors:
         raise ValueError("mirrors must name at least one URL")
     for url in mirrors:
@@ -269,19 +250,16 @@ def _damage(path, name) -> str:
     """What is wrong with ``path`` as a copy of ``name`` (or of it gunzipped); "" if nothing."""
     import pooch
 
-    if path.name == name:
-        expected_size, expected_sha = FILE_SIZES[name], FILES[name]
-    else:
-        shape = _LAYOUT[name][1]
-        expected_size, expected_sha = 4 + 4 * len(shape) + math.prod(shape), _GUNZIPPED[name]
+    expected_size, expected_sha = FILE_SIZES[name], FILES[name]
+    if path.name != name:
+        _, shape, expected_sha = _LAYOUT[name]
+        expected_size = 4 + 4 * len(shape) + math.prod(shape)
     # The size is known: checking it first spares hashing a file that cannot match.
     size = path.stat().st_size
     if size != expected_size:
         return f"it holds {size} bytes, expected {expected_size} (SHA-256 {expected_sha})"
     actual = pooch.file_hash(str(path))
-    if actual != expected_sha:
-        return f"its SHA-256 is {actual}, expected {expected_sha}"
-    return ""
+    return "" if actual == expected_sha else f"its SHA-256 is {actual}, expected {expected_sha}"
 
 
 def _check_local(name, data_dir, cache, log) -> tuple[Path | None, str]:
@@ -309,6 +287,9 @@ def _check_local(name, data_dir, cache, log) -> tuple[Path | None, str]:
     return cached, ""
 
 
+# --------------------------------------------------------------------------- downloading
+
+
 def _prepare_cache(cache: Path) -> Path:
     """Create the cache and this fetch's work folder in it (writing is the only sure test)."""
     try:
@@ -324,23 +305,6 @@ def _prepare_cache(cache: Path) -> Path:
         cli_hint="Pass --cache-dir with a writable folder, or --data-dir with a folder "
         "that already holds the four files.",
     ) from None
-
-
-# --------------------------------------------------------------------------- downloading
-
-
-@contextlib.contextmanager
-def _quiet_pooch():
-    """Silence pooch's INFO lines ("Downloading ...") for the duration; we report our own."""
-    import pooch
-
-    pooch_logger = pooch.get_logger()
-    level = pooch_logger.level
-    pooch_logger.setLevel(logging.WARNING)
-    try:
-        yield
-    finally:
-        pooch_logger.setLevel(level)
 
 
 def _download_one(name, cache, work, mirrors, options, log):
@@ -372,69 +336,20 @@ def _download_all(names, cache, mirrors, options, log):
     found, failures = {}, []
     work = _prepare_cache(cache)
     try:
-        with _quiet_pooch():
-            for name in names:
-                if not mirrors or time.monotonic() >= options["stop_at"]:
-                    break
-                log(f"{name}: downloading into {cache}")
-                path, failed = _download_one(name, cache, work, mirrors, options, log)
-                failures += failed
-                tried = [f.mirror for f in failed]
-                mirrors = [m for m in mirrors if m not in tried] + [
-                    f.mirror for f in failed if not is_unreachable(f.error)]
-                if path is not None:
-                    found[name] = path
+        for name in names:
+            if not mirrors or time.monotonic() >= options["stop_at"]:
+                break
+            log(f"{name}: downloading into {cache}")
+            path, failed = _download_one(name, cache, work, mirrors, options, log)
+            failures += failed
+            tried = [f.mirror for f in failed]
+            mirrors = [m for m in mirrors if m not in tried] + [
+                f.mirror for f in failed if not is_unreachable(f.error)]
+            if path is not None:
+                found[name] = path
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return found, failures
-
-
-
-def _outcome(failures, out_of_time=False) -> str:
-    """One file's download attempts in a few words."""
-    if not failures:
-        if out_of_time:
-            return "not tried: the download ran out of time"
-        return "not tried: no mirror answered for the files above"
-    reasons = list(dict.fromkeys(f.reason for f in failures))
-    if all(is_unreachable(f.error) for f in failures):
-        verb = "no mirror answered"
-    else:
-        verb = "no mirror sent an intact copy"
-    return f"{verb} ({len(failures)} tried: {'; '.join(reasons)})"
-
-
-def _not_found(notes, failures, data_dir, cache, download, total_deadline=None):
-    """The short, learner-facing error for files that are neither here nor downloadable.
-
-    ``total_deadline``: the seconds the whole download was given, if it ran out of them.
-    """
-    if download:
-        lines = ["MNIST is not on this computer and could not be downloaded."]
-    else:
-        lines = ["MNIST is not on this computer, and downloading is off (download=False)."]
-    where = f"{data_dir} and in the cache {cache}" if data_dir else f"the cache {cache}"
-    lines.append(f"Looked in {where}.")
-    if total_deadline is not None:
-        lines.append(f"The download stopped at its {total_deadline:g} s deadline for all files.")
-    for name, note in notes.items():
-        if download:
-            tried = [f for f in failures if f.file == name]
-            outcome = _outcome(tried, out_of_time=total_deadline is not None)
-            note = outcome if note == "not found" else f"{note}; {outcome}"
-        lines.append(f"  {name}: {note}")
-    if not download:
-        first = f"call it again with download=True while online ({_TOTAL_MB}, downloaded once)"
-    elif failures and not all(is_unreachable(f.error) for f in failures):
-        first = f"try again later, or name other mirrors in {MIRRORS_ENV}"
-    else:
-        first = None
-    return MNISTNotFoundError(
-        "\n".join(lines),
-        failures=failures,
-        hint=_ways_out(first, _LOCAL_COPY),
-        cli_hint=_ways_out(first, _LOCAL_COPY_CLI),
-    )
 
 
 def fetch_mnist_files(data_dir=None, *, cache_dir=None, mirrors=None, download=True,
@@ -461,10 +376,8 @@ def fetch_mnist_files(data_dir=None, *, cache_dir=None, mirrors=None, download=T
     deadline : float, default 600
         Seconds one file may take from one mirror, however steadily its bytes
         arrive. The whole download stops after :data:`TOTAL_DEADLINE` seconds (900).
-    progress : bool, default False
-        Show a download progress bar.
-    verbose : bool, default False
-        Print where each file was found, and each failed download.
+    progress, verbose : bool, default False
+        Show a progress bar; print where each file was found, and each failed download.
 
     Returns
     -------
@@ -522,36 +435,30 @@ _IDX_BLOCK = 1 << 20
 def read_idx(path, *, expected_magic=None, expected_shape=None) -> np.ndarray:
     """Parse an IDX file (gzip-compressed or not) of unsigned bytes.
 
-    The IDX format is a 4-byte big-endian magic number (two zero bytes, a type
-    code and the number of dimensions), one big-endian 4-byte size per
-    dimension, then the data. The file is read as a stream: the header is
-    checked before any data is read, and reading stops as soon as the data is
-    longer than the header says, so a small gzip file that inflates to
-    gigabytes costs no more memory than the array it claims to hold.
+    IDX is a 4-byte big-endian magic number (two zero bytes, a type code, the
+    number of dimensions), one big-endian 4-byte size per dimension, then the
+    data. The header is checked before any data is read, and reading stops as
+    soon as the data is longer than the header says, so a small gzip file that
+    inflates to gigabytes costs no more memory than the array it claims to hold.
 
     Parameters
     ----------
     path : str or path-like
-        The file. A name ending in ``.gz`` is decompressed.
+        The file; a name ending in ``.gz`` is decompressed.
     expected_magic : int, optional
-        Raise if the magic number differs (2051 for images, 2049 for labels).
+        Raise ValueError if the magic number differs (2051 images, 2049 labels).
     expected_shape : tuple of int, optional
-        Raise if the header's dimensions differ.
+        Raise ValueError if the header's dimensions differ.
 
     Returns
     -------
     numpy.ndarray
-        A read-only ``uint8`` array with the header's shape.
-
-    Raises
-    ------
-    ValueError
-        If the file is truncated, corrupt, not IDX, or not the expected kind.
+        A read-only ``uint8`` array with the header's shape. A truncated,
+        corrupt or foreign file raises ValueError.
 
     Examples
     --------
-    >>> labels = read_idx("train-labels-idx1-ubyte.gz", expected_magic=2049)  # doctest: +SKIP
-    >>> labels.shape  # doctest: +SKIP
+    >>> read_idx("train-labels-idx1-ubyte.gz", expected_magic=2049).shape  # doctest: +SKIP
     (60000,)
     """
     path = Path(path)
@@ -612,7 +519,6 @@ def _read_idx_data(handle, path, shape) -> bytearray:
 
 # --------------------------------------------------------------------------- loading
 
-
 # The two halves of MNIST as the original files deliver them: which files hold each.
 _SUBSETS = {
     "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
@@ -625,21 +531,17 @@ def _read_subsets(subsets, data_dir, fetch_options) -> list[tuple[np.ndarray, np
     paths = fetch_mnist_files(data_dir, **fetch_options)
     pairs = []
     for subset in subsets:
-        arrays = [
-            read_idx(paths[name], expected_magic=_LAYOUT[name][0], expected_shape=_LAYOUT[name][1])
-            for name in _SUBSETS[subset]
-        ]
-        pairs.append((arrays[0], arrays[1].astype(np.int64)))
+        images, labels = (read_idx(paths[name], expected_magic=_LAYOUT[name][0],
+                                   expected_shape=_LAYOUT[name][1]) for name in _SUBSETS[subset])
+        pairs.append((images, labels.astype(np.int64)))
     return pairs
 
 
 def _check_dtype(dtype):
     checked = None
     if dtype is not None:  # np.dtype(None) would quietly mean float64
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             checked = np.dtype(dtype)
-        except (TypeError, ValueError):
-            checked = None
     if checked not in (np.float32, np.float64):
         raise ValueError(
             f"dtype must be float32 or float64, got {dtype!r}; for example dtype=np.float32"
@@ -648,14 +550,13 @@ def _check_dtype(dtype):
 
 
 def _scale(images_list, dtype) -> np.ndarray:
-    n = sum(len(images) for images in images_list)
-    out = np.empty((n, 784), dtype=dtype)
+    """One (n, 784) array of pixels / 255, divided straight into it (no float64 temporary)."""
+    out = np.empty((sum(len(images) for images in images_list), 784), dtype=dtype)
     start = 0
     for images in images_list:
-        stop = start + len(images)
-        # Divide straight into the output so no float64 temporary is made.
-        np.divide(images.reshape(len(images), 784), dtype.type(255), out=out[start:stop])
-        start = stop
+        np.divide(images.reshape(len(images), 784), dtype.type(255),
+                  out=out[start:start + len(images)])
+        start += len(images)
     return out
 
 
@@ -665,29 +566,27 @@ def load_mnist(data_dir=None, *, subset="train", dtype=np.float32, cache_dir=Non
     """MNIST images as rows of 784 pixels in [0, 1], with their labels.
 
     By default only the 60,000 official *training* images come back. The
-    10,000 official test images stay locked away, because an image that helps
-    choose anything (a learning rate, an epoch, a penalty) can no longer
-    measure the final result honestly. Open them once, at the very end, with
-    :func:`load_mnist_train_test`.
+    10,000 test images stay locked away: an image that helps choose anything
+    (a learning rate, an epoch, a penalty) can no longer measure the final
+    result honestly. Open them once, at the end, with :func:`load_mnist_train_test`.
 
     Parameters
     ----------
     data_dir : str or path-like, optional
-        Folder with the four files; see :func:`fetch_mnist_files` for the search order.
+        Folder with the four files; see :func:`fetch_mnist_files`.
     subset : {"train", "test", "all"}, default "train"
-        ``"train"``: the 60,000 training images. ``"test"``: the 10,000 test
-        images. ``"all"``: all 70,000 in the order of OpenML's ``mnist_784``
-        (the training images, then the test images), the pool the article
-        shuffled together.
+        The 60,000 training images, the 10,000 test images, or all 70,000 in
+        the order of OpenML's ``mnist_784`` (training, then test): the pool the
+        article shuffled together.
     dtype : {numpy.float32, numpy.float64}, default float32
-        Pixel dtype. float32 halves the memory (190 MB instead of 380 MB for 60,000 images).
+        float32 halves the memory (190 MB instead of 380 MB for 60,000 images).
     cache_dir, mirrors, download, timeout, deadline, progress, verbose
-        Where to look and how to download; see :func:`fetch_mnist_files`.
+        Where to look and how to download. These are the options of
+        :func:`fetch_mnist_files`; the other two loaders take them by name too.
 
     Returns
     -------
     X : numpy.ndarray of shape (n, 784)
-        n is 60,000, 10,000 or 70,000 (see ``subset``).
     y : numpy.ndarray of shape (n,), int64 labels 0-9
 
     Examples
@@ -699,24 +598,18 @@ def load_mnist(data_dir=None, *, subset="train", dtype=np.float32, cache_dir=Non
     if subset not in ("train", "test", "all"):
         raise ValueError(f"subset must be 'train', 'test' or 'all', got {subset!r}")
     dtype = _check_dtype(dtype)
-    wanted = ("train", "test") if subset == "all" else (subset,)
-    pairs = _read_subsets(wanted, data_dir, dict(
+    pairs = _read_subsets(("train", "test") if subset == "all" else (subset,), data_dir, dict(
         cache_dir=cache_dir, mirrors=mirrors, download=download, timeout=timeout,
         deadline=deadline, progress=progress, verbose=verbose))
-    X = _scale([images for images, _ in pairs], dtype)
-    y = np.concatenate([labels for _, labels in pairs])
-    return X, y
+    return _scale([images for images, _ in pairs], dtype), np.concatenate([y for _, y in pairs])
 
 
 def load_mnist_train_test(data_dir=None, **options):
     """The official split, test set included: the one call that opens the locked test images.
 
-    Use it once, at the end, to score models that were chosen without the test set.
-
-    Parameters
-    ----------
-    data_dir, **options
-        As in :func:`load_mnist` (except ``subset``).
+    Use it once, at the end, to score models chosen without the test set.
+    ``data_dir`` and the keyword ``options`` are those of :func:`load_mnist`
+    (except ``subset``).
 
     Returns
     -------
@@ -726,8 +619,6 @@ def load_mnist_train_test(data_dir=None, **options):
     Examples
     --------
     >>> X_train, y_train, X_test, y_test = load_mnist_train_test()  # doctest: +SKIP
-    >>> len(X_train), len(X_test)  # doctest: +SKIP
-    (60000, 10000)
     """
     return (*load_mnist(data_dir, subset="train", **options),
             *load_mnist(data_dir, subset="test", **options))
@@ -737,17 +628,11 @@ def load_mnist_split(val_fraction=0.2, random_state=None, data_dir=None, *, dtyp
                      **options):
     """The 60,000 training images, shuffled and split into a training and a validation part.
 
-    The test images are not read. The result equals
-    ``train_val_split(*load_mnist(), val_fraction, random_state)``, but the
-    rows are shuffled and split while they are still one byte per pixel and
-    only then scaled, so the scaled array never exists next to its two parts.
-
-    Parameters
-    ----------
-    val_fraction : float, default 0.2
-    random_state : int, numpy.random.Generator or None
-    data_dir, dtype, **options
-        As in :func:`load_mnist` (except ``subset``).
+    The same arrays as ``train_val_split(*load_mnist(), val_fraction,
+    random_state)``, but split while still one byte per pixel and only then
+    scaled, so the scaled array never exists next to its two parts. The test
+    images are not read. ``data_dir``, ``dtype`` and the keyword ``options``
+    are those of :func:`load_mnist` (except ``subset``).
 
     Returns
     -------
