@@ -1,15 +1,11 @@
 """Downloading one file with pooch's HTTP downloader, within its known size and a deadline.
 
-pooch does the transfer and the SHA-256; we add what a known file allows: it is
-refused as soon as the server announces or sends another size, and the transfer
-stops at its deadline even while bytes keep trickling in. Each fetch downloads
-into its own folder in the cache, ``.download-<host>-<pid>-<random>``, so that
-what a killed fetch left behind can be recognised and removed.
+Each fetch downloads into its own folder in the cache, ``.download-<host>-<pid>-<random>``,
+so that what a killed fetch left behind can be recognised and removed.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 import re
 import shutil
@@ -20,16 +16,11 @@ import tempfile
 import time
 from pathlib import Path
 
-DEFAULT_TIMEOUT = 30.0
-DEFAULT_DEADLINE = 600.0
-#: Seconds a whole fetch (all four files, every mirror) may take.
-DEFAULT_TOTAL_DEADLINE = 900.0
 STALE_AFTER_S = 24 * 3600.0
 
 _PREFIX = ".download-"
 _HOST = re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname()) or "localhost"
-# pooch's temporary files ("tmp" and 8 characters), left in the cache itself by
-# versions of this package before the per-process folders.
+# pooch's temporary files, left in the cache itself by versions before the per-process folders.
 _LEGACY_TEMP = re.compile(r"tmp[a-z0-9_]{8}")
 
 
@@ -60,8 +51,8 @@ def download(url, folder, name, sha256, size, *, timeout, deadline, stop_at, tot
              progress):
     """Download ``url`` into ``folder/name`` and check its SHA-256; return the file's path.
 
-    The transfer is cut off after ``deadline`` seconds, or at ``stop_at`` (a
-    :func:`time.monotonic` time: the end of the ``total_deadline`` of the whole fetch).
+    The transfer stops at its ``deadline`` (seconds), or at ``stop_at`` (a
+    :func:`time.monotonic` time: the end of the whole fetch's ``total_deadline``).
     """
     import pooch
     import requests
@@ -82,11 +73,9 @@ def download(url, folder, name, sha256, size, *, timeout, deadline, stop_at, tot
         # Read what each receive brings, so that a trickle still meets the deadline.
         response.raw.read = getattr(response.raw, "read1", response.raw.read)
 
-    bar = False
     if progress:
         from tqdm.auto import tqdm
-
-        bar = tqdm(desc=name, total=size, unit="B", unit_scale=True, file=sys.stderr)
+    bar = progress and tqdm(desc=name, total=size, unit="B", unit_scale=True, file=sys.stderr)
     http = pooch.HTTPDownloader(progressbar=bar, timeout=timeout, hooks={"response": check_headers},
                                 headers={"Accept-Encoding": "identity", "User-Agent": "mnist-lr"})
     path = Path(folder) / name
@@ -103,22 +92,19 @@ def download(url, folder, name, sha256, size, *, timeout, deadline, stop_at, tot
     return path
 
 
-# --------------------------------------------------------------------------- describing failures
-
-
-def _chain(exc):
-    """``exc`` and the exceptions it was raised from, outermost first."""
-    while exc is not None:
-        yield exc
-        exc = exc.__cause__ or exc.__context__
+def _causes(exc) -> list[BaseException]:
+    """``exc`` and the exceptions it was raised from, outermost first (at most 20)."""
+    causes = [exc]
+    while len(causes) < 20 and (exc := exc.__cause__ or exc.__context__) is not None:
+        causes.append(exc)
+    return causes
 
 
 def is_unreachable(exc: BaseException) -> bool:
     """True if the mirror could not be reached at all (name lookup, connection, TLS)."""
     from urllib3.exceptions import ConnectTimeoutError
 
-    return any(isinstance(e, (ConnectTimeoutError, ssl.SSLError))
-               for e in itertools.islice(_chain(exc), 20))
+    return any(isinstance(e, (ConnectTimeoutError, ssl.SSLError)) for e in _causes(exc))
 
 
 def describe(exc: BaseException) -> str:
@@ -127,7 +113,7 @@ def describe(exc: BaseException) -> str:
 
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         return f"HTTP {exc.response.status_code} {exc.response.reason}".strip()
-    causes = list(itertools.islice(_chain(exc), 20))
+    causes = _causes(exc)
     for kinds, words in [
         (DownloadError, None),
         (socket.gaierror, "name resolution failed"),
@@ -145,9 +131,6 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, requests.RequestException):
         return "broken HTTP response"
     return type(root).__name__
-
-
-# --------------------------------------------------------------------------- work folders
 
 
 def make_work_dir(cache: Path) -> Path:

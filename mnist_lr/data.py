@@ -1,14 +1,10 @@
 """Getting MNIST: locate or download the four canonical files, parse them, split them.
 
-The files are looked for, in this order, in ``data_dir`` (else ``$MNIST_LR_DATA``;
-only read, and it may hold them gunzipped), then in the per-user cache
-(``$MNIST_LR_CACHE``, else e.g. ``~/.cache/mnist_lr``), and are otherwise
-downloaded into that cache from the :data:`MIRRORS`, tried in turn. Every file
-is checked against its size and SHA-256 before it is parsed; a download is
-renamed into place only once its checksum matches.
-
-The images come back as ``float32`` in [0, 1]: half the memory of ``float64``
-(which matters on a 2 GB Binder machine), and ample for 8-bit pixels.
+The files are looked for in ``data_dir`` (else ``$MNIST_LR_DATA``; only read,
+and it may hold them gunzipped), then in the per-user cache, and are otherwise
+downloaded into the cache from the :data:`MIRRORS`. Every file is checked
+against its size and SHA-256 before it is parsed. The images come back as
+``float32`` in [0, 1]: half the memory of ``float64``, ample for 8-bit pixels.
 """
 
 from __future__ import annotations
@@ -28,16 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ._checks import check_int, check_real, check_Xy, make_rng
-from ._download import (
-    DEFAULT_DEADLINE,
-    DEFAULT_TIMEOUT,
-    DEFAULT_TOTAL_DEADLINE,
-    describe,
-    download,
-    is_unreachable,
-    make_work_dir,
-    remove_stale_downloads,
-)
+from ._download import describe, download, is_unreachable, make_work_dir, remove_stale_downloads
 
 __all__ = [
     "DATA_ENV", "CACHE_ENV", "MIRRORS_ENV", "MIRRORS", "FILES", "FILE_SIZES", "TOTAL_DEADLINE",
@@ -77,8 +64,10 @@ FILE_SIZES = {
     "t10k-labels-idx1-ubyte.gz": 4542,
 }
 
+DEFAULT_TIMEOUT = 30.0  # seconds a mirror may stay silent
+DEFAULT_DEADLINE = 600.0  # seconds one file may take from one mirror
 #: Seconds the whole download may take: every missing file, from every mirror tried.
-TOTAL_DEADLINE = DEFAULT_TOTAL_DEADLINE
+TOTAL_DEADLINE = 900.0
 
 # Each file's IDX magic number and shape, and the SHA-256 of its gunzipped bytes:
 # a data folder may hold it that way (gzipping it again would not give the .gz back).
@@ -107,9 +96,6 @@ _LOCAL_COPY_CLI = (
 )
 
 
-# --------------------------------------------------------------------------- errors
-
-
 @dataclass(frozen=True)
 class DownloadFailure:
     """One failed try: ``file`` from ``mirror`` at ``url``, ``reason`` in words, the ``error``."""
@@ -124,11 +110,9 @@ class DownloadFailure:
 class MNISTNotFoundError(FileNotFoundError):
     """MNIST could be neither found locally nor downloaded.
 
-    ``str(error)`` is for a learner: the ``summary`` (what was missing, and
-    why), then the ``hint`` (what to do); ``message(for_cli=True)`` words the
-    advice for the command line (``cli_hint``). The network errors behind it
-    are not chained into the traceback: they are kept in ``failures`` (a list
-    of :class:`DownloadFailure`) and logged at DEBUG level on ``mnist_lr.data``.
+    The message is the ``summary`` (what was missing, and why), then the advice
+    (``hint``, or ``cli_hint`` for the command line). The network errors are
+    not chained: they are kept in ``failures`` and logged at DEBUG level.
     """
 
     def __init__(self, summary, *, failures=(), hint=None, cli_hint=None):
@@ -188,9 +172,6 @@ def _not_found(notes, failures, data_dir, cache, download, out_of_time):
     return MNISTNotFoundError("\n".join(lines), failures=failures,
                               hint=_ways_out(first, _LOCAL_COPY),
                               cli_hint=_ways_out(first, _LOCAL_COPY_CLI))
-
-
-# --------------------------------------------------------------------------- locating files
 
 
 def default_cache_dir() -> Path:
@@ -287,9 +268,6 @@ def _check_local(name, data_dir, cache, log) -> tuple[Path | None, str]:
     return cached, ""
 
 
-# --------------------------------------------------------------------------- downloading
-
-
 def _prepare_cache(cache: Path) -> Path:
     """Create the cache and this fetch's work folder in it (writing is the only sure test)."""
     try:
@@ -307,31 +285,12 @@ def _prepare_cache(cache: Path) -> Path:
     ) from None
 
 
-def _download_one(name, cache, work, mirrors, options, log):
-    """``name`` from the first mirror that serves it intact (or None), and the failed tries."""
-    failures = []
-    for i, mirror in enumerate(mirrors):
-        if time.monotonic() >= options["stop_at"]:
-            break
-        url = mirror + name
-        try:
-            path = download(url, work, name, FILES[name], FILE_SIZES[name], **options)
-        except Exception as exc:  # noqa: BLE001 - any failure means: try the next mirror
-            failures.append(DownloadFailure(name, mirror, url, describe(exc), exc))
-            logger.debug("%s: %s failed", name, url, exc_info=exc)
-            more = "; trying the next mirror" if i + 1 < len(mirrors) else ""
-            log(f"  {name}: {url} failed ({failures[-1].reason}){more}")
-            continue
-        os.replace(path, cache / name)
-        return cache / name, failures
-    return None, failures
-
-
 def _download_all(names, cache, mirrors, options, log):
     """Download each of ``names`` into ``cache``; return what arrived and every failed try.
 
-    A mirror that could not be reached is dropped and one that failed goes to
-    the back, so a dead mirror costs one timeout, not one per file.
+    Each file comes from the first mirror that serves it intact. A mirror that
+    could not be reached is then dropped and one that failed goes to the back,
+    so a dead mirror costs one timeout, not one per file.
     """
     found, failures = {}, []
     work = _prepare_cache(cache)
@@ -340,13 +299,26 @@ def _download_all(names, cache, mirrors, options, log):
             if not mirrors or time.monotonic() >= options["stop_at"]:
                 break
             log(f"{name}: downloading into {cache}")
-            path, failed = _download_one(name, cache, work, mirrors, options, log)
+            failed = []
+            for i, mirror in enumerate(mirrors):
+                if time.monotonic() >= options["stop_at"]:
+                    break
+                url = mirror + name
+                try:
+                    path = download(url, work, name, FILES[name], FILE_SIZES[name], **options)
+                except Exception as exc:  # noqa: BLE001 - any failure means: try the next mirror
+                    failed.append(DownloadFailure(name, mirror, url, describe(exc), exc))
+                    logger.debug("%s: %s failed", name, url, exc_info=exc)
+                    more = "; trying the next mirror" if i + 1 < len(mirrors) else ""
+                    log(f"  {name}: {url} failed ({failed[-1].reason}){more}")
+                    continue
+                found[name] = cache / name
+                os.replace(path, found[name])
+                break
             failures += failed
             tried = [f.mirror for f in failed]
             mirrors = [m for m in mirrors if m not in tried] + [
                 f.mirror for f in failed if not is_unreachable(f.error)]
-            if path is not None:
-                found[name] = path
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return found, failures
@@ -357,45 +329,25 @@ def fetch_mnist_files(data_dir=None, *, cache_dir=None, mirrors=None, download=T
                       verbose=False) -> dict[str, Path]:
     """Locate the four MNIST files, downloading them into the cache if needed.
 
-    Also available as ``fetch_mnist``, its earlier name.
-
     Parameters
     ----------
-    data_dir : str or path-like, optional
-        A folder holding the files, as ``.gz`` files or gunzipped. Defaults to
-        ``$MNIST_LR_DATA``. It is only read, so it may be read-only.
-    cache_dir : str or path-like, optional
-        Where downloads go. Defaults to :func:`default_cache_dir`.
+    data_dir, cache_dir : str or path-like, optional
+        A folder holding the files (``.gz`` or gunzipped; only read), default
+        ``$MNIST_LR_DATA``; and where downloads go, default :func:`default_cache_dir`.
     mirrors : sequence of str, optional
         Base URLs to try in order. Defaults to ``$MNIST_LR_MIRRORS``
         (space-separated) or :data:`MIRRORS`.
     download : bool, default True
         If False, never touch the network.
-    timeout : float, default 30
-        Seconds a mirror may stay silent before the next one is tried.
-    deadline : float, default 600
-        Seconds one file may take from one mirror, however steadily its bytes
-        arrive. The whole download stops after :data:`TOTAL_DEADLINE` seconds (900).
+    timeout, deadline : float, default 30 and 600
+        Seconds a mirror may stay silent, and one file may take from one mirror.
+        The whole download stops after :data:`TOTAL_DEADLINE` seconds (900).
     progress, verbose : bool, default False
-        Show a progress bar; print where each file was found, and each failed download.
+        Show a progress bar; print where each file was found, and each failed try.
 
-    Returns
-    -------
-    dict
-        File name -> path of a verified copy.
-
-    Raises
-    ------
-    MNISTNotFoundError
-        If a file is neither here nor downloadable: one line per missing file,
-        then what to do. Its ``failures`` hold every failed download.
-    ValueError
-        If a file in the explicit ``data_dir`` fails its check.
-
-    Examples
-    --------
-    >>> sorted(fetch_mnist_files())[0]  # doctest: +SKIP
-    't10k-images-idx3-ubyte.gz'
+    Returns a dict: file name -> path of a verified copy. Raises
+    :class:`MNISTNotFoundError` if a file is neither here nor downloadable, and
+    ValueError if a file in the explicit ``data_dir`` is not intact.
     """
     options = dict(timeout=check_real(timeout, "timeout", positive=True),
                    deadline=check_real(deadline, "deadline", positive=True), progress=progress)
@@ -403,13 +355,9 @@ def fetch_mnist_files(data_dir=None, *, cache_dir=None, mirrors=None, download=T
     data_dir, cache = _resolve_folders(data_dir, cache_dir)
     mirrors = _mirrors(mirrors) if download else []
     remove_stale_downloads(cache)  # left by fetches that were killed
-    found, notes = {}, {}
-    for name in FILES:
-        path, note = _check_local(name, data_dir, cache, log)
-        if path is not None:
-            found[name] = path
-        else:
-            notes[name] = note
+    local = {name: _check_local(name, data_dir, cache, log) for name in FILES}
+    found = {name: path for name, (path, _) in local.items() if path is not None}
+    notes = {name: note for name, (path, note) in local.items() if path is None}
     failures, out_of_time = [], None
     if notes and download:
         stop_at = time.monotonic() + TOTAL_DEADLINE
@@ -427,37 +375,20 @@ def fetch_mnist_files(data_dir=None, *, cache_dir=None, mirrors=None, download=T
 fetch_mnist = fetch_mnist_files
 
 
-# --------------------------------------------------------------------------- parsing
-
 _IDX_BLOCK = 1 << 20
 
 
 def read_idx(path, *, expected_magic=None, expected_shape=None) -> np.ndarray:
-    """Parse an IDX file (gzip-compressed or not) of unsigned bytes.
+    """A read-only ``uint8`` array from an IDX file (gzip-compressed if its name ends in .gz).
 
     IDX is a 4-byte big-endian magic number (two zero bytes, a type code, the
     number of dimensions), one big-endian 4-byte size per dimension, then the
-    data. The header is checked before any data is read, and reading stops as
-    soon as the data is longer than the header says, so a small gzip file that
-    inflates to gigabytes costs no more memory than the array it claims to hold.
+    data. The header is checked first (against ``expected_magic``, 2051 for
+    images and 2049 for labels, and ``expected_shape`` if given), and reading
+    stops as soon as the data is longer than the header says, so a small gzip
+    file that inflates to gigabytes costs no more memory than the array it
+    claims to hold. A truncated, corrupt or foreign file raises ValueError.
 
-    Parameters
-    ----------
-    path : str or path-like
-        The file; a name ending in ``.gz`` is decompressed.
-    expected_magic : int, optional
-        Raise ValueError if the magic number differs (2051 images, 2049 labels).
-    expected_shape : tuple of int, optional
-        Raise ValueError if the header's dimensions differ.
-
-    Returns
-    -------
-    numpy.ndarray
-        A read-only ``uint8`` array with the header's shape. A truncated,
-        corrupt or foreign file raises ValueError.
-
-    Examples
-    --------
     >>> read_idx("train-labels-idx1-ubyte.gz", expected_magic=2049).shape  # doctest: +SKIP
     (60000,)
     """
@@ -499,10 +430,7 @@ def _read_idx_data(handle, path, shape) -> bytearray:
     """Exactly the header's number of bytes; a longer or shorter stream is an error."""
     size = math.prod(shape)
     data = bytearray()
-    while len(data) < size:
-        block = handle.read(min(_IDX_BLOCK, size - len(data)))
-        if not block:
-            break
+    while len(data) < size and (block := handle.read(min(_IDX_BLOCK, size - len(data)))):
         data += block
     # Look a bounded distance past the end: enough to report small excesses
     # exactly, never enough to inflate a compressed bomb.
@@ -517,22 +445,16 @@ def _read_idx_data(handle, path, shape) -> bytearray:
     return data
 
 
-# --------------------------------------------------------------------------- loading
-
-# The two halves of MNIST as the original files deliver them: which files hold each.
-_SUBSETS = {
-    "train": ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"),
-    "test": ("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"),
-}
-
-
 def _read_subsets(subsets, data_dir, fetch_options) -> list[tuple[np.ndarray, np.ndarray]]:
     """(images, labels) as stored, one pair per subset; only the files asked for are parsed."""
     paths = fetch_mnist_files(data_dir, **fetch_options)
     pairs = []
     for subset in subsets:
+        prefix = {"train": "train", "test": "t10k"}[subset]
         images, labels = (read_idx(paths[name], expected_magic=_LAYOUT[name][0],
-                                   expected_shape=_LAYOUT[name][1]) for name in _SUBSETS[subset])
+                                   expected_shape=_LAYOUT[name][1])
+                          for name in (f"{prefix}-images-idx3-ubyte.gz",
+                                       f"{prefix}-labels-idx1-ubyte.gz"))
         pairs.append((images, labels.astype(np.int64)))
     return pairs
 
@@ -572,25 +494,17 @@ def load_mnist(data_dir=None, *, subset="train", dtype=np.float32, cache_dir=Non
 
     Parameters
     ----------
-    data_dir : str or path-like, optional
-        Folder with the four files; see :func:`fetch_mnist_files`.
     subset : {"train", "test", "all"}, default "train"
         The 60,000 training images, the 10,000 test images, or all 70,000 in
-        the order of OpenML's ``mnist_784`` (training, then test): the pool the
-        article shuffled together.
+        the order of OpenML's ``mnist_784`` (training, then test).
     dtype : {numpy.float32, numpy.float64}, default float32
         float32 halves the memory (190 MB instead of 380 MB for 60,000 images).
-    cache_dir, mirrors, download, timeout, deadline, progress, verbose
-        Where to look and how to download. These are the options of
-        :func:`fetch_mnist_files`; the other two loaders take them by name too.
+    data_dir, cache_dir, mirrors, download, timeout, deadline, progress, verbose
+        Where to look and how to download: see :func:`fetch_mnist_files`. The
+        other two loaders take these options too.
 
-    Returns
-    -------
-    X : numpy.ndarray of shape (n, 784)
-    y : numpy.ndarray of shape (n,), int64 labels 0-9
+    Returns ``X`` of shape (n, 784) and the int64 labels ``y`` of shape (n,).
 
-    Examples
-    --------
     >>> X, y = load_mnist()  # doctest: +SKIP
     >>> X.shape, X.dtype, y[:5]  # doctest: +SKIP
     ((60000, 784), dtype('float32'), array([5, 0, 4, 1, 9]))
@@ -608,16 +522,9 @@ def load_mnist_train_test(data_dir=None, **options):
     """The official split, test set included: the one call that opens the locked test images.
 
     Use it once, at the end, to score models chosen without the test set.
-    ``data_dir`` and the keyword ``options`` are those of :func:`load_mnist`
-    (except ``subset``).
+    Takes the options of :func:`load_mnist` (except ``subset``) and returns
+    ``X_train, y_train, X_test, y_test`` (60,000 and 10,000 images).
 
-    Returns
-    -------
-    X_train, y_train, X_test, y_test : numpy.ndarray
-        Shapes (60000, 784), (60000,), (10000, 784), (10000,).
-
-    Examples
-    --------
     >>> X_train, y_train, X_test, y_test = load_mnist_train_test()  # doctest: +SKIP
     """
     return (*load_mnist(data_dir, subset="train", **options),
@@ -630,16 +537,9 @@ def load_mnist_split(val_fraction=0.2, random_state=None, data_dir=None, *, dtyp
 
     The same arrays as ``train_val_split(*load_mnist(), val_fraction,
     random_state)``, but split while still one byte per pixel and only then
-    scaled, so the scaled array never exists next to its two parts. The test
-    images are not read. ``data_dir``, ``dtype`` and the keyword ``options``
-    are those of :func:`load_mnist` (except ``subset``).
+    scaled, so the scaled array never exists next to its two parts. Takes the
+    options of :func:`load_mnist` (except ``subset``); the test images are not read.
 
-    Returns
-    -------
-    X_train, X_val, y_train, y_val : numpy.ndarray
-
-    Examples
-    --------
     >>> X_train, X_val, y_train, y_val = load_mnist_split(0.2, random_state=0)  # doctest: +SKIP
     >>> X_train.shape, X_val.shape  # doctest: +SKIP
     ((48000, 784), (12000, 784))
@@ -658,20 +558,9 @@ def train_val_split(X, y, val_fraction=0.2, random_state=None):
     first ``int(n * val_fraction)`` of them for validation and the rest for
     training. Shuffling first matters because any fixed order of the rows (by
     writer, by collection date, by file) could otherwise leak into the split.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
-    val_fraction : float, default 0.2
-        Strictly between 0 and 1.
-    random_state : int, numpy.random.Generator or None
-        Seed for the permutation.
-
-    Returns
-    -------
-    X_train, X_val, y_train, y_val : numpy.ndarray
-        The same order as scikit-learn's ``train_test_split``.
+    ``val_fraction`` is strictly between 0 and 1; ``random_state`` (an int, a
+    numpy Generator or None) seeds the permutation. Returns ``X_train, X_val,
+    y_train, y_val``, in the order of scikit-learn's ``train_test_split``.
 
     Examples
     --------
@@ -697,20 +586,8 @@ def train_val_split(X, y, val_fraction=0.2, random_state=None):
 def subsample(X, y, n, random_state=None):
     """A random subset of ``n`` rows (without replacement), as the article's small-sample runs.
 
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
-    n : int
-        How many rows to keep, 1 <= n <= n_samples.
-    random_state : int, numpy.random.Generator or None
+    ``1 <= n <= len(y)``; ``random_state`` is an int, a numpy Generator or None.
 
-    Returns
-    -------
-    X_small, y_small : numpy.ndarray
-
-    Examples
-    --------
     >>> import numpy as np
     >>> X_small, y_small = subsample(np.zeros((100, 3)), np.arange(100), 7, random_state=0)
     >>> X_small.shape
