@@ -33,6 +33,7 @@ class _Capped:
 
     def __init__(self, out, size, end, limit):
         self.out, self.size, self.end, self.limit, self.received = out, size, end, limit, 0
+        self.flush = out.flush
 
     def write(self, block):
         if time.monotonic() > self.end:
@@ -42,9 +43,6 @@ class _Capped:
         if self.received > self.size:
             raise DownloadError(f"sent more than the expected {self.size} bytes")
         self.out.write(block)
-
-    def flush(self):
-        self.out.flush()
 
 
 def download(url, folder, name, sha256, size, *, timeout, deadline, stop_at, total_deadline,
@@ -120,7 +118,6 @@ def describe(exc: BaseException) -> str:
         (ConnectionRefusedError, "connection refused"),
         ((TimeoutError, requests.Timeout), "timed out"),
         (ssl.SSLError, "secure connection failed"),
-        (requests.exceptions.ChunkedEncodingError, "broken HTTP response"),
     ]:
         found = next((e for e in causes if isinstance(e, kinds)), None)
         if found is not None:
@@ -147,14 +144,12 @@ def remove_stale_downloads(cache: Path, *, stale_after=STALE_AFTER_S) -> list[Pa
         entries = list(Path(cache).iterdir())
     except OSError:
         return []
-    now, removed = time.time(), []
-    for entry in entries:
-        if _is_stale(entry, now, stale_after):
-            if entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
-            removed.append(entry)
+    removed = [entry for entry in entries if _is_stale(entry, time.time(), stale_after)]
+    for entry in removed:
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
     return removed
 
 

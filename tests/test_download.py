@@ -88,6 +88,13 @@ class _Handler(BaseHTTPRequestHandler):
                     except threading.BrokenBarrierError:
                         self.server.barrier_broken = True
                 self._send(body)
+            elif mode == "moved":
+                # A redirect to the intact copy, with a body of its own.
+                self.send_response(302)
+                self.send_header("Location", f"/good/{name}")
+                self.send_header("Content-Length", "5")
+                self.end_headers()
+                self.wfile.write(b"moved")
             elif mode == "e404":
                 self.send_error(404, "Not Found")
             elif mode == "e500":
@@ -623,6 +630,16 @@ def test_bad_deadline(cache, deadline):
         fetch(cache, "http://127.0.0.1:9/", deadline=deadline)
 
 
+def test_a_redirect_is_followed(server, cache, payloads):
+    """Only the final answer is held to the file's size, not the redirect's own body."""
+    name = "t10k-labels-idx1-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    paths = fetch(cache, server.url("moved"))
+    assert_cache_complete(cache)
+    assert_paths_in_cache(paths, cache)
+    assert server.hits == {("moved", name): 1, ("good", name): 1}
+
+
 def test_gzip_transfer_encoding_is_refused(server, cache):
     paths = fetch(cache, server.url("gzip"), server.url("good"))
     assert_cache_complete(cache)
@@ -680,7 +697,8 @@ def test_progress_bar(server, cache, payloads, capsys):
 
 @pytest.mark.parametrize("how", ["argument", "environment"])
 @pytest.mark.parametrize("bad", ["not-a-url", "http://[::1", "example.org/mnist/",
-                                 "http://example.org:port/", "https:///mnist/"])
+                                 "http://example.org:port/", "https:///mnist/",
+                                 "file:///srv/mnist/", "ftp://example.org/mnist/"])
 def test_a_malformed_mirror_url_is_named_once_before_any_download(cache, bad, how, monkeypatch):
     if how == "environment":
         monkeypatch.setenv(MIRRORS_ENV, bad)
