@@ -40,8 +40,7 @@ DATA_ENV = "MNIST_LR_DATA"
 CACHE_ENV = "MNIST_LR_CACHE"
 MIRRORS_ENV = "MNIST_LR_MIRRORS"
 
-# Public copies of the original files. The historical yann.lecun.com site now
-# refuses most requests, so it is only the last resort.
+# Public copies of the original files; yann.lecun.com now refuses most requests.
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
@@ -541,8 +540,6 @@ def load_mnist_split(val_fraction=0.2, random_state=None, data_dir=None, *, dtyp
     options of :func:`load_mnist` (except ``subset``); the test images are not read.
 
     >>> X_train, X_val, y_train, y_val = load_mnist_split(0.2, random_state=0)  # doctest: +SKIP
-    >>> X_train.shape, X_val.shape  # doctest: +SKIP
-    ((48000, 784), (12000, 784))
     """
     dtype = _check_dtype(dtype)
     [(images, labels)] = _read_subsets(("train",), data_dir, options)
