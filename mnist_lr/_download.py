@@ -68,8 +68,11 @@ def download(url, folder, name, sha256, size, *, timeout, deadline, stop_at, tot
         announced = response.headers.get("Content-Length", str(size)).strip()
         if announced != str(size):
             raise DownloadError(f"announced {announced} bytes instead of {size}")
-        # Read what each receive brings, so that a trickle still meets the deadline.
-        response.raw.read = getattr(response.raw, "read1", response.raw.read)
+        # Read what each receive brings (http.client decodes any chunks), so that
+        # the deadline is checked as often as bytes arrive, even on a trickle.
+        if hasattr(response.raw, "read1"):  # urllib3 2.3 or later
+            response.raw.chunked = False
+            response.raw.read = response.raw.read1
 
     if progress:
         from tqdm.auto import tqdm

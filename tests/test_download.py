@@ -124,6 +124,21 @@ class _Handler(BaseHTTPRequestHandler):
                 # The right length, one byte at a time: never silent, never done.
                 self._headers(len(body))
                 self._stream(lambda: b"\x1f", pause=DRIP_S)
+            elif mode == "chunked":
+                # The intact file in chunks of 1000 bytes, with no Content-Length.
+                self.send_response(200)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for i in range(0, len(body), 1000):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(body[i:i + 1000]), body[i:i + 1000]))
+                self.wfile.write(b"0\r\n\r\n")
+            elif mode == "chunked-drip":
+                # One chunk as long as the file, announced up front, then one byte at a time.
+                self.send_response(200)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.wfile.write(f"{len(body):x}\r\n".encode())
+                self._stream(lambda: b"\x1f", pause=DRIP_S)
             elif mode == "gzip":
                 # Compressed in transit although the client asked for identity.
                 self._headers(None, ("Content-Encoding", "gzip"))
@@ -598,6 +613,23 @@ def test_slow_drip_is_stopped_by_the_deadline(server, cache, payloads):
     assert failure.reason.startswith("took longer than the 0.5 s deadline")
     assert f"{name}: no mirror sent an intact copy (1 tried: took longer" in str(info.value)
     assert not (cache / name).exists()
+
+
+def test_a_chunked_transfer_is_read_whole(server, cache):
+    paths = fetch(cache, server.url("chunked"))
+    assert_cache_complete(cache)
+    assert_paths_in_cache(paths, cache)
+    assert server.count("chunked") == 4
+
+
+def test_slow_drip_in_one_long_chunk_is_stopped_by_the_deadline(server, cache, payloads):
+    name = "t10k-labels-idx1-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    start = time.monotonic()
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url("chunked-drip"), timeout=TIMEOUT, deadline=0.5)
+    assert time.monotonic() - start < 0.5 + TIMEOUT + 2
+    assert info.value.failures[0].reason.startswith("took longer than the 0.5 s deadline")
 
 
 def test_slow_drip_then_a_good_mirror(server, cache, payloads):
