@@ -12,7 +12,6 @@ from __future__ import annotations
 import collections
 import gzip
 import hashlib
-import http.client
 import logging
 import os
 import pickle
@@ -25,11 +24,12 @@ import sys
 import textwrap
 import threading
 import time
-import urllib.error
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+import requests
+import urllib3
 
 import mnist_lr
 import mnist_lr.data
@@ -88,6 +88,13 @@ class _Handler(BaseHTTPRequestHandler):
                     except threading.BrokenBarrierError:
                         self.server.barrier_broken = True
                 self._send(body)
+            elif mode == "moved":
+                # A redirect to the intact copy, with a body of its own.
+                self.send_response(302)
+                self.send_header("Location", f"/good/{name}")
+                self.send_header("Content-Length", "5")
+                self.end_headers()
+                self.wfile.write(b"moved")
             elif mode == "e404":
                 self.send_error(404, "Not Found")
             elif mode == "e500":
@@ -116,6 +123,21 @@ class _Handler(BaseHTTPRequestHandler):
             elif mode == "drip":
                 # The right length, one byte at a time: never silent, never done.
                 self._headers(len(body))
+                self._stream(lambda: b"\x1f", pause=DRIP_S)
+            elif mode == "chunked":
+                # The intact file in chunks of 1000 bytes, with no Content-Length.
+                self.send_response(200)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for i in range(0, len(body), 1000):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(body[i:i + 1000]), body[i:i + 1000]))
+                self.wfile.write(b"0\r\n\r\n")
+            elif mode == "chunked-drip":
+                # One chunk as long as the file, announced up front, then one byte at a time.
+                self.send_response(200)
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                self.wfile.write(f"{len(body):x}\r\n".encode())
                 self._stream(lambda: b"\x1f", pause=DRIP_S)
             elif mode == "gzip":
                 # Compressed in transit although the client asked for identity.
@@ -593,6 +615,23 @@ def test_slow_drip_is_stopped_by_the_deadline(server, cache, payloads):
     assert not (cache / name).exists()
 
 
+def test_a_chunked_transfer_is_read_whole(server, cache):
+    paths = fetch(cache, server.url("chunked"))
+    assert_cache_complete(cache)
+    assert_paths_in_cache(paths, cache)
+    assert server.count("chunked") == 4
+
+
+def test_slow_drip_in_one_long_chunk_is_stopped_by_the_deadline(server, cache, payloads):
+    name = "t10k-labels-idx1-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    start = time.monotonic()
+    with pytest.raises(MNISTNotFoundError) as info:
+        fetch(cache, server.url("chunked-drip"), timeout=TIMEOUT, deadline=0.5)
+    assert time.monotonic() - start < 0.5 + TIMEOUT + 2
+    assert info.value.failures[0].reason.startswith("took longer than the 0.5 s deadline")
+
+
 def test_slow_drip_then_a_good_mirror(server, cache, payloads):
     name = "train-labels-idx1-ubyte.gz"
     prefill(cache, payloads, [n for n in FILES if n != name])
@@ -621,6 +660,16 @@ def test_one_deadline_for_the_whole_download(server, cache, monkeypatch):
 def test_bad_deadline(cache, deadline):
     with pytest.raises(ValueError, match="deadline must"):
         fetch(cache, "http://127.0.0.1:9/", deadline=deadline)
+
+
+def test_a_redirect_is_followed(server, cache, payloads):
+    """Only the final answer is held to the file's size, not the redirect's own body."""
+    name = "t10k-labels-idx1-ubyte.gz"
+    prefill(cache, payloads, [n for n in FILES if n != name])
+    paths = fetch(cache, server.url("moved"))
+    assert_cache_complete(cache)
+    assert_paths_in_cache(paths, cache)
+    assert server.hits == {("moved", name): 1, ("good", name): 1}
 
 
 def test_gzip_transfer_encoding_is_refused(server, cache):
@@ -680,7 +729,8 @@ def test_progress_bar(server, cache, payloads, capsys):
 
 @pytest.mark.parametrize("how", ["argument", "environment"])
 @pytest.mark.parametrize("bad", ["not-a-url", "http://[::1", "example.org/mnist/",
-                                 "http://example.org:port/", "https:///mnist/"])
+                                 "http://example.org:port/", "https:///mnist/",
+                                 "file:///srv/mnist/", "ftp://example.org/mnist/"])
 def test_a_malformed_mirror_url_is_named_once_before_any_download(cache, bad, how, monkeypatch):
     if how == "environment":
         monkeypatch.setenv(MIRRORS_ENV, bad)
@@ -871,27 +921,48 @@ def test_mixed_failures_are_summed_up_on_one_line(server, cache, refused_url):
     assert len(info.value.failures) == 2 + 3
 
 
+def _raised_from(*errors):
+    """The first error, as if raised from the second, itself raised from the third, ..."""
+    for outer, inner in zip(errors, errors[1:]):
+        outer.__cause__ = inner
+    return errors[0]
+
+
+def _http_error(code, reason):
+    response = requests.Response()
+    response.status_code, response.reason = code, reason
+    return requests.HTTPError(f"{code} Client Error", response=response)
+
+
 @pytest.mark.parametrize(
-    ("error", "words"),
+    ("error", "words", "unreachable"),
     [
-        (urllib.error.URLError(socket.gaierror(-2, "Name or service not known")),
-         "name resolution failed"),
-        (urllib.error.URLError(ConnectionRefusedError(111, "Connection refused")),
-         "connection refused"),
-        (urllib.error.URLError(TimeoutError("timed out")), "timed out"),
-        (TimeoutError("timed out"), "timed out"),
-        (urllib.error.URLError(ssl.SSLError(1, "CERTIFICATE_VERIFY_FAILED")),
-         "secure connection failed"),
-        (urllib.error.URLError("unknown url type: ftp"), "unknown url type: ftp"),
-        (urllib.error.HTTPError("http://x/", 403, "Forbidden", None, None), "HTTP 403 Forbidden"),
-        (http.client.RemoteDisconnected("Remote end closed connection"), "broken HTTP response"),
-        (ValueError("SHA256 hash of downloaded file (x) does not match"), "checksum mismatch"),
-        (OSError(28, "No space left on device"), "no space left on device"),
-        (RuntimeError("odd"), "RuntimeError"),
+        (_raised_from(requests.ConnectionError("pool"), urllib3.exceptions.NameResolutionError(
+            "x", None, socket.gaierror(-2, "Name or service not known")),
+            socket.gaierror(-2, "Name or service not known")), "name resolution failed", True),
+        (_raised_from(requests.ConnectionError("pool"), urllib3.exceptions.NewConnectionError(
+            None, "refused"), ConnectionRefusedError(111, "Connection refused")),
+         "connection refused", True),
+        (_raised_from(requests.ConnectTimeout("pool"), urllib3.exceptions.ConnectTimeoutError(),
+                      TimeoutError("timed out")), "timed out", True),
+        (requests.ReadTimeout("read timed out"), "timed out", False),
+        (TimeoutError("timed out"), "timed out", False),
+        (_raised_from(requests.exceptions.SSLError("pool"),
+                      ssl.SSLError(1, "CERTIFICATE_VERIFY_FAILED")),
+         "secure connection failed", True),
+        (_http_error(403, "Forbidden"), "HTTP 403 Forbidden", False),
+        (requests.exceptions.ChunkedEncodingError("IncompleteRead"), "broken HTTP response", False),
+        (requests.exceptions.InvalidURL("odd"), "broken HTTP response", False),
+        (_raised_from(_download.DownloadError("announced 5 bytes instead of 4"), OSError()),
+         "announced 5 bytes instead of 4", False),
+        (_download.DownloadError("checksum mismatch"), "checksum mismatch", False),
+        (OSError(28, "No space left on device"), "no space left on device", False),
+        (RuntimeError("odd"), "RuntimeError", False),
     ],
 )
-def test_describe_in_a_few_words(error, words):
+def test_describe_in_a_few_words(error, words, unreachable):
     assert describe(error) == words
+    assert _download.is_unreachable(error) is unreachable
 
 
 def test_offline_error_advice_for_notebooks_and_for_the_command_line(cache, refused_url):
