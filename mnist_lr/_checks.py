@@ -22,7 +22,7 @@ def check_int(value, name, *, minimum=None, maximum=None, allow_none=False):
 
 
 def check_real(value, name, *, positive=False, open_interval=None):
-    """Return ``value`` as a finite ``float``; ``open_interval=(lo, hi)`` requires lo < value < hi."""
+    """``value`` as a finite ``float``; ``open_interval=(lo, hi)`` requires lo < value < hi."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
     value = float(value)

@@ -1,10 +1,4 @@
-"""What the figures of :mod:`mnist_lr.plots` share: colours, checks and axes helpers.
-
-A figure checks only what matplotlib would report unclearly, or not at all:
-the shapes of arrays, numbers that are not finite, accuracies outside [0, 1].
-"""
-
-from __future__ import annotations
+"""What the figures share: colours, the checks matplotlib would not make clearly, axes helpers."""
 
 import dataclasses
 import math
@@ -23,16 +17,13 @@ TRAIN_COLOR = "#0072B2"
 #: Colour of everything measured on the validation data (Okabe-Ito vermillion).
 VAL_COLOR = "#D55E00"
 #: Line styles: training solid, validation dashed, in every figure.
-TRAIN_STYLE = "-"
-VAL_STYLE = "--"
+TRAIN_STYLE, VAL_STYLE = "-", "--"
 #: Colour of markers such as the best validation epoch.
 MARK_COLOR = "0.3"
 #: Colours of the models compared in one figure (Okabe-Ito, after blue and vermillion).
 MODEL_COLORS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 
-IMAGE_CMAP = "gray_r"
-WEIGHT_CMAP = "RdBu_r"
-CONFUSION_CMAP = "Blues"
+IMAGE_CMAP, WEIGHT_CMAP, CONFUSION_CMAP = "gray_r", "RdBu_r", "Blues"
 
 #: The per-epoch fields of a training history: loss, train_accuracy, val_loss, val_accuracy.
 HISTORY_FIELDS = tuple(field.name for field in dataclasses.fields(TrainingHistory))
@@ -56,9 +47,8 @@ def _fractions(value, name, length=None):
     """Accuracies (or their spreads) as a 1-D float array of fractions in [0, 1]."""
     array = _numeric_array(value, name, 1)
     if length is not None and len(array) != length:
-        raise ValueError(
-            f"{name} has {len(array)} entries but there are {length} values; they must match"
-        )
+        raise ValueError(f"{name} has {len(array)} entries but there are {length} values; "
+                         "they must match")
     if array.size and (array.min() < 0 or array.max() > 1):
         bad = array.max() if array.max() > 1 else array.min()
         raise ValueError(f"{name} must hold accuracies as fractions between 0 and 1, got {bad:g}"
@@ -79,9 +69,8 @@ def _fitted_attribute(model, attribute, argument):
     if not (hasattr(model, attribute) or (hasattr(model, "get_params") and hasattr(model, "fit"))):
         return None
     if not hasattr(model, attribute):
-        raise ValueError(
-            f"{argument}: this {type(model).__name__} is not fitted yet; call fit() first"
-        )
+        raise ValueError(f"{argument}: this {type(model).__name__} is not fitted yet; "
+                         "call fit() first")
     return getattr(model, attribute)
 
 
@@ -94,10 +83,8 @@ def _as_history(history):
     elif not isinstance(history, TrainingHistory):
         fitted = _fitted_attribute(history, "history_", "history")
         if not isinstance(fitted, TrainingHistory):
-            raise TypeError(
-                "history must be a TrainingHistory or a fitted SoftmaxRegression, got "
-                f"{type(history).__name__}"
-            )
+            raise TypeError("history must be a TrainingHistory or a fitted SoftmaxRegression, got "
+                            f"{type(history).__name__}")
         history = fitted
     arrays = {key: _numeric_array(getattr(history, key), f"history.{key}", 1)
               for key in HISTORY_FIELDS}
@@ -113,8 +100,7 @@ def _as_history(history):
 
 def _check_ax(ax, figsize):
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize, layout="constrained")
-        return ax
+        return plt.subplots(figsize=figsize, layout="constrained")[1]
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
     return ax
@@ -145,10 +131,8 @@ def _image_axes(fig, n, ncols):
     for ax in grid[n:]:
         ax.set_visible(False)
     for ax in grid[:n]:
-        ax.set_xticks([])
-        ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_edgecolor("0.6")
+        ax.set(xticks=[], yticks=[])
+        ax.spines[:].set_edgecolor("0.6")
     return list(grid[:n])
 
 

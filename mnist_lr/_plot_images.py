@@ -1,45 +1,29 @@
-"""Figures of images: examples of each digit, mistakes, the same images before and after."""
-
-from __future__ import annotations
+"""Figures drawn as images: digits, mistakes, before and after, weights, a confusion matrix."""
 
 import math
+from collections.abc import Mapping
 
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.colors import LogNorm, Normalize
 
-from ._checks import check_int, check_labels
-from ._plot_base import IMAGE_CMAP, _check_fig, _check_title, _image_axes, _numeric_array
+from ._checks import check_int, check_labels, check_real, check_same_length
+from ._plot_base import (
+    CONFUSION_CMAP, IMAGE_CMAP, WEIGHT_CMAP, _check_ax, _check_fig, _check_title,
+    _fitted_attribute, _image_axes, _names, _numeric_array,
+)
 from .features import as_images
 
 
-def plot_digit_grid(
-    X, y, digits=range(10), ncols=5, fig=None, title="One example of each digit"
-):
-    """Show one example image of each requested digit: the first row of ``X`` with that label.
+def plot_digit_grid(X, y, digits=range(10), ncols=5, fig=None, title="One example of each digit"):
+    """One example image of each label in ``digits``: the first row of ``X`` with that label.
 
-    Parameters
-    ----------
-    X : array-like of shape (n_images, 784) or (n_images, 28, 28)
-        Images, pixels in [0, 1] (any square size works, e.g. 8 x 8).
-    y : array-like of shape (n_images,)
-        The label of each row.
-    digits : iterable of labels, default ``range(10)``
-        Which labels to show, in this order (the article shows 1 to 9).
-    ncols : int, default 5
-        Panels per row.
-    fig : matplotlib.figure.Figure, optional
-        Figure to draw into (it is cleared first); a new one by default.
-    title : str, default "One example of each digit"
+    ``X`` holds images of shape (n_images, 784) or (n_images, 28, 28) (any square
+    size works), ``y`` their labels; ``ncols`` panels per row. Returns the
+    Figure, one panel per digit, titled "digit 3" and so on.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One image panel per digit, titled "digit 3" and so on.
-
-    Examples
-    --------
     >>> X, y = np.random.default_rng(0).random((20, 784)), np.arange(20) % 10
-    >>> fig = plot_digit_grid(X, y, digits=[0, 1, 2])
-    >>> [ax.get_title() for ax in fig.axes]
+    >>> [ax.get_title() for ax in plot_digit_grid(X, y, digits=[0, 1, 2]).axes]
     ['digit 0', 'digit 1', 'digit 2']
     """
     images = as_images(X)
@@ -51,10 +35,8 @@ def plot_digit_grid(
     rows = [np.flatnonzero(y == digit)[:1] for digit in digits]
     if missing := [digit for digit, found in zip(digits, rows) if not found.size]:
         present = np.unique(y)
-        raise ValueError(
-            f"digits {missing} do not occur in y (y holds the labels "
-            f"{present[:20].tolist()}{' ...' if present.size > 20 else ''})"
-        )
+        raise ValueError(f"digits {missing} do not occur in y (y holds the labels "
+                         f"{present[:20].tolist()}{' ...' if present.size > 20 else ''})")
     shown = images[np.concatenate(rows)]
     vmin, vmax = min(0.0, shown.min()), max(1.0, shown.max())
     n_cols = min(ncols, len(digits))
@@ -68,7 +50,7 @@ def plot_digit_grid(
 
 
 def _mistake_kind(true_label, predicted_label):
-    """What a gallery of mistakes shows, in words, for its title."""
+    """What a gallery of mistakes shows, in words."""
     if true_label is None and predicted_label is None:
         return "Misclassified images"
     if predicted_label is None:
@@ -88,15 +70,11 @@ def _mistakes(y_true, y_pred, true_label, predicted_label):
     rows = np.flatnonzero(wrong)
     if rows.size == 0:
         if true_label is not None and true_label == predicted_label:
-            raise ValueError(
-                f"true_label and predicted_label are both {true_label!r}: those are correct "
-                "predictions, not mistakes"
-            )
+            raise ValueError(f"true_label and predicted_label are both {true_label!r}: those "
+                             "are correct predictions, not mistakes")
         kind = _mistake_kind(true_label, predicted_label)
-        raise ValueError(
-            f"nothing to show: there are no {kind[0].lower() + kind[1:]} "
-            "(compared y_true with y_pred)"
-        )
+        raise ValueError(f"nothing to show: there are no {kind[0].lower() + kind[1:]} "
+                         "(compared y_true with y_pred)")
     return rows
 
 
@@ -104,39 +82,16 @@ def plot_misclassified(
     X, y_true, y_pred, true_label=None, predicted_label=None, n=8, ncols=8, fig=None,
     title=None, probabilities=None,
 ):
-    """A gallery of images the model got wrong.
+    """A gallery of the first ``n`` images the model got wrong, ``ncols`` per row.
 
-    Parameters
-    ----------
-    X : array-like of shape (n_images, 784)
-        The images (rows of pixels in [0, 1]).
-    y_true, y_pred : array-like of shape (n_images,)
-        Their true labels and the model's predictions.
-    true_label, predicted_label : label, optional
-        Show only mistakes with this true label and/or this prediction, e.g.
-        ``true_label=4, predicted_label=9`` for fours taken for nines.
-    n : int, default 8
-        Show at most this many images (the first ones, in row order).
-    ncols : int, default 8
-        Panels per row.
-    fig : matplotlib.figure.Figure, optional
-        Figure to draw into (it is cleared first); a new one by default.
-    title : str, optional
-        By default it says what is shown and how many such mistakes there are.
-    probabilities : array-like of shape (n_images,), optional
-        The probability the model gave its (wrong) prediction, e.g.
-        ``model.predict_proba(X).max(axis=1)``, shown above each panel ("p = 0.83").
+    ``true_label`` and/or ``predicted_label`` pick one kind of mistake (e.g. 4
+    and 9: fours taken for nines). Each panel is titled "true 4 → pred 9", or,
+    given ``probabilities`` (the probability of each wrong prediction, such as
+    ``model.predict_proba(X).max(axis=1)``), "p = 0.83". The default title says
+    what is shown and how many such mistakes there are. Returns the Figure.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        One image panel per mistake, titled "true 4 → pred 9" (or "p = 0.83").
-
-    Examples
-    --------
     >>> X = np.random.default_rng(0).random((4, 784))
-    >>> fig = plot_misclassified(X, [1, 2, 3, 4], [1, 7, 3, 9])
-    >>> [ax.get_title() for ax in fig.axes]
+    >>> [ax.get_title() for ax in plot_misclassified(X, [1, 2, 3, 4], [1, 7, 3, 9]).axes]
     ['true 2 → pred 7', 'true 4 → pred 9']
     """
     images = as_images(X)
@@ -147,9 +102,8 @@ def plot_misclassified(
     if probabilities is not None:
         probabilities = _numeric_array(probabilities, "probabilities", 1)
         if len(probabilities) != len(images):
-            raise ValueError(
-                f"probabilities has {len(probabilities)} values but X has {len(images)} rows"
-            )
+            raise ValueError(f"probabilities has {len(probabilities)} values but X has "
+                             f"{len(images)} rows")
     rows = _mistakes(y_true, y_pred, true_label, predicted_label)
     total, rows = rows.size, rows[:n]
     shown = images[rows]
@@ -176,28 +130,10 @@ def plot_before_after(
     before, after, n=10, names=("before", "after"), fig=None,
     title="The same images before and after",
 ):
-    """The first ``n`` images of two versions of a data set, one above the other.
+    """The first ``n`` images of two versions of a data set (e.g. deskewed), one row each.
 
-    Parameters
-    ----------
-    before, after : array-like of shape (n_images, 784) or (n_images, 28, 28)
-        Two versions of the same images (e.g. original and deskewed), pixels in [0, 1].
-    n : int, default 10
-        How many images to show (the first ones).
-    names : pair of str, default ("before", "after")
-        Titles of the upper and lower row.
-    fig : matplotlib.figure.Figure, optional
-        Figure to draw into (it is cleared first); a new one by default.
-    title : str
+    The first panel of each row carries its name from ``names`` as its y label.
 
-    Returns
-    -------
-    matplotlib.figure.Figure
-        ``2 * n`` image axes, the ``before`` row first; the first axes of each
-        row carries the row's name as its y label.
-
-    Examples
-    --------
     >>> X = np.random.default_rng(0).random((5, 784))
     >>> fig = plot_before_after(X, 1 - X, n=3, names=("original", "inverted"))
     >>> [ax.get_ylabel() for ax in fig.axes[::3]]
@@ -205,9 +141,8 @@ def plot_before_after(
     """
     before, after = as_images(before, "before"), as_images(after, "after")
     if before.shape != after.shape:
-        raise ValueError(
-            f"before and after must have the same shape, got {before.shape} and {after.shape}"
-        )
+        raise ValueError("before and after must have the same shape, got "
+                         f"{before.shape} and {after.shape}")
     n = check_int(n, "n", minimum=1, maximum=len(before))
     if isinstance(names, str) or len(names) != 2:
         raise ValueError(f"names must be a pair of row titles, got {names!r}")
@@ -221,3 +156,193 @@ def plot_before_after(
         axes[k * n].set_ylabel(name, fontsize=10)
     fig.suptitle(title)
     return fig
+
+
+def plot_weights(
+    coef, classes=None, fig=None, ncols=5,
+    title="What each class looks for: the weights as images", limit=None,
+    colorbar_label="weight (positive: ink here raises this class's score)", signed=True,
+):
+    """Each class's weights (``model.coef_``, or the fitted model) as an image, on one scale.
+
+    Red pixels raise the class's score where there is ink, blue ones lower it.
+    The scale runs from ``-limit`` to ``limit``: by default the 99th percentile
+    of the absolute weights, so that a few extreme weights do not wash out the
+    rest (the colorbar's pointed ends show the clipping). ``signed=False`` draws
+    values that are never negative, such as average images, in grey from 0 to
+    ``limit`` (by default the largest); say what they are in ``colorbar_label``.
+    ``classes`` title the panels (default a model's ``classes_``, or 0, 1, ...).
+    Returns the Figure: one image axes per class, then the colorbar's.
+
+    >>> fig = plot_weights(np.random.default_rng(0).normal(size=(10, 784)))
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['0', '1', '2']
+    """
+    if (fitted := _fitted_attribute(coef, "coef_", "coef")) is not None:
+        classes = getattr(coef, "classes_", None) if classes is None else classes
+        coef = fitted
+    coef = _numeric_array(coef, "coef", 2)
+    images = as_images(coef, "coef")
+    classes = _names(classes, len(coef), "classes", f"the {len(coef)} rows of coef")
+    ncols = check_int(ncols, "ncols", minimum=1)
+    if not signed and (coef < 0).any():
+        raise ValueError("signed=False draws values from 0 up, but coef has negative values")
+    limit = (check_real(limit, "limit", positive=True) if limit is not None
+             else float(np.percentile(np.abs(coef), 99) if signed else coef.max()))
+    limit = limit or 1.0  # all-zero weights (untrained): any scale will do
+    n_cols = min(ncols, len(coef))
+    fig = _check_fig(fig, (1.7 * n_cols + 0.4, 1.75 * math.ceil(len(coef) / n_cols) + 1.3))
+    axes = _image_axes(fig, len(coef), ncols)
+    scale = dict(cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit) if signed else dict(
+        cmap=IMAGE_CMAP, vmin=0.0, vmax=limit)
+    for ax, name, weights in zip(axes, classes, images, strict=True):
+        image = ax.imshow(weights, **scale)
+        ax.set_title(f"{name}", fontsize=11)
+    clipped = np.abs(coef).max() > limit
+    fig.colorbar(image, ax=axes, orientation="horizontal", location="bottom", shrink=0.6,
+                 aspect=40, pad=0.04, extend=("both" if signed else "max") if clipped else "neither",
+                 label=colorbar_label)
+    fig.suptitle(title)
+    return fig
+
+
+def plot_score_contributions(image, weights, fig=None,
+                             title="Where one image's score comes from"):
+    """An image (784 pixels), one class's weights, and their product, each with its own scale.
+
+    The product is each pixel's contribution to the class's score (the score
+    is its sum plus the bias). Returns the Figure.
+
+    >>> rng = np.random.default_rng(0)
+    >>> fig = plot_score_contributions(rng.random(784), rng.normal(size=784))
+    >>> [ax.get_title() for ax in fig.axes[:3]]
+    ['the image', 'the weights', 'image × weights']
+    """
+    image = _numeric_array(image, "image", 1)
+    weights = _numeric_array(weights, "weights", 1)
+    check_same_length(image, weights, "image", "weights", what=("pixels", "weights"))
+    side = as_images(image[None], "image").shape[1]
+    fig = _check_fig(fig, (8.4, 3.6))
+    axes = _image_axes(fig, 3, 3)
+    product = image * weights
+    panels = [
+        ("the image", image, dict(cmap=IMAGE_CMAP, vmin=0.0, vmax=1.0),
+         "pixel value (0 paper, 1 ink)"),
+        ("the weights", weights, _symmetric(weights), "weight"),
+        ("image × weights", product, _symmetric(product), "contribution to the score"),
+    ]
+    for ax, (name, values, scale, label) in zip(axes, panels, strict=True):
+        shown = ax.imshow(values.reshape(side, side), **scale)
+        ax.set_title(name, fontsize=11)
+        fig.colorbar(shown, ax=ax, orientation="horizontal", location="bottom", pad=0.04,
+                     shrink=0.9).set_label(label, fontsize=9)
+    fig.suptitle(title)
+    return fig
+
+
+def _symmetric(values):
+    """A red-blue scale centred on zero that fits every value."""
+    limit = float(np.abs(values).max()) or 1.0
+    return dict(cmap=WEIGHT_CMAP, vmin=-limit, vmax=limit)
+
+
+def plot_weight_rows(coefs, fig=None, title="The weights as images"):
+    """Several models' weights ``{row title: coef or model}``, one :func:`plot_weights` row each.
+
+    Each row has its own scale: what is compared is the *pattern* of the
+    weights, not their size. Returns the Figure, one subfigure per row.
+
+    >>> fig = plot_weight_rows({"noisy": np.random.default_rng(0).normal(size=(10, 784)),
+    ...                         "smooth": np.ones((10, 784))})
+    >>> [sub.get_suptitle() for sub in fig.subfigs]
+    ['noisy', 'smooth']
+    """
+    if not isinstance(coefs, Mapping) or not coefs:
+        raise TypeError("coefs must be a non-empty dict {row title: weights}, "
+                        f"got {type(coefs).__name__}")
+    for name in coefs:
+        _check_title(name, f"coefs key {name!r}")
+    fig = _check_fig(fig, (13.0, 2.6 * len(coefs) + 0.5))
+    rows = fig.subfigures(len(coefs), 1)
+    for row, (name, coef) in zip(np.atleast_1d(rows), coefs.items()):
+        plot_weights(coef, fig=row, ncols=10, title=name)
+    fig.suptitle(title)
+    return fig
+
+
+def plot_confusion_matrix(
+    matrix, labels=None, log=False, annotate=True, ax=None, cmap=CONFUSION_CMAP,
+    title="Confusion matrix", colorbar_label="count",
+):
+    """A confusion matrix of counts as a heatmap, rows = true label, columns = predicted.
+
+    ``log=True`` colours on a log scale, which makes the few mistakes visible
+    next to the large diagonal (empty cells get the lowest colour); ``annotate``
+    writes each count in its cell, in black or white, whichever reads better.
+    Returns the heatmap's Axes; a colorbar is added beside it.
+
+    >>> ax = plot_confusion_matrix([[5, 1], [0, 7]], labels=["cat", "dog"], log=True)
+    >>> [text.get_text() for text in ax.texts]
+    ['5', '1', '0', '7']
+    """
+    matrix = _numeric_array(matrix, "matrix", 2)
+    if matrix.shape[0] != matrix.shape[1] or matrix.size == 0:
+        raise ValueError(f"matrix must be square (K, K), got shape {matrix.shape}")
+    if (matrix < 0).any():
+        raise ValueError("matrix holds counts and must not contain negative numbers")
+    labels = _names(labels, len(matrix), "labels", f"a {len(matrix)} x {len(matrix)} matrix")
+    if not isinstance(log, (bool, np.bool_)):
+        raise TypeError(f"log must be True or False, got {log!r}")
+    colormap = plt.get_cmap(cmap)
+    ax = _check_ax(ax, (6.4, 5.4))
+    norm, colormap, shown = _confusion_scale(matrix, colormap, log)
+    image = ax.imshow(shown, cmap=colormap, norm=norm, interpolation="nearest")
+    _confusion_grid(ax, labels)
+    ax.set_title(title)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label=colorbar_label
+                       ).outline.set_visible(False)
+    if annotate:
+        _write_counts(ax, matrix, colormap, norm, log)
+    return ax
+
+
+def _confusion_scale(matrix, colormap, log):
+    """The colour scale, the colormap and the values to draw."""
+    top = float(matrix.max())
+    if not log:
+        return Normalize(vmin=0.0, vmax=top if top > 0 else 1.0), colormap, matrix
+    positive = matrix[matrix > 0]
+    low = float(positive.min()) if positive.size else 1.0
+    high = max(top, low * 10)  # a single value (or none) still needs a range
+    # Zeros have no logarithm: mask them and paint them in the lowest colour.
+    colormap = colormap.with_extremes(bad=colormap(0.0), under=colormap(0.0))
+    return LogNorm(vmin=low, vmax=high), colormap, np.ma.masked_less_equal(matrix, 0)
+
+
+def _confusion_grid(ax, labels):
+    """Class names as ticks, white lines between the cells, no frame."""
+    size = len(labels)
+    for set_ticks in (ax.set_xticks, ax.set_yticks):
+        set_ticks(np.arange(size), [f"{label}" for label in labels])
+        set_ticks(np.arange(size + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=1)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="both", length=0)
+    ax.spines[:].set_visible(False)
+    ax.set_xlabel("predicted label")
+    ax.set_ylabel("true label")
+
+
+def _write_counts(ax, matrix, colormap, norm, log):
+    """Each count in its cell, small enough to fit, in black or white for contrast."""
+    integral = bool(np.all(matrix == np.round(matrix)))
+    texts = [f"{int(round(v))}" if integral else f"{v:.3g}" for v in matrix.ravel()]
+    fontsize = max(5.0, min(10.0, 90.0 / len(matrix)))
+    longest = max(len(text) for text in texts)
+    if longest > 4:
+        fontsize *= 4 / longest
+    for ((i, j), value), text in zip(np.ndenumerate(matrix), texts):
+        rgba = colormap(0.0) if log and value <= 0 else colormap(norm(value))
+        luminance = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
+        ax.text(j, i, text, ha="center", va="center",
+                fontsize=fontsize, color="white" if luminance < 0.5 else "black")

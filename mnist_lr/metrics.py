@@ -99,9 +99,9 @@ def _check_same_kind(a, name_a, b, name_b):
     """Numbers can be compared with numbers and strings with strings, not one with the other."""
     kind_a, kind_b = ("strings" if y.dtype.kind in "UO" else "numbers" for y in (a, b))
     if kind_a != kind_b:
-        raise ValueError(f"{name_a} holds {kind_a} ({a.dtype}) but {name_b} holds "
-                         f"{kind_b} ({b.dtype}), so no label of one can equal a label "
-                         "of the other; convert one of them, e.g. with .astype(int) or .astype(str)")
+        raise ValueError(f"{name_a} holds {kind_a} ({a.dtype}) but {name_b} holds {kind_b} "
+                         f"({b.dtype}), so no label of one can equal a label of the other; "
+                         "convert one of them, e.g. with .astype(int) or .astype(str)")
 
 
 class ConfusedPair(NamedTuple):

@@ -23,9 +23,8 @@ from mnist_lr import (  # noqa: E402
     KFoldCurves,
     SoftmaxRegression,
     TrainingHistory,
+    _plot_curves,
     _plot_images,
-    _plot_models,
-    _plot_training,
     confusion_matrix,
     kfold_curves,
     kfold_indices,
@@ -204,7 +203,7 @@ def test_docstring_examples_run():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         results = [doctest.testmod(part, optionflags=doctest.ELLIPSIS)
-                   for part in (_plot_images, _plot_models, _plot_training)]
+                   for part in (_plot_images, _plot_curves)]
     assert all(result.attempted > 0 for result in results)
     assert sum(result.failed for result in results) == 0
 

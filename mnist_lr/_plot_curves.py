@@ -1,6 +1,4 @@
-"""Figures of training: curves per epoch, across folds, and against a setting or data size."""
-
-from __future__ import annotations
+"""Figures of accuracy (fractions, drawn in percent): per epoch, fold, setting, and at the end."""
 
 from collections.abc import Mapping
 
@@ -32,40 +30,18 @@ def plot_training_curves(
 ):
     """Loss (top, or left) and training/validation accuracy (bottom, or right) against the epoch.
 
-    The epoch with the best validation accuracy (whose weights the model keeps)
-    is marked by a dotted vertical line on both panels; the legend gives its
-    validation accuracy. Training is drawn solid, validation dashed.
+    ``history`` is a TrainingHistory, a fitted model (its ``history_``) or a dict
+    of the four fields, accuracies as fractions. The best validation epoch (whose
+    weights the model keeps) is marked by a dotted line, its accuracy in the
+    legend. ``start``: the four numbers measured before training, drawn as epoch
+    0 (not on a ``log_epochs`` axis, which keeps the first epochs of a long run
+    visible). ``panels="columns"`` puts the two side by side, under a slider.
+    Returns the Figure: ``fig.axes[0]`` the loss, ``fig.axes[1]`` the accuracy in %.
 
-    Parameters
-    ----------
-    history : TrainingHistory or fitted SoftmaxRegression
-        Per-epoch ``loss``, ``train_accuracy``, ``val_loss`` and ``val_accuracy``
-        (accuracies as fractions in [0, 1]); of a model, its ``history_``. A
-        dict with those four keys works too.
-    fig : matplotlib.figure.Figure, optional
-        Figure to draw into (it is cleared first); a new one by default.
-    title : str, default "Loss and accuracy per epoch"
-    start : dict, optional
-        The four numbers measured *before* training, under the same keys, drawn as epoch 0.
-    log_epochs : bool, default False
-        A logarithmic epoch axis, so that the first epochs of a long run stay
-        visible (epoch 0 cannot be drawn on it: ``start`` is then refused).
-    panels : {"rows", "columns"}, default "rows"
-        Loss above accuracy, or beside it (a wide, short figure for under a slider).
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-        ``fig.axes[0]`` the loss, ``fig.axes[1]`` the accuracy in percent.
-
-    Examples
-    --------
-    >>> history = TrainingHistory(loss=np.array([0.9, 0.5, 0.4]),
-    ...                           train_accuracy=np.array([0.80, 0.88, 0.90]),
-    ...                           val_loss=np.array([0.95, 0.6, 0.55]),
-    ...                           val_accuracy=np.array([0.78, 0.86, 0.85]))
-    >>> fig = plot_training_curves(history)
-    >>> fig.axes[1].get_ylabel()
+    >>> history = TrainingHistory(loss=np.array([0.9, 0.5]), val_loss=np.array([0.95, 0.6]),
+    ...                           train_accuracy=np.array([0.80, 0.88]),
+    ...                           val_accuracy=np.array([0.78, 0.86]))
+    >>> plot_training_curves(history).axes[1].get_ylabel()
     'accuracy (%)'
     """
     history = _as_history(history)
@@ -121,13 +97,10 @@ def _draw_curves(loss_ax, acc_ax, history, first, best, best_accuracy):
 
 
 def plot_histories_side_by_side(histories, title=None, ylim=None):
-    """Accuracy curves of several training runs, one panel each, on one y-scale.
+    """Accuracy curves of several runs ``{panel title: history or fitted model}``, side by side.
 
-    The static counterpart of the explorers in :mod:`mnist_lr.widgets`: the runs
-    a slider would show, side by side for a reader without a running kernel.
-    ``histories`` is ``{panel title: TrainingHistory or fitted model}``; ``ylim``
-    the accuracy range (percent) of all panels, by default one that holds every curve.
-    Returns the :class:`~matplotlib.figure.Figure`.
+    The static counterpart of the explorers in :mod:`mnist_lr.widgets`, on one
+    y-scale (``ylim``, in percent, or one that holds every curve). Returns the Figure.
     """
     fig = plt.figure(figsize=(4.4 * len(histories), 3.9), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(histories), sharey=True))
@@ -155,48 +128,28 @@ def plot_histories_side_by_side(histories, title=None, ylim=None):
 
 
 def plot_kfold_curves(curves, ax=None, title=None, legend=True, ylabel=True):
-    """Mean training and validation accuracy per epoch across k folds, with error bars.
+    """Mean training and validation accuracy per epoch across k folds, ± one standard deviation.
 
-    Parameters
-    ----------
-    curves : KFoldCurves
-        From :func:`mnist_lr.kfold_curves`: ``train_accuracy`` and ``val_accuracy``
-        of shape (n_folds, n_epochs), as fractions.
-    ax : matplotlib.axes.Axes, optional
-        Axes to draw on; a new figure by default.
-    title : str, optional
-        Defaults to "k-fold cross-validation: accuracy per epoch" with the actual k.
-    legend, ylabel : bool, default True
-        Draw the legend and the y label (off for the inner panels of a row of such plots).
+    ``curves`` is a :class:`~mnist_lr.KFoldCurves` (from :func:`mnist_lr.kfold_curves`);
+    ``legend`` and ``ylabel`` are turned off for the inner panels of a row of such
+    plots. The spread is ``ddof=0``, as in ``KFoldCurves.summary``. Returns the Axes.
 
-    Returns
-    -------
-    matplotlib.axes.Axes
-        The error bars are the standard deviation across folds (``ddof=0``, as
-        in :meth:`KFoldCurves.summary`), not a confidence interval.
-
-    Examples
-    --------
     >>> from mnist_lr import KFoldCurves
     >>> rng = np.random.default_rng(0)
-    >>> curves = KFoldCurves(train_accuracy=rng.uniform(0.8, 0.9, (5, 4)),
-    ...                      val_accuracy=rng.uniform(0.7, 0.8, (5, 4)),
-    ...                      loss=rng.uniform(0.3, 0.5, (5, 4)))
-    >>> ax = plot_kfold_curves(curves)
+    >>> ax = plot_kfold_curves(KFoldCurves(train_accuracy=rng.uniform(0.8, 0.9, (5, 4)),
+    ...                                    val_accuracy=rng.uniform(0.7, 0.8, (5, 4)),
+    ...                                    loss=rng.uniform(0.3, 0.5, (5, 4))))
     >>> [text.get_text() for text in ax.get_legend().get_texts()]
     ['training (mean ± std over 5 folds)', 'validation (mean ± std over 5 folds)']
     """
     if not (hasattr(curves, "train_accuracy") and hasattr(curves, "val_accuracy")):
-        raise TypeError(
-            f"curves must be a KFoldCurves (from kfold_curves), got {type(curves).__name__}"
-        )
+        raise TypeError("curves must be a KFoldCurves (from kfold_curves), got "
+                        f"{type(curves).__name__}")
     train = _numeric_array(curves.train_accuracy, "curves.train_accuracy", 2)
     val = _numeric_array(curves.val_accuracy, "curves.val_accuracy", 2)
     if train.shape != val.shape:
-        raise ValueError(
-            "curves.train_accuracy and curves.val_accuracy must have the same shape "
-            f"(n_folds, n_epochs), got {train.shape} and {val.shape}"
-        )
+        raise ValueError("curves.train_accuracy and curves.val_accuracy must have the same shape "
+                         f"(n_folds, n_epochs), got {train.shape} and {val.shape}")
     _fractions(np.concatenate([train.ravel(), val.ravel()]), "curves (accuracies)")
     n_folds, n_epochs = train.shape
     ax = _check_ax(ax, (7.0, 4.5))
@@ -219,11 +172,10 @@ def plot_kfold_curves(curves, ax=None, title=None, legend=True, ylabel=True):
 
 
 def plot_kfold_comparison(results, title="k-fold cross-validation with less and less data"):
-    """One :func:`plot_kfold_curves` panel per data-set size, side by side.
+    """One :func:`plot_kfold_curves` panel per size, ``{n_images: KFoldCurves}``, side by side.
 
-    ``results`` is ``{n_images: KFoldCurves}``, drawn in its order. Each panel
-    keeps its own y-range, so that the gap between training and validation is
-    visible at every size; the y label and the legend are drawn once. Returns the Figure.
+    Each panel keeps its own y-range, so that the gap between training and
+    validation shows at every size. Returns the Figure.
     """
     if not isinstance(results, Mapping) or not results:
         raise TypeError("results must be a non-empty dict {n_images: KFoldCurves}")
@@ -289,33 +241,12 @@ def plot_validation_curve(
 ):
     """Training and validation accuracy against a setting such as ``alpha``, on a log axis.
 
-    Made for a cross-validated search (``GridSearchCV``'s ``mean_train_score``,
-    ``std_train_score``, ``mean_test_score``, ``std_test_score``). A value of 0
-    (no penalty) is drawn one decade left of the smallest other value, labelled
-    "0" and set off by a break in the lines.
+    Made for a cross-validated search (``GridSearchCV``'s mean and std of the
+    train and test scores): ``values`` (>= 0, increasing), the mean accuracies
+    (fractions) and, optionally, their spreads, drawn as error bars. A value of
+    0 sits one decade left of the smallest other, set off by a break in the
+    lines. ``chosen`` is marked by a dotted line. Returns the Axes.
 
-    Parameters
-    ----------
-    values : array-like of shape (n_values,)
-        The settings tried, >= 0, in increasing order.
-    train_mean, val_mean : array-like of shape (n_values,)
-        Mean training and validation accuracy (fractions) at each setting.
-    train_std, val_std : array-like of shape (n_values,), optional
-        Their standard deviations across folds, drawn as error bars of ± one.
-    chosen : float, optional
-        The setting picked, marked by a dotted vertical line.
-    param_name : str, default "alpha"
-    ax : matplotlib.axes.Axes, optional
-    title : str, optional
-        Defaults to "Accuracy against <param_name>".
-
-    Returns
-    -------
-    matplotlib.axes.Axes
-        Training is drawn solid, validation dashed.
-
-    Examples
-    --------
     >>> ax = plot_validation_curve([0, 0.01, 0.1], [1.0, 0.96, 0.9], [0.84, 0.85, 0.83],
     ...                            chosen=0.01)
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
@@ -324,9 +255,11 @@ def plot_validation_curve(
     param_name = _check_title(param_name, "param_name")
     values, positions = _log_positions(values, "values")
     n = len(values)
-    curves = [(_fractions(mean, name, n), None if std is None else _fractions(std, sd_name, n))
-              for mean, name, std, sd_name in ((train_mean, "train_mean", train_std, "train_std"),
-                                               (val_mean, "val_mean", val_std, "val_std"))]
+    curves = [(_fractions(mean, f"{kind}_mean", n),
+               None if std is None else _fractions(std, f"{kind}_std", n), color, style, name)
+              for kind, mean, std, color, style, name in (
+                  ("train", train_mean, train_std, TRAIN_COLOR, TRAIN_STYLE, "training"),
+                  ("val", val_mean, val_std, VAL_COLOR, VAL_STYLE, "validation"))]
     if chosen is not None:
         chosen = check_real(chosen, "chosen")
         if not np.isclose(values, chosen, rtol=1e-9, atol=0).any():
@@ -335,8 +268,7 @@ def plot_validation_curve(
     # Lines break between 0 and the first positive value: that stretch is not to scale.
     has_zero = values[0] == 0 and n > 1
     segments = [slice(0, 1), slice(1, n)] if has_zero else [slice(0, n)]
-    for (mean, std), color, style, name in zip(curves, (TRAIN_COLOR, VAL_COLOR),
-                                               (TRAIN_STYLE, VAL_STYLE), ("training", "validation")):
+    for mean, std, color, style, name in curves:
         if std is not None:  # one bar per point: a band cannot show the lone point at 0
             ax.errorbar(positions, 100 * mean, yerr=100 * std, fmt="none", ecolor=color,
                         elinewidth=1.2, capsize=0, alpha=0.6)
@@ -365,15 +297,10 @@ def _accuracy_axes(ax, title):
 def plot_learning_curve(sizes, curves, ax=None, title="Learning curve: accuracy against data"):
     """Training and validation accuracy against the number of training images, per model.
 
-    ``sizes`` are the training-set sizes, increasing (drawn on a log axis);
-    ``curves`` maps a model name to a pair (train_accuracy, val_accuracy) of
-    fractions, one per size. Each model gets its own colour; training is drawn
-    solid, validation dashed. Returns the Axes.
+    ``sizes`` increase (a log axis); ``curves`` maps a model name to its pair
+    (train_accuracy, val_accuracy), fractions, one per size. Returns the Axes.
 
-    Examples
-    --------
-    >>> ax = plot_learning_curve([100, 1000, 10000],
-    ...                          {"no penalty": ([1.0, 0.97, 0.94], [0.70, 0.86, 0.91])})
+    >>> ax = plot_learning_curve([100, 1000], {"no penalty": ([1.0, 0.97], [0.70, 0.86])})
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['no penalty: training', 'no penalty: validation']
     """
@@ -400,4 +327,62 @@ def plot_learning_curve(sizes, curves, ax=None, title="Learning curve: accuracy 
     ax.minorticks_off()
     ax.set_xlabel("training images (log scale)")
     _accuracy_axes(ax, title)
+    return ax
+
+
+def _scores_by_name(mapping, name, top, what):
+    """``{model name: number}`` with each number in [0, ``top``]."""
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, Mapping):
+        raise TypeError(f"{name} must be a dict {{model name: number}}, "
+                        f"got {type(mapping).__name__}")
+    checked = {key: check_real(value, f"{name}[{key!r}]") for key, value in mapping.items()}
+    for key, value in checked.items():
+        if not 0 <= value <= top:
+            raise ValueError(f"{name}[{key!r}] = {value} is not {what}")
+    return checked
+
+
+def plot_error_rates(measured, published=None, ax=None,
+                     title="Test error of linear models on MNIST"):
+    """Bars of test error: what we measured (``{name: accuracy}``) next to published numbers.
+
+    ``published`` errors are in percent, as papers quote them (e.g. 12.0), and
+    drawn hatched in grey. Each bar is labelled with its error. Returns the Axes.
+
+    >>> ax = plot_error_rates({"ours": 0.925}, {"LeCun et al. 1998": 12.0})
+    >>> [t.get_text() for t in ax.texts]
+    ['7.50%', '12.0%']
+    """
+    measured = _scores_by_name(measured, "measured", 1, "an accuracy between 0 and 1")
+    published = _scores_by_name(published, "published", 100, "an error in percent (0-100)")
+    if not measured and not published:
+        raise ValueError("give at least one measured or published score")
+    ax = _check_ax(ax, (7.5, 0.45 * (len(measured) + len(published)) + 1.4))
+    names = list(measured) + list(published)
+    errors = [100 * (1 - a) for a in measured.values()] + list(published.values())
+    rows = np.arange(len(names))[::-1]  # first entry on top
+    bars = ax.barh(rows, errors, color=[MODEL_COLORS[0]] * len(measured) + ["0.8"] * len(published),
+                   edgecolor="0.3", height=0.6)
+    for bar in bars[len(measured):]:
+        bar.set_hatch("//")
+    # Measured errors to two decimals (1 in 10,000 images is 0.01%), published ones to one.
+    labels = [f"{e:.2f}%" for e in errors[: len(measured)]]
+    labels += [f"{e:.1f}%" for e in published.values()]
+    for row, error, label in zip(rows, errors, labels):
+        ax.annotate(label, (error, row), xytext=(3, 0), textcoords="offset points",
+                    va="center", ha="left", fontsize=9)
+    ax.set_yticks(rows, names)
+    ax.set_xlim(0, max(errors) * 1.18 or 1.0)
+    ax.set_xlabel("test error (%), lower is better")
+    ax.set_title(title)
+    ax.grid(axis="x", alpha=0.3)
+    handles = [plt.Rectangle((0, 0), 1, 1, facecolor=color, edgecolor="0.3", hatch=hatch,
+                             label=label) for color, hatch, label, shown in (
+        (MODEL_COLORS[0], None, "measured here", measured), ("0.8", "//", "published", published))
+        if shown]
+    # Below the axes, where it cannot cover a bar or its label.
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2,
+              frameon=False)
     return ax
