@@ -1,32 +1,11 @@
-"""What the figures share: colours, the checks matplotlib would not make clearly, axes helpers."""
+"""What the figures share: the checks matplotlib would not make clearly, and axes helpers."""
 
-import dataclasses
 import math
-from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, FigureBase
-from matplotlib.ticker import MaxNLocator
-
-from .model import TrainingHistory
-
-#: Colour of everything measured on the training data (Okabe-Ito blue).
-TRAIN_COLOR = "#0072B2"
-#: Colour of everything measured on the validation data (Okabe-Ito vermillion).
-VAL_COLOR = "#D55E00"
-#: Line styles: training solid, validation dashed, in every figure.
-TRAIN_STYLE, VAL_STYLE = "-", "--"
-#: Colour of markers such as the best validation epoch.
-MARK_COLOR = "0.3"
-#: Colours of the models compared in one figure (Okabe-Ito, after blue and vermillion).
-MODEL_COLORS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-
-IMAGE_CMAP, WEIGHT_CMAP, CONFUSION_CMAP = "gray_r", "RdBu_r", "Blues"
-
-#: The per-epoch fields of a training history: loss, train_accuracy, val_loss, val_accuracy.
-HISTORY_FIELDS = tuple(field.name for field in dataclasses.fields(TrainingHistory))
 
 
 def _numeric_array(value, name, ndim):
@@ -40,19 +19,6 @@ def _numeric_array(value, name, ndim):
         array = array.astype(np.float64)
     if not np.isfinite(array).all():
         raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
-    return array
-
-
-def _fractions(value, name, length=None):
-    """Accuracies (or their spreads) as a 1-D float array of fractions in [0, 1]."""
-    array = _numeric_array(value, name, 1)
-    if length is not None and len(array) != length:
-        raise ValueError(f"{name} has {len(array)} entries but there are {length} values; "
-                         "they must match")
-    if array.size and (array.min() < 0 or array.max() > 1):
-        bad = array.max() if array.max() > 1 else array.min()
-        raise ValueError(f"{name} must hold accuracies as fractions between 0 and 1, got {bad:g}"
-                         + ("; divide percentages by 100" if 1 < bad <= 100 else ""))
     return array
 
 
@@ -72,30 +38,6 @@ def _fitted_attribute(model, attribute, argument):
         raise ValueError(f"{argument}: this {type(model).__name__} is not fitted yet; "
                          "call fit() first")
     return getattr(model, attribute)
-
-
-def _as_history(history):
-    """A TrainingHistory of finite, equally long arrays from a history, a model or a dict."""
-    if isinstance(history, Mapping):
-        if missing := sorted(set(HISTORY_FIELDS) - history.keys()):
-            raise ValueError(f"history is missing the keys {missing}")
-        history = TrainingHistory(**{key: history[key] for key in HISTORY_FIELDS})
-    elif not isinstance(history, TrainingHistory):
-        fitted = _fitted_attribute(history, "history_", "history")
-        if not isinstance(fitted, TrainingHistory):
-            raise TypeError("history must be a TrainingHistory or a fitted SoftmaxRegression, got "
-                            f"{type(history).__name__}")
-        history = fitted
-    arrays = {key: _numeric_array(getattr(history, key), f"history.{key}", 1)
-              for key in HISTORY_FIELDS}
-    lengths = {key: len(value) for key, value in arrays.items()}
-    if len(set(lengths.values())) != 1:
-        raise ValueError(f"history arrays must all have the same length, got {lengths}")
-    if lengths["loss"] == 0:
-        raise ValueError("history is empty: there is no epoch to plot")
-    for key in ("train_accuracy", "val_accuracy"):
-        _fractions(arrays[key], f"history.{key}")
-    return TrainingHistory(**arrays)
 
 
 def _check_ax(ax, figsize):
@@ -134,12 +76,3 @@ def _image_axes(fig, n, ncols):
         ax.set(xticks=[], yticks=[])
         ax.spines[:].set_edgecolor("0.6")
     return list(grid[:n])
-
-
-def _epoch_axis(ax, n_epochs, pad=None, first=1):
-    """x from epoch ``first`` to the last one (plus a little room), integer ticks."""
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
-    if pad is None:
-        pad = 0.5 if n_epochs == first else 0.02 * (n_epochs - first)
-    # Less than a whole epoch of room on the left: no tick at an epoch before `first`.
-    ax.set_xlim(first - min(pad, 0.5), n_epochs + pad)

@@ -1,18 +1,76 @@
 """Figures of accuracy (fractions, drawn in percent): per epoch, fold, setting, and at the end."""
 
+import dataclasses
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator
 
 from ._checks import check_int, check_real
-from ._plot_base import (
-    HISTORY_FIELDS, MARK_COLOR, MODEL_COLORS, TRAIN_COLOR, TRAIN_STYLE, VAL_COLOR, VAL_STYLE,
-    _as_history, _check_ax, _check_fig, _check_title, _epoch_axis, _fractions, _numeric_array,
-)
+from ._plot_base import _check_ax, _check_fig, _check_title, _fitted_attribute, _numeric_array
 from .model import TrainingHistory
+
+#: Colour of everything measured on the training data (Okabe-Ito blue).
+TRAIN_COLOR = "#0072B2"
+#: Colour of everything measured on the validation data (Okabe-Ito vermillion).
+VAL_COLOR = "#D55E00"
+#: Line styles: training solid, validation dashed, in every figure.
+TRAIN_STYLE, VAL_STYLE = "-", "--"
+#: Colour of markers such as the best validation epoch.
+MARK_COLOR = "0.3"
+#: Colours of the models compared in one figure (Okabe-Ito, after blue and vermillion).
+MODEL_COLORS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+#: The per-epoch fields of a training history: loss, train_accuracy, val_loss, val_accuracy.
+HISTORY_FIELDS = tuple(field.name for field in dataclasses.fields(TrainingHistory))
+
+
+def _fractions(value, name, length=None):
+    """Accuracies (or their spreads) as a 1-D float array of fractions in [0, 1]."""
+    array = _numeric_array(value, name, 1)
+    if length is not None and len(array) != length:
+        raise ValueError(f"{name} has {len(array)} entries but there are {length} values; "
+                         "they must match")
+    if array.size and (array.min() < 0 or array.max() > 1):
+        bad = array.max() if array.max() > 1 else array.min()
+        raise ValueError(f"{name} must hold accuracies as fractions between 0 and 1, got {bad:g}"
+                         + ("; divide percentages by 100" if 1 < bad <= 100 else ""))
+    return array
+
+
+def _as_history(history):
+    """A TrainingHistory of finite, equally long arrays from a history, a model or a dict."""
+    if isinstance(history, Mapping):
+        if missing := sorted(set(HISTORY_FIELDS) - history.keys()):
+            raise ValueError(f"history is missing the keys {missing}")
+        history = TrainingHistory(**{key: history[key] for key in HISTORY_FIELDS})
+    elif not isinstance(history, TrainingHistory):
+        fitted = _fitted_attribute(history, "history_", "history")
+        if not isinstance(fitted, TrainingHistory):
+            raise TypeError("history must be a TrainingHistory or a fitted SoftmaxRegression, got "
+                            f"{type(history).__name__}")
+        history = fitted
+    arrays = {key: _numeric_array(getattr(history, key), f"history.{key}", 1)
+              for key in HISTORY_FIELDS}
+    lengths = {key: len(value) for key, value in arrays.items()}
+    if len(set(lengths.values())) != 1:
+        raise ValueError(f"history arrays must all have the same length, got {lengths}")
+    if lengths["loss"] == 0:
+        raise ValueError("history is empty: there is no epoch to plot")
+    for key in ("train_accuracy", "val_accuracy"):
+        _fractions(arrays[key], f"history.{key}")
+    return TrainingHistory(**arrays)
+
+
+def _epoch_axis(ax, n_epochs, pad=None, first=1):
+    """x from epoch ``first`` to the last one (plus a little room), integer ticks."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
+    if pad is None:
+        pad = 0.5 if n_epochs == first else 0.02 * (n_epochs - first)
+    # Less than a whole epoch of room on the left: no tick at an epoch before `first`.
+    ax.set_xlim(first - min(pad, 0.5), n_epochs + pad)
 
 
 def _with_start(history, start):
@@ -24,10 +82,8 @@ def _with_start(history, start):
                               for key in HISTORY_FIELDS})
 
 
-def plot_training_curves(
-    history, fig=None, title="Loss and accuracy per epoch", start=None, log_epochs=False,
-    panels="rows",
-):
+def plot_training_curves(history, fig=None, title="Loss and accuracy per epoch", start=None,
+                         log_epochs=False, panels="rows"):
     """Loss (top, or left) and training/validation accuracy (bottom, or right) against the epoch.
 
     ``history`` is a TrainingHistory, a fitted model (its ``history_``) or a dict
@@ -120,8 +176,7 @@ def plot_histories_side_by_side(histories, title=None, ylim=None):
             ax.set_ylim(*ylim)
         ax.grid(alpha=0.3)
         _epoch_axis(ax, len(history))
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
     if title is not None:
         fig.suptitle(title)
     return fig
@@ -158,8 +213,8 @@ def plot_kfold_curves(curves, ax=None, title=None, legend=True, ylabel=True):
                                      (val, VAL_COLOR, VAL_STYLE, "validation")):
         ax.errorbar(np.arange(1, n_epochs + 1), 100 * data.mean(axis=0),
                     yerr=100 * data.std(axis=0), color=color, linestyle=style, capsize=3,
-                    elinewidth=1, linewidth=1.5,
-                    label=f"{name} (mean ± std over {n_folds} folds)", **marker)
+                    elinewidth=1, linewidth=1.5, label=f"{name} (mean ± std over {n_folds} folds)",
+                    **marker)
     _epoch_axis(ax, n_epochs, pad=max(0.5, 0.02 * (n_epochs - 1)))  # room for the caps
     ax.set_xlabel("epoch")
     if ylabel:
@@ -183,8 +238,7 @@ def plot_kfold_comparison(results, title="k-fold cross-validation with less and 
     axes = np.atleast_1d(fig.subplots(1, len(results)))
     for i, (ax, (n, curves)) in enumerate(zip(axes, results.items())):
         plot_kfold_curves(curves, ax=ax, title=f"{n:,} images", legend=False, ylabel=i == 0)
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncols=2)
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=2)
     fig.suptitle(title)
     return fig
 
@@ -206,17 +260,15 @@ def plot_fold_diagram(folds, n_samples, title=None):
     ax.imshow(grid, cmap=cmap, vmin=0, vmax=2, aspect="equal")
     ax.set_xticks(np.arange(n_samples), np.arange(n_samples), fontsize=8)
     ax.set_yticks(np.arange(len(folds)), [f"fold {i + 1}" for i in range(len(folds))])
-    ax.set_xticks(np.arange(n_samples + 1) - 0.5, minor=True)
+    ax.set_xticks(np.arange(n_samples + 1) - 0.5, minor=True)  # white lines between the cells
     ax.set_yticks(np.arange(len(folds) + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="white", linewidth=2)
     ax.tick_params(which="both", length=0)
     ax.set_xlabel("sample (row number)")
     ax.set_title(title)
-    ax.legend(
-        handles=[Patch(color=TRAIN_COLOR, label="training"),
-                 Patch(color=VAL_COLOR, label="validation")],
-        loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False,
-    )
+    ax.legend(handles=[Patch(color=TRAIN_COLOR, label="training"),
+                       Patch(color=VAL_COLOR, label="validation")],
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
 
 
@@ -235,10 +287,8 @@ def _log_positions(values, name):
     return values, np.where(values > 0, values, positive.min() / 10 if positive.size else 1.0)
 
 
-def plot_validation_curve(
-    values, train_mean, val_mean, train_std=None, val_std=None, chosen=None,
-    param_name="alpha", ax=None, title=None,
-):
+def plot_validation_curve(values, train_mean, val_mean, train_std=None, val_std=None, chosen=None,
+                          param_name="alpha", ax=None, title=None):
     """Training and validation accuracy against a setting such as ``alpha``, on a log axis.
 
     Made for a cross-validated search (``GridSearchCV``'s mean and std of the
@@ -378,10 +428,10 @@ def plot_error_rates(measured, published=None, ax=None,
     ax.set_xlabel("test error (%), lower is better")
     ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
+    kinds = [(MODEL_COLORS[0], None, "measured here")] * bool(measured)
+    kinds += [("0.8", "//", "published")] * bool(published)
     handles = [plt.Rectangle((0, 0), 1, 1, facecolor=color, edgecolor="0.3", hatch=hatch,
-                             label=label) for color, hatch, label, shown in (
-        (MODEL_COLORS[0], None, "measured here", measured), ("0.8", "//", "published", published))
-        if shown]
+                             label=label) for color, hatch, label in kinds]
     # Below the axes, where it cannot cover a bar or its label.
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=2,
               frameon=False)

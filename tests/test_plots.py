@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import doctest
-import re
 import os
+import re
 import warnings
 
 import matplotlib
@@ -24,7 +24,6 @@ from mnist_lr import (  # noqa: E402
     SoftmaxRegression,
     TrainingHistory,
     _plot_curves,
-    _plot_images,
     confusion_matrix,
     kfold_curves,
     kfold_indices,
@@ -203,7 +202,7 @@ def test_docstring_examples_run():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         results = [doctest.testmod(part, optionflags=doctest.ELLIPSIS)
-                   for part in (_plot_images, _plot_curves)]
+                   for part in (plots, _plot_curves)]
     assert all(result.attempted > 0 for result in results)
     assert sum(result.failed for result in results) == 0
 
@@ -808,7 +807,7 @@ def test_accuracies_outside_0_1_are_refused_wherever_they_are_drawn(curves, bad,
 def test_history_fields_come_from_the_model():
     import dataclasses
 
-    from mnist_lr._plot_base import HISTORY_FIELDS
+    from mnist_lr._plot_curves import HISTORY_FIELDS
 
     assert HISTORY_FIELDS == tuple(f.name for f in dataclasses.fields(TrainingHistory))
     keys = re.escape(str(list(HISTORY_FIELDS)))
