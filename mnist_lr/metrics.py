@@ -7,43 +7,25 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
-from ._checks import check_int, check_label_kinds, check_same_length
+from ._checks import check_int, check_label_kinds, check_labels, check_same_length
 
 __all__ = ["confusion_matrix", "most_confused_pairs", "ConfusedPair"]
 
 
 def confusion_matrix(y_true, y_pred, labels=None):
-    """Count how often each true class was predicted as each class.
+    """Count how often each true class was predicted as each class: an int64 (K, K) array.
 
-    Entry ``[i, j]`` is the number of samples whose true label is
-    ``labels[i]`` and whose prediction is ``labels[j]``; the diagonal holds
-    the correct predictions. The article computes it as a product of two
-    one-hot matrices: ``T.T @ P`` counts, for every pair (i, j), the rows
-    where the truth is i and the prediction is j. This function counts the
-    same pairs directly, which takes linear rather than cubic time when there
-    are many classes.
+    Entry ``[i, j]`` counts the samples of class ``labels[i]`` predicted as ``labels[j]``.
+    The article computes it as ``T.T @ P`` (two one-hot matrices); counting the
+    same pairs directly takes linear rather than cubic time.
 
     Parameters
     ----------
     y_true, y_pred : array-like of shape (n_samples,)
-        Class labels: integers (or whole-number floats) or strings, the same
-        kind in both.
+        Class labels: integers (or whole-number floats) or strings, the same kind in both.
     labels : array-like, optional
-        The classes and their order. Defaults to every label that appears in
-        either array, sorted. Samples whose truth or prediction is not in
-        ``labels`` are left out, as in scikit-learn.
-
-    Returns
-    -------
-    numpy.ndarray of int64, shape (n_labels, n_labels)
-
-    Raises
-    ------
-    ValueError
-        If an input is not 1-D, the two have different lengths, they hold
-        different kinds of labels (numbers against strings), or a label is
-        NaN, infinite or continuous (a float with a fractional part, such as
-        a probability).
+        The K classes in order; by default every label in either array, sorted.
+        Samples with a label not in ``labels`` are left out, as in scikit-learn.
 
     Examples
     --------
@@ -52,32 +34,26 @@ def confusion_matrix(y_true, y_pred, labels=None):
            [0, 1, 1],
            [0, 0, 1]])
     """
-    y_true = _check_target(y_true, "y_true")
-    y_pred = _check_target(y_pred, "y_pred")
+    y_true, y_pred = _check_target(y_true, "y_true"), _check_target(y_pred, "y_pred")
     check_same_length(y_true, y_pred, "y_true", "y_pred", what=("labels", "labels"))
     _check_same_kind(y_true, "y_true", y_pred, "y_pred")
     if labels is None:
         labels = np.union1d(y_true, y_pred)
         if labels.size == 0:
-            raise ValueError(
-                "y_true and y_pred are empty, so there are no classes to count; "
-                "pass labels= to get an all-zero matrix"
-            )
+            raise ValueError("y_true and y_pred are empty, so there are no classes to count; "
+                             "pass labels= to get an all-zero matrix")
     else:
         check_label_kinds(labels, "labels")
-        labels = np.asarray(labels)
+        labels = np.asarray(labels)  # its own message: a list of classes, not one per sample
         if labels.ndim != 1 or labels.size == 0:
             raise ValueError("labels must be a non-empty 1-D list of classes")
         _check_label_values(labels, "labels")
         if np.unique(labels).size != labels.size:
             raise ValueError("labels must not repeat a class")
         _check_same_kind(labels, "labels", y_true, "y_true")
-    # Number every sample's truth and prediction by the position of its label
-    # in `labels` (-1: not in `labels`, and left out of the count, as
-    # scikit-learn does). Then add 1 at [truth, prediction] for every sample:
-    # the same counts as the one-hot product T.T @ P, without building T and P.
-    true_codes = _positions(labels, y_true)
-    pred_codes = _positions(labels, y_pred)
+    # Number each truth and prediction by its label's position in `labels` (-1: not there,
+    # left out), then add 1 at [truth, prediction]: T.T @ P without building T and P.
+    true_codes, pred_codes = _positions(labels, y_true), _positions(labels, y_pred)
     counted = (true_codes >= 0) & (pred_codes >= 0)
     matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
     np.add.at(matrix, (true_codes[counted], pred_codes[counted]), 1)
@@ -87,67 +63,45 @@ def confusion_matrix(y_true, y_pred, labels=None):
 def _positions(labels, values):
     """Index of each of ``values`` in ``labels``, or -1 where it is not there."""
     order = np.argsort(labels, kind="stable")
-    sorted_labels = labels[order]
-    where = np.searchsorted(sorted_labels, values).clip(max=len(labels) - 1)
-    found = sorted_labels[where] == values
-    return np.where(found, order[where], -1)
+    where = np.searchsorted(labels[order], values).clip(max=len(labels) - 1)
+    return np.where(labels[order][where] == values, order[where], -1)
 
 
 def _check_target(y, name):
-    """``y`` as a 1-D array of class labels, or a ValueError that says what is wrong.
-
-    The checks follow scikit-learn's for classification targets: one
-    dimension, one kind of label, finite values, no continuous values. They
-    take linear time, so a wrong input fails at once.
-    """
-    check_label_kinds(y, name)
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (one label per sample), got shape {y.shape}")
+    """``y`` as 1-D class labels, checked as scikit-learn checks classification targets."""
+    y = check_labels(y, name)
     _check_label_values(y, name)
-    # For a 1-D array of numbers or strings, scikit-learn's answer is "binary",
-    # "multiclass" (both fine here) or "continuous".
     with np.errstate(invalid="ignore"):  # huge floats overflow its test for whole numbers
-        kind = type_of_target(y, input_name=name)
+        kind = type_of_target(y, input_name=name)  # "binary", "multiclass" or "continuous"
     if kind == "continuous":
         fractional = y[y != np.round(y)]
         example = f" such as {float(fractional[0])!r}" if fractional.size else ""
-        raise ValueError(
-            f"{name} holds continuous values{example}, not class labels; "
-            "pass predicted classes (model.predict), not probabilities or scores"
-        )
+        raise ValueError(f"{name} holds continuous values{example}, not class labels; pass "
+                         "predicted classes (model.predict), not probabilities or scores")
     return y
 
 
 def _check_label_values(y, name):
-    """Labels must be numbers or strings (not bytes, not other objects), and finite."""
+    """Labels are numbers or strings (not bytes, not other objects), and finite."""
     if y.dtype.kind == "S":
         raise ValueError(f"{name} holds bytes; decode them to str first")
-    if y.dtype.kind == "O":
-        odd = [value for value in y.flat if not isinstance(value, str)]
-        if odd:
-            raise ValueError(
-                f"{name} holds Python objects that are not all strings (one is {odd[0]!r}); "
-                "use one kind of label: all integers or all strings"
-            )
-    elif y.dtype.kind not in "biufU":
+    # Object arrays hold one kind of label here (check_label_kinds): strings, or no labels.
+    if y.dtype.kind == "O" and y.size and not isinstance(y.flat[0], str):
+        raise ValueError(f"{name} holds Python objects that are not all strings (one is "
+                         f"{y.flat[0]!r}); use one kind of label: all integers or all strings")
+    if y.dtype.kind not in "biufUO":  # complex numbers, dates and the like
         raise ValueError(f"{name} holds {y.dtype} values; labels must be integers or strings")
     if y.dtype.kind == "f" and not np.isfinite(y).all():
         raise ValueError(f"{name} contains NaN or infinity; every sample needs a class label")
 
 
-def _label_kind(y):
-    """"numbers" or "strings": the two kinds of labels that can be compared."""
-    return "strings" if y.dtype.kind in "UO" else "numbers"
-
-
 def _check_same_kind(a, name_a, b, name_b):
-    if _label_kind(a) != _label_kind(b):
-        raise ValueError(
-            f"{name_a} holds {_label_kind(a)} ({a.dtype}) but {name_b} holds "
-            f"{_label_kind(b)} ({b.dtype}), so no label of one can equal a label of the "
-            "other; convert one of them, e.g. with .astype(int) or .astype(str)"
-        )
+    """Numbers can be compared with numbers and strings with strings, not one with the other."""
+    kind_a, kind_b = ("strings" if y.dtype.kind in "UO" else "numbers" for y in (a, b))
+    if kind_a != kind_b:
+        raise ValueError(f"{name_a} holds {kind_a} ({a.dtype}) but {name_b} holds {kind_b} "
+                         f"({b.dtype}), so no label of one can equal a label of the other; "
+                         "convert one of them, e.g. with .astype(int) or .astype(str)")
 
 
 class ConfusedPair(NamedTuple):
@@ -166,22 +120,11 @@ class ConfusedPair(NamedTuple):
 def most_confused_pairs(matrix, labels=None, top=5):
     """The pairs of classes mistaken for each other most often, in either direction.
 
-    Parameters
-    ----------
-    matrix : array-like of shape (K, K)
-        A confusion matrix (rows: truth, columns: prediction).
-    labels : sequence, optional
-        Class names for the rows; defaults to ``0..K-1``.
-    top : int or None, default 5
-        How many pairs to return, at least 1; ``None`` returns every pair.
-        (``top=0`` is an error rather than an empty list: asking for no
-        pairs is almost always a slip.)
-
-    Returns
-    -------
-    list of ConfusedPair
-        Sorted by ``total`` (``a_as_b + b_as_a``), largest first; ties keep
-        the order of the labels.
+    ``matrix`` is a (K, K) confusion matrix of counts (rows: truth), ``labels``
+    its class names (default ``0..K-1``), and ``top`` how many pairs to return:
+    at least 1 (0 is more likely a slip than a wish), or ``None`` for all. The
+    list of :class:`ConfusedPair` is sorted by ``total``, largest first (ties
+    in the order of the labels).
 
     Examples
     --------
@@ -195,21 +138,13 @@ def most_confused_pairs(matrix, labels=None, top=5):
         raise ValueError(f"matrix must be square, got shape {matrix.shape}")
     if matrix.dtype.kind not in "biuf":
         raise ValueError(f"matrix must hold numbers (counts), got dtype {matrix.dtype}")
-    if not np.isfinite(matrix).all():
-        raise ValueError("matrix contains NaN or infinity; it must hold counts")
-    if (matrix < 0).any() or (matrix != np.round(matrix)).any():
-        raise ValueError(
-            "matrix must hold counts (whole numbers >= 0), as confusion_matrix returns; "
-            "pass the raw counts, not a normalised matrix"
-        )
-    size = len(matrix)
-    labels = list(range(size)) if labels is None else list(labels)
+    if not (np.isfinite(matrix) & (matrix >= 0) & (matrix == np.round(matrix))).all():
+        raise ValueError("matrix must hold counts (whole numbers >= 0, no NaN or infinity), as "
+                         "confusion_matrix returns; pass the raw counts, not a normalised matrix")
+    size, labels = len(matrix), list(range(len(matrix)) if labels is None else labels)
     if len(labels) != size:
         raise ValueError(f"labels has {len(labels)} entries for a {size}x{size} matrix")
-    pairs = [
-        ConfusedPair(labels[i], labels[j], int(matrix[i, j]), int(matrix[j, i]))
-        for i in range(size)
-        for j in range(i + 1, size)
-    ]
+    pairs = [ConfusedPair(labels[i], labels[j], int(matrix[i, j]), int(matrix[j, i]))
+             for i in range(size) for j in range(i + 1, size)]
     pairs.sort(key=lambda pair: pair.total, reverse=True)
     return pairs if top is None else pairs[:top]

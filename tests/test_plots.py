@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import os
+import re
 import warnings
 
 import matplotlib
@@ -22,6 +23,7 @@ from mnist_lr import (  # noqa: E402
     KFoldCurves,
     SoftmaxRegression,
     TrainingHistory,
+    _plot_curves,
     confusion_matrix,
     kfold_curves,
     kfold_indices,
@@ -199,9 +201,10 @@ def test_module_exports_and_colours():
 def test_docstring_examples_run():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        result = doctest.testmod(plots, optionflags=doctest.ELLIPSIS)
-    assert result.attempted > 0
-    assert result.failed == 0
+        results = [doctest.testmod(part, optionflags=doctest.ELLIPSIS)
+                   for part in (plots, _plot_curves)]
+    assert all(result.attempted > 0 for result in results)
+    assert sum(result.failed for result in results) == 0
 
 
 # --------------------------------------------------------------------------
@@ -517,7 +520,8 @@ def test_confusion_matrix_rejects_bad_input(matrix):
         plot_confusion_matrix(matrix, ax=plt.figure())
     with pytest.raises(TypeError, match="log"):
         plot_confusion_matrix(matrix, log="yes")
-    with pytest.raises(ValueError, match="cmap"):
+    # matplotlib's own message names the colormap: "'no-such-colormap' is not a valid value".
+    with pytest.raises(ValueError, match="'no-such-colormap' is not a valid value"):
         plot_confusion_matrix(matrix, cmap="no-such-colormap")
 
 
@@ -766,3 +770,57 @@ def test_plot_score_contributions_gives_each_panel_its_own_colour_bar():
     assert product.get_clim()[1] == pytest.approx(np.abs(image * weights).max())
     with pytest.raises(ValueError, match="weights"):
         plot_score_contributions(image, weights[:100])
+
+
+# --------------------------------------------------------------------------
+# Accuracies outside [0, 1], and the rules shared with the rest of the package
+# --------------------------------------------------------------------------
+
+
+def _history(val_accuracy):
+    n = len(val_accuracy)
+    return TrainingHistory(loss=np.ones(n), train_accuracy=np.full(n, 0.5),
+                           val_loss=np.ones(n), val_accuracy=np.asarray(val_accuracy, float))
+
+
+@pytest.mark.parametrize("bad, match", [(7.0, "got 7; divide percentages by 100"),
+                                        (-0.1, "got -0.1$"), (700.0, "got 700$")])
+def test_accuracies_outside_0_1_are_refused_wherever_they_are_drawn(curves, bad, match):
+    match = f"accuracies as fractions between 0 and 1, {match}"
+    with pytest.raises(ValueError, match=f"history.val_accuracy must hold {match}"):
+        plot_training_curves(_history([0.5, bad]))
+    with pytest.raises(ValueError, match=match):
+        plots.plot_histories_side_by_side({"run": _history([bad])})
+    start = {"loss": 1.0, "train_accuracy": bad, "val_loss": 1.0, "val_accuracy": 0.5}
+    with pytest.raises(ValueError, match=f"history.train_accuracy must hold {match}"):
+        plot_training_curves(_history([0.5]), start=start)
+    high = KFoldCurves(curves.train_accuracy, np.full_like(curves.val_accuracy, bad), curves.loss)
+    with pytest.raises(ValueError, match=match):
+        plot_kfold_curves(high)
+    with pytest.raises(ValueError, match=f"val_mean must hold {match}"):
+        plots.plot_validation_curve([0.1, 1.0], [0.9, 0.8], [0.8, bad])
+    with pytest.raises(ValueError, match=match):
+        plots.plot_learning_curve([10, 100], {"a": ([0.9, 0.9], [bad, 0.8])})
+    plot_training_curves(_history([0.0, 1.0]))  # the ends of the range are accuracies
+
+
+def test_history_fields_come_from_the_model():
+    import dataclasses
+
+    from mnist_lr._plot_curves import HISTORY_FIELDS
+
+    assert HISTORY_FIELDS == tuple(f.name for f in dataclasses.fields(TrainingHistory))
+    keys = re.escape(str(list(HISTORY_FIELDS)))
+    with pytest.raises(ValueError, match=f"start must be a dict with the keys {keys}"):
+        plot_training_curves(_history([0.5]), start={})
+
+
+def test_figures_check_labels_as_the_package_does(images):
+    X, y = images
+    mixed = np.array([0, "a"] * (len(y) // 2), dtype=object)
+    with pytest.raises(ValueError, match="y_pred mixes label types"):
+        plot_misclassified(X, y, mixed)
+    with pytest.raises(ValueError, match=r"y must be 1-D \(one label per sample\)"):
+        plot_digit_grid(X, y[:, None])
+    with pytest.raises(ValueError, match="783 pixels per row is not a square number"):
+        plot_digit_grid(X[:, :783], y)  # the same wording as mnist_lr.deskew
