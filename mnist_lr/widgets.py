@@ -1,11 +1,10 @@
 """Interactive explorers: move a slider, the model retrains and the curves redraw.
 
-Needs ipywidgets (``pip install -e ".[notebooks]"``), which the rest of the
-package does not. Each explorer trains on a seeded subset for a few epochs, to
-answer within a second or two, and says so. While a new setting trains (on a
-helper thread: the kernel keeps receiving slider moves, and only the latest is
-trained), the old figure is dimmed; the new one has the same axes as every
-other setting, with the article's setting as a faint grey reference curve.
+Needs ipywidgets (the notebook extra), unlike the rest of the package. Each
+explorer trains on a seeded subset for a few epochs, to answer within a second
+or two. While a setting trains on a helper thread, only the latest request
+counts and the old figure is dimmed; every figure has the same axes, and the
+article's setting as a faint grey reference curve.
 
 Examples
 --------
@@ -31,8 +30,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised in a subproce
     raise ModuleNotFoundError(
         "mnist_lr.widgets needs ipywidgets, which comes with the notebook extra: "
         'pip install -e ".[notebooks]" in the repository\'s folder (or pip install ipywidgets)',
-        name=exc.name,
-    ) from None
+        name=exc.name) from None
 
 from ._checks import check_int, check_real, check_Xy, make_rng
 from ._progress import describe_ending
@@ -46,20 +44,16 @@ __all__ = ["Explorer", "learning_rate_explorer", "training_explorer", "sample_si
 #: and containing the article's 0.24 (as 2.4 × 10⁻¹).
 _MANTISSAS = ("1", "1.2", "1.5", "2", "2.4", "3", "4", "5", "6", "8")
 
-#: The accuracy axis of every explorer: all of it, since a diverged model, or
-#: one that learned from 80 images, can score well under 50%.
+#: All of the accuracy axis: a diverged model, or one taught by 80 images, scores low.
 ACCURACY_LIMITS = (0.0, 100.0)
 
-#: Loss axes are logarithmic (a model that guesses scores ln(10) = 2.30), each
-#: holding the losses of every position of its explorer's sliders on MNIST:
-#: from about 0.17 to 10 (learning rate 8); 0.1 (batch 10) to 50 (one batch of
-#: 8,000 images at learning rate 10); 0.2 to 2.3; 0.07 (no penalty) to 2.2.
+#: Logarithmic loss axes that hold every slider position's losses on MNIST: about 0.17
+#: to 10 (learning rate 8); 0.1 (batch 10) to 50 (one batch, rate 10); 0.2-2.3; 0.07-2.2.
 LOSS_LIMITS = {"learning_rate": (0.1, 100.0), "training": (0.01, 100.0),
                "sample_size": (0.1, 10.0), "alpha": (0.01, 10.0)}
 
-#: The figure in inches at FIGURE_DPI, short enough to sit under three sliders
-#: on a 1366 x 768 screen; shown pixel for pixel, its text is the size of the
-#: notebooks' inline figures (also 100 dpi).
+#: Short enough to sit under three sliders on a 1366 x 768 screen; shown pixel for
+#: pixel, its text is the size of the notebooks' inline figures (also 100 dpi).
 FIGURE_SIZE = (8.8, 4.0)
 FIGURE_DPI = 100
 
@@ -113,42 +107,19 @@ def _slider_style():
 class Explorer:
     """Sliders, a status, a caption and a figure that is redrawn whenever a slider is released.
 
-    Made by the ``*_explorer`` functions; shown as the last expression of a cell.
+    Made by the ``*_explorer`` functions. ``sliders`` are named by the keywords
+    of ``train(**values)``, which returns a fitted model and a sentence for the
+    caption; ``describe(**values)`` names a setting (the figure's title). The
+    ``reference`` setting (the article's) is trained once, here, so a bad
+    argument fails here; its curve is drawn faint on every figure. Every
+    figure has the same axes: epochs 1 to ``epochs``, ``loss_limits`` (log
+    scale; the status says when a loss lies beyond) and accuracy 0-100%.
 
-    Parameters
-    ----------
-    sliders : dict of str to ipywidgets slider
-        By the keyword that ``train(**values)`` takes; it returns ``(model,
-        note)``, a fitted model and a sentence about it for the caption.
-    describe : callable
-        ``describe(**values)``: a setting's short name, the figure's title.
-    caption : str
-        What every run has in common (data, epochs).
-    epochs : int
-        The x-axis runs from epoch 1 to this, whatever a run does.
-    reference : dict, optional
-        Slider values of the faint reference curve (the article's setting),
-        trained here, once: a bad argument of an explorer fails here.
-    loss_limits : (float, float)
-        The logarithmic loss axis of every setting; the status says when a
-        loss lies beyond it.
-    css_class : str
-        A class on the outer box (``widget``), for styling and browser tests.
-
-    Attributes
-    ----------
-    widget, status, caption, image : ipywidgets
-        The outer box, and its parts; ``image`` is the PNG of ``figure``
-        (loss and accuracy in percent, on ``loss_limits``,
-        ``accuracy_limits`` and ``epoch_limits``).
-    model, last_seconds
-        The model behind the figure, and the seconds it took to train and draw.
-
-    Notes
-    -----
-    A slider move retrains on a helper thread and returns at once;
-    :meth:`wait` blocks until the figure is up to date; :meth:`update`
-    retrains in the calling thread.
+    Attributes: ``widget`` (the outer box, with ``css_class``), ``status``,
+    ``caption``, ``image`` (the PNG of ``figure``), ``model`` (behind the
+    figure) and ``last_seconds``. A slider move retrains on a helper thread;
+    :meth:`wait` blocks until the figure is current; :meth:`update` retrains
+    in the calling thread.
     """
 
     def __init__(self, sliders, train, describe, caption, *, epochs, reference=None,
@@ -209,11 +180,7 @@ class Explorer:
         return {name: slider.value for name, slider in self.sliders.items()}
 
     def request(self, values):
-        """Ask for a retraining with ``values``, on the helper thread; returns at once.
-
-        A request replaces any earlier one that has not started yet, so after
-        a quick series of moves only the last value is trained.
-        """
+        """Retrain with ``values`` on the helper thread, in place of any request not yet started."""
         with self._lock:
             self._pending = dict(values)
             self._show_busy(self._pending)
@@ -224,11 +191,7 @@ class Explorer:
         return self
 
     def wait(self, timeout=60.0):
-        """Block until every requested retraining has finished and been drawn; returns ``self``.
-
-        Raises ``TimeoutError`` if the helper thread is still busy after
-        ``timeout`` seconds.
-        """
+        """Block until every requested retraining is drawn (``TimeoutError`` after ``timeout``)."""
         deadline = time.monotonic() + timeout
         while True:
             with self._lock:
@@ -288,7 +251,6 @@ class Explorer:
             loss_ax, acc_ax = fig.axes
         else:  # diverged in the first epoch: the status says so; empty axes here
             loss_ax, acc_ax = fig.subplots(1, 2, sharex=True)
-            loss_ax.set_ylabel("cross-entropy loss")
             acc_ax.set_ylabel("accuracy (%)")
             for ax in (loss_ax, acc_ax):
                 ax.set_xlabel("epoch")
@@ -322,23 +284,20 @@ class Explorer:
             low, high = ax.get_ylim()
             for line in ax.get_lines():
                 y = np.asarray(line.get_ydata(), dtype=float)
-                if line.get_transform() is not ax.get_xaxis_transform() and np.all(
-                    (low <= y) & (y <= high)
-                ):
+                inside = np.all((low <= y) & (y <= high))
+                if inside and line.get_transform() is not ax.get_xaxis_transform():
                     line.set_clip_on(False)  # a marker on the edge (100%) is drawn whole
-        # One legend for both panels (they share their lines' styles), below
-        # them, where no curve can reach.
-        for ax in (loss_ax, acc_ax):
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
+        # One legend for both panels (they share their lines' styles), below
+        # them, where no curve can reach.
         handles, labels = acc_ax.get_legend_handles_labels()
         if handles:
             fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
 
     def _beyond_the_axes(self, history):
         """A warning if some loss of ``history`` lies outside the loss axis, else ''."""
-        losses = np.concatenate([history.loss, history.val_loss])
-        low, high = self.loss_limits
+        (low, high), losses = self.loss_limits, np.concatenate([history.loss, history.val_loss])
         outside = losses[(losses < low) | (losses > high)]
         if not len(outside):
             return ""
@@ -439,6 +398,15 @@ def _fit(X_train, y_train, X_val, y_val, *, epochs, random_state, **params):
     return model.fit(X_train, y_train, X_val, y_val)
 
 
+def _trainer(data, epochs, random_state, note=None, **fixed):
+    """An explorer's ``train(**values)``: fit on ``data`` with the slider values and ``fixed``."""
+    def train(**values):
+        model = _fit(*data, epochs=epochs, random_state=random_state, **fixed, **values)
+        return model, (note or _accuracy_note)(model)
+
+    return train
+
+
 def _accuracy_note(model):
     """The caption's sentence about a run (its wording is in the stored notebooks)."""
     history, best = model.history_, model.best_epoch_ - 1
@@ -451,21 +419,19 @@ def _accuracy_note(model):
             f"{model.best_epoch_} of {model.n_iter_}.")
 
 
-def _last_epoch_note(model, epochs):
+def _last_epoch_note(model):
     """Training and validation accuracy after the last epoch, and the gap between them."""
     history = model.history_
     if not len(history):
         return _accuracy_note(model)
     train, val = history.train_accuracy[-1], history.val_accuracy[-1]
-    return (f"After {epochs} epochs: training {100 * train:.2f}%, validation {100 * val:.2f}%, "
-            f"gap {100 * (train - val):.2f} points.")
+    return (f"After {model.max_epochs} epochs: training {100 * train:.2f}%, "
+            f"validation {100 * val:.2f}%, gap {100 * (train - val):.2f} points.")
 
 
-#: The learning rates a slider offers: 0.001 to 10, including the article's 0.24.
+#: The sliders' learning rates (the article's 0.24 among them) and L2 strengths
+#: (none, the article's model, then the same log grid from 0.0001 to 1).
 LEARNING_RATES = log_grid(0.001, 10)
-
-#: The L2 strengths the alpha slider offers: none (the article's model), then
-#: the same ten-per-decade log grid as the learning rate, from 0.0001 to 1.
 ALPHAS = [0.0] + log_grid(0.0001, 1)
 
 # -- the explorers -------------------------------------------------------------
@@ -483,12 +449,12 @@ def learning_rate_explorer(
     X_train, y_train, X_val, y_val : array-like
         For example from ``load_mnist_split``.
     n_train, n_val, epochs, batch_size : int
-        The seeded subsets' sizes (small: a retraining takes under a second),
-        epochs per retraining (no early stopping) and the batch size.
+        The seeded subsets' sizes (a retraining takes under a second), epochs
+        per retraining (no early stopping) and the batch size.
     learning_rate : float, default 0.24
         Where the slider starts, from 0.001 to 10 (added to the stops).
     random_state : int
-        Seed for the subsets and the training.
+        Seed for the subsets and the training (an int: a setting always draws one curve).
 
     Returns
     -------
@@ -499,11 +465,8 @@ def learning_rate_explorer(
     Xt, yt, Xv, yv = _subsets(X_train, y_train, X_val, y_val, n_train, n_val, random_state)
     slider = _slider(log_grid(0.001, 10, include=[learning_rate]), learning_rate,
                      "learning rate")
-
-    def train(learning_rate):
-        model = _fit(Xt, yt, Xv, yv, learning_rate=learning_rate, batch_size=batch_size,
-                     patience=None, epochs=epochs, random_state=random_state)
-        return model, _accuracy_note(model)
+    train = _trainer((Xt, yt, Xv, yv), epochs, random_state, batch_size=batch_size,
+                     patience=None)
 
     caption = (
         f"Trained on a seeded subset of {len(yt):,} training images for {epochs} epochs "
@@ -524,12 +487,10 @@ def training_explorer(
 
     Parameters
     ----------
-    X_train, y_train, X_val, y_val : array-like
-    n_train, n_val : int
-        Size of the seeded subsets actually used.
+    X_train, y_train, X_val, y_val, n_train, n_val, random_state
+        As in :func:`learning_rate_explorer`.
     max_epochs : int, default 30
         Upper bound on epochs and on the patience slider.
-    random_state : int
 
     Returns
     -------
@@ -548,11 +509,7 @@ def training_explorer(
         "patience": _ipywidgets.IntSlider(value=article["patience"], min=1, max=max_epochs,
                                           description="patience", **_slider_style()),
     }
-
-    def train(learning_rate, batch_size, patience):
-        model = _fit(Xt, yt, Xv, yv, learning_rate=learning_rate, batch_size=batch_size,
-                     patience=patience, epochs=max_epochs, random_state=random_state)
-        return model, _accuracy_note(model)
+    train = _trainer((Xt, yt, Xv, yv), max_epochs, random_state)
 
     def describe(learning_rate, batch_size, patience):
         return f"learning rate {learning_rate:g}, batch {batch_size:,}, patience {patience}"
@@ -568,9 +525,8 @@ def training_explorer(
 def sample_size_explorer(X, y, *, epochs=30, val_fraction=0.2, random_state=0):
     """A slider for how many images to learn from: watch the train/validation gap grow.
 
-    Each position splits a seeded random subset of that many images of ``X,
-    y`` (with ``val_fraction`` to validate) and trains for ``epochs``, without
-    early stopping; the article's smallest sample, 700, is the reference.
+    Each position splits a seeded subset of that many images of ``X, y`` and
+    trains for ``epochs`` without early stopping; 700 images is the reference.
 
     Returns
     -------
@@ -589,7 +545,7 @@ def sample_size_explorer(X, y, *, epochs=30, val_fraction=0.2, random_state=0):
                      batch_size=min(ARTICLE_SETTINGS["batch_size"], len(y_t)),
                      patience=None, epochs=epochs, random_state=random_state)
         note = f"{len(y_t):,} images to train, {len(y_v):,} to validate. "
-        return model, note + _last_epoch_note(model, epochs)
+        return model, note + _last_epoch_note(model)
 
     caption = (
         f"Each position trains on a seeded random subset, split {1 - val_fraction:.0%}/"
@@ -624,12 +580,9 @@ def alpha_explorer(X, y, *, n_images=700, val_fraction=0.2, epochs=100, alpha=0.
     X_n, y_n = subsample(X, y, n_images, random_state=random_state)
     X_t, X_v, y_t, y_v = train_val_split(X_n, y_n, val_fraction, random_state=random_state)
     batch_size = min(ARTICLE_SETTINGS["batch_size"], len(y_t))
-
-    def train(alpha):
-        model = _fit(X_t, y_t, X_v, y_v, learning_rate=ARTICLE_SETTINGS["learning_rate"],
-                     batch_size=batch_size, patience=None, epochs=epochs,
-                     random_state=random_state, alpha=alpha)
-        return model, _last_epoch_note(model, epochs)
+    train = _trainer((X_t, y_t, X_v, y_v), epochs, random_state, note=_last_epoch_note,
+                     learning_rate=ARTICLE_SETTINGS["learning_rate"], batch_size=batch_size,
+                     patience=None)
 
     caption = (
         f"A seeded sample of {n_images:,} images, {len(y_t):,} to train and {len(y_v):,} to "
