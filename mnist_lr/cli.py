@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 import warnings
+from functools import partial
 from pathlib import Path
 
 # Nothing heavy is imported up here: NumPy and scikit-learn load inside main(),
@@ -273,8 +274,8 @@ def _save_figures(model, matrix, out):
     paths = []
     for name, figure in zip(FIGURE_NAMES, figures):
         try:
-            paths.append(write_atomically(out / name, lambda handle: figure.savefig(
-                handle, format="png", dpi=120, bbox_inches="tight")))
+            save_png = partial(figure.savefig, format="png", dpi=120, bbox_inches="tight")
+            paths.append(write_atomically(out / name, save_png))
         finally:
             plt.close(figure)
     return paths
@@ -321,8 +322,7 @@ def _main(argv):
         paths = fetch_mnist(args.data_dir, cache_dir=args.cache_dir, progress=True, verbose=True)
         print(f"MNIST is ready: {len(paths)} files verified.")
         return 0
-    except MNISTNotFoundError as exc:
-        # The error words its advice for a terminal: --data-dir, not data_dir=.
+    except MNISTNotFoundError as exc:  # its advice worded for a terminal: --data-dir
         print(f"error: {exc.message(for_cli=True)}", file=sys.stderr)
         return 1
     except (_CommandError, ValueError) as exc:  # ValueError: a corrupt data file

@@ -893,7 +893,7 @@ def train_val_split(X, y, val_fraction=0.2, random_state=None):
 
 
 def smallest_split(val_fraction, min_train=1):
-    """The fewest rows :func:`train_val_split` turns into one validation row and ``min_train``.
+    """The fewest rows :func:`train_val_split` splits into >= 1 validation and ``min_train`` rows.
 
     Examples
     --------
