@@ -1,11 +1,6 @@
 """``python -m mnist_lr``: fetch the data, or train with the article's settings, from a terminal.
 
-Examples
---------
-::
-
-    python -m mnist_lr fetch
-    python -m mnist_lr train --seed 0 --out results/
+For example ``python -m mnist_lr fetch``, then ``python -m mnist_lr train --seed 0 --out results/``.
 """
 
 from __future__ import annotations
@@ -27,65 +22,42 @@ FIGURE_NAMES = ("training_curves.png", "weights.png", "confusion_matrix.png")
 
 __all__ = ["main", "build_parser"]
 
-
-def _int_at_least(minimum):
-    """An argparse type: a whole number no smaller than ``minimum``."""
-
-    def parse(text):
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-        return value
-
-    return parse
-
-
-_positive_int = _int_at_least(1)
-_seed = _int_at_least(0)
+#: The options by the names that the model's and the split's errors give them.
+_OPTIONS = {"random_state": "--seed", **{name: "--" + name.replace("_", "-") for name in (
+    "learning_rate", "max_epochs", "batch_size", "patience", "val_fraction")}}
 
 
 def _patience(text):
-    if text.lower() in {"none", "off"}:
-        return None
-    return _positive_int(text)
-
-
-def _positive_float(text):
     try:
-        value = float(text)
+        return None if text.lower() in {"none", "off"} else int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number above 0, got {text}")
-    return value
-
-
-def _learning_rate(text):
-    value = _positive_float(text)
-    # The model trains in float32; a rate that rounds to 0 there trains nothing.
-    if value < 1.2e-38:
-        raise argparse.ArgumentTypeError(
-            f"{text} is too small: it rounds to 0 in float32, the precision training uses"
-        )
-    return value
+        raise argparse.ArgumentTypeError(f"expected a whole number or 'none', got {text!r}") \
+            from None
 
 
 def _out_dir(text):
     if not text.strip():
-        raise argparse.ArgumentTypeError(
-            "must name a folder (it was empty); use --out . for the current folder"
-        )
+        raise argparse.ArgumentTypeError("must name a folder (it was empty); use --out . for "
+                                         "the current folder")
     return Path(text)
 
 
-def _fraction(text):
-    value = _positive_float(text)
-    if not value < 1:
-        raise argparse.ArgumentTypeError(f"must lie between 0 and 1, got {text}")
-    return value
+#: The options of ``train``: flag, type, default (_ARTICLE: the article's setting), metavar,
+#: help. Their ranges are the model's and the split's, which say what is wrong.
+_ARTICLE = object()
+_TRAIN_OPTIONS = [
+    ("--learning-rate", float, _ARTICLE, "RATE", "step size of each gradient step"),
+    ("--max-epochs", int, 1000, "N", "upper bound on passes over the training images"),
+    ("--batch-size", int, _ARTICLE, "N", "images per gradient step"),
+    ("--patience", _patience, _ARTICLE, "N",
+     "stop after this many epochs without a better validation accuracy; 'none' = never stop early"),
+    ("--val-fraction", float, 0.2, "F", "share of the images held out for validation"),
+    ("--subsample", int, None, "N",
+     "train and validate on this many random images instead of all 60,000 training images"),
+    ("--seed", int, 0, None, "seed for the split and the shuffles (>= 0)"),
+    ("--out", _out_dir, None, "DIR",
+     "folder for model.npz and the figures (created if missing); without it nothing is saved"),
+]
 
 
 def build_parser():
@@ -94,92 +66,39 @@ def build_parser():
     from .model import ARTICLE_SETTINGS
 
     parser = argparse.ArgumentParser(
-        prog="python -m mnist_lr",
-        description="Softmax regression from scratch on MNIST.",
+        prog="python -m mnist_lr", description="Softmax regression from scratch on MNIST.",
     )
     parser.add_argument("--version", action="version", version=f"mnist_lr {__version__}")
     # --data-dir is accepted before or after the subcommand.
     data = argparse.ArgumentParser(add_help=False)
-    data.add_argument(
-        "--data-dir",
-        type=Path,
-        default=argparse.SUPPRESS,
-        metavar="DIR",
-        help="folder holding the four MNIST files, .gz or gunzipped (default: $MNIST_LR_DATA, "
-             "then the cache)",
-    )
+    data.add_argument("--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+                      help="folder holding the four MNIST files, .gz or gunzipped (default: "
+                           "$MNIST_LR_DATA, then the cache)")
     parser.add_argument("--data-dir", type=Path, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", required=True, metavar="{fetch,train}")
-
     fetch = sub.add_parser(
         "fetch", parents=[data], help="download MNIST into the cache and verify it",
         description="Download the four MNIST files into the cache and check their SHA-256.",
     )
     fetch.add_argument("--cache-dir", type=Path, metavar="DIR", help="where to store the files")
-
     train = sub.add_parser(
         "train", parents=[data], help="train with the article's settings and report",
-        description=(
-            "Train softmax regression on MNIST with the article's settings (the defaults "
-            "below), print one line per epoch and the final accuracies, and with --out save "
-            "the model and its figures."
-        ),
-        formatter_class=_DefaultsFormatter,
-    )
-    train.add_argument(
-        "--learning-rate", type=_learning_rate, default=ARTICLE_SETTINGS["learning_rate"],
-        metavar="RATE", help="step size of each gradient step",
-    )
-    train.add_argument(
-        "--max-epochs", type=_positive_int, default=1000, metavar="N",
-        help="upper bound on passes over the training images",
-    )
-    train.add_argument(
-        "--batch-size", type=_positive_int, default=ARTICLE_SETTINGS["batch_size"], metavar="N",
-        help="images per gradient step",
-    )
-    train.add_argument(
-        "--patience", type=_patience, default=ARTICLE_SETTINGS["patience"], metavar="N",
-        help="stop after this many epochs without a better validation accuracy; 'none' = "
-             "never stop early",
-    )
-    train.add_argument(
-        "--val-fraction", type=_fraction, default=0.2, metavar="F",
-        help="share of the images held out for validation",
-    )
-    train.add_argument(
-        "--subsample", type=_positive_int, metavar="N",
-        help="train and validate on this many random images instead of all 70,000",
-    )
-    train.add_argument(
-        "--seed", type=_seed, default=0, help="seed for the split and the shuffles (>= 0)"
-    )
-    train.add_argument(
-        "--out", type=_out_dir, metavar="DIR",
-        help="folder for model.npz and the figures (created if missing); without it "
-             "nothing is saved",
-    )
+        description="Train softmax regression on MNIST with the article's settings (the "
+                    "defaults below), print one line per epoch and the final accuracies, and "
+                    "with --out save the model and its figures.")
+    for flag, kind, default, metavar, text in _TRAIN_OPTIONS:
+        if default is _ARTICLE:
+            default = ARTICLE_SETTINGS[flag[2:].replace("-", "_")]
+        if default is not None:
+            text += " (default: %(default)s)"
+        train.add_argument(flag, type=kind, default=default, metavar=metavar, help=text)
     train.add_argument("--no-figures", action="store_true", help="save the weights only")
     train.add_argument("--quiet", action="store_true", help="no per-epoch lines")
     return parser
 
 
-class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Show "(default: ...)" only where there is a default worth reading."""
-
-    def _get_help_string(self, action):
-        # By identity: a default of 0 (--seed) is worth showing, though 0 == False.
-        if any(action.default is nothing for nothing in (None, False, argparse.SUPPRESS)):
-            return action.help
-        return super()._get_help_string(action)
-
-
 class _CommandError(Exception):
-    """A problem to report as one line, ``error: ...``, with an exit code."""
-
-    def __init__(self, message, code=1):
-        super().__init__(message)
-        self.code = code
+    """A problem to report as one line, ``error: ...``, with exit code 1."""
 
 
 def _check_out_dir(parser, out, names):
@@ -199,140 +118,145 @@ def _check_out_dir(parser, out, names):
         parser.error(f"--out {out}: {name} there is a folder, so it cannot be written")
 
 
-def _fetch(args):
-    from .data import fetch_mnist
+def _argument_error(parser, exc):
+    """Report an option's error, raised by the code that owns its rule, as argparse would."""
+    message = str(exc)
+    named = sorted((message.find(name), option) for name, option in _OPTIONS.items()
+                   if name in message)
+    parser.error(f"argument {named[0][1]}: {message}" if named else message)
 
-    paths = fetch_mnist(args.data_dir, cache_dir=args.cache_dir, progress=True, verbose=True)
-    print(f"MNIST is ready: {len(paths)} files verified.")
-    return 0
+
+def _check_arguments(parser, args):
+    """Check the seed, the split and --subsample by the split's rule, before the data loads."""
+    from ._checks import make_rng
+    from .data import smallest_split
+
+    try:
+        make_rng(args.seed)  # the package's one seed rule
+        # The model judges the batch size itself, when training starts.
+        minimum = smallest_split(args.val_fraction, min_train=max(args.batch_size, 1))
+    except (TypeError, ValueError) as exc:
+        _argument_error(parser, exc)
+    if args.subsample is not None and args.subsample < minimum:
+        parser.error(f"--subsample {args.subsample} is too small: with --val-fraction "
+                     f"{args.val_fraction} and --batch-size {args.batch_size} the minimum is "
+                     f"{minimum} images")
 
 
 def _train(args, parser):
     if args.out is not None:
         names = ("model.npz",) if args.no_figures else ("model.npz", *FIGURE_NAMES)
         _check_out_dir(parser, args.out, names)
-    if args.subsample is not None:
-        minimum = _smallest_sample(args.val_fraction, args.batch_size)
-        if args.subsample < minimum:
-            parser.error(
-                f"--subsample {args.subsample} is too small: with --val-fraction "
-                f"{args.val_fraction} and --batch-size {args.batch_size} the minimum is "
-                f"{minimum} images"
-            )
-    from .data import load_mnist, load_mnist_split, subsample, train_val_split
-    from .metrics import confusion_matrix, most_confused_pairs
-    from .model import ARTICLE_SETTINGS, DivergenceWarning, SoftmaxRegression
-
-    if args.subsample is None:
-        X_train, X_val, y_train, y_val = load_mnist_split(
-            args.val_fraction, random_state=args.seed, data_dir=args.data_dir
-        )
-    else:
-        X, y = load_mnist(args.data_dir)
-        if args.subsample > len(y):
-            parser.error(f"--subsample {args.subsample} is more than the {len(y)} images")
-        X, y = subsample(X, y, args.subsample, random_state=args.seed)
-        X_train, X_val, y_train, y_val = train_val_split(
-            X, y, args.val_fraction, random_state=args.seed
-        )
-        del X
-        _check_split(parser, args, y_train, y_val)
-    if args.batch_size > len(y_train):
-        parser.error(f"--batch-size {args.batch_size} exceeds the {len(y_train)} training images")
-    print(
-        f"Training on {len(y_train)} images, validating on {len(y_val)} "
-        f"(learning rate {args.learning_rate}, batch {args.batch_size}, "
-        f"patience {args.patience}, at most {args.max_epochs} "
-        f"{'epoch' if args.max_epochs == 1 else 'epochs'}, seed {args.seed})"
-    )
-    model = SoftmaxRegression(
-        learning_rate=args.learning_rate,
-        max_epochs=args.max_epochs,
-        batch_size=args.batch_size,
-        patience=args.patience,
-        random_state=args.seed,
-        verbose=0 if args.quiet else 1,
-    )
-    start = time.perf_counter()
-    with warnings.catch_warnings():
-        # Divergence is reported below in words, not as warnings with source lines
-        # (an overflowing learning rate also trips NumPy's overflow warnings).
-        warnings.simplefilter("ignore", DivergenceWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        model.fit(X_train, y_train, X_val, y_val)
-    seconds = time.perf_counter() - start
-    if model.n_iter_ == 0:
-        raise _CommandError(
-            f"training diverged in the first epoch (the loss was no longer a finite number) "
-            f"at learning rate {args.learning_rate:g}, so there is no model to report"
-            + (" or save" if args.out is not None else "")
-            + f". Try a smaller --learning-rate; the article uses "
-            f"{ARTICLE_SETTINGS['learning_rate']}."
-        )
-    history = model.history_
-    best = model.best_epoch_ - 1
-    epochs = "epoch" if model.n_iter_ == 1 else "epochs"
-    print(
-        f"Done: {model.n_iter_} {epochs} in {seconds:.1f} s. Best epoch {model.best_epoch_}: "
-        f"training accuracy {100 * history.train_accuracy[best]:.2f}%, "
-        f"validation accuracy {100 * history.val_accuracy[best]:.2f}%."
-    )
-    if model.diverged_:
-        print(
-            f"Training diverged after epoch {model.n_iter_} and was stopped; the weights of "
-            f"the best epoch are kept. A smaller --learning-rate avoids this."
-        )
-    matrix = confusion_matrix(y_val, model.predict(X_val), labels=model.classes_)
-    pair = most_confused_pairs(matrix, labels=model.classes_, top=1)[0]
-    print(
-        f"Most confused pair: {pair.a} and {pair.b} "
-        f"({pair.a_as_b} times {pair.a} as {pair.b}, {pair.b_as_a} times {pair.b} as {pair.a})."
-    )
+    _check_arguments(parser, args)
+    X_train, X_val, y_train, y_val = _load(args, parser)
+    model, seconds = _fit(args, parser, X_train, y_train, X_val, y_val)
+    matrix = _report(model, seconds, X_val, y_val)
     if args.out is None:
         print("Nothing was saved (add --out DIR to keep the model and its figures).")
         return 0
-    target = args.out / "model.npz"
-    try:
-        saved = [model.save(target)]
-        if not args.no_figures:
-            saved += _save_figures(model, matrix, args.out)
-    except OSError as exc:
-        name = exc.filename or target
-        raise _CommandError(f"could not write {name}: {exc.strerror or exc}") from None
-    for path in saved:
+    for path in _save(model, matrix, args):
         print(f"Saved {path}")
     return 0
+
+
+def _load(args, parser):
+    """X_train, X_val, y_train, y_val: all the training images, or --subsample of them."""
+    from .data import load_mnist, load_mnist_split, subsample, train_val_split
+
+    if args.subsample is None:
+        return load_mnist_split(args.val_fraction, random_state=args.seed,
+                                data_dir=args.data_dir)
+    X, y = load_mnist(args.data_dir)
+    if args.subsample > len(y):
+        parser.error(f"--subsample {args.subsample} is more than the {len(y)} images")
+    X, y = subsample(X, y, args.subsample, random_state=args.seed)
+    split = train_val_split(X, y, args.val_fraction, random_state=args.seed)
+    _check_split(parser, args, y_train=split[2], y_val=split[3])
+    return split
 
 
 def _check_split(parser, args, y_train, y_val):
     """Refuse a sample too small for its training part to show what validation asks."""
     import numpy as np
 
-    digits = np.unique(y_train)
-    unseen = np.setdiff1d(y_val, digits)
-    if len(digits) > 1 and not unseen.size:
-        return
-    images = "image shows" if len(y_train) == 1 else "images show"
-    shown = ", ".join(map(str, digits.tolist()))
-    problems = ["training needs two digits at least"] if len(digits) == 1 else []
-    if unseen.size:
-        problems.append(f"the validation images also show "
-                        f"{', '.join(map(str, unseen.tolist()))}, which the model would never see")
-    parser.error(
-        f"--subsample {args.subsample} is too small to split with --val-fraction "
-        f"{args.val_fraction} (seed {args.seed}): the {len(y_train)} training {images} only "
-        f"{'the digit' if len(digits) == 1 else 'the digits'} {shown}; {'; '.join(problems)}. "
-        "Use a larger --subsample."
+    digits = np.unique(y_train).tolist()
+    unseen = np.setdiff1d(y_val, digits).tolist()
+    problems = ["training needs two digits at least"] if len(digits) < 2 else []
+    if unseen:
+        problems.append(f"the validation images also show {', '.join(map(str, unseen))}, "
+                        "which the model would never see")
+    if problems:
+        parser.error(
+            f"--subsample {args.subsample} is too small to split with --val-fraction "
+            f"{args.val_fraction} (seed {args.seed}): the training part shows only "
+            f"{', '.join(map(str, digits))}; {'; '.join(problems)}. Use a larger --subsample."
+        )
+
+
+def _fit(args, parser, X_train, y_train, X_val, y_val):
+    """The trained model and the seconds it took; the model checks its options as it starts."""
+    from .model import ARTICLE_SETTINGS, DivergenceWarning, SoftmaxRegression
+
+    print(f"Training on {len(y_train)} images, validating on {len(y_val)} (learning rate "
+          f"{args.learning_rate}, batch {args.batch_size}, patience {args.patience}, at most "
+          f"{args.max_epochs} {'epoch' if args.max_epochs == 1 else 'epochs'}, seed {args.seed})")
+    model = SoftmaxRegression(
+        learning_rate=args.learning_rate, max_epochs=args.max_epochs, batch_size=args.batch_size,
+        patience=args.patience, random_state=args.seed, verbose=0 if args.quiet else 1,
     )
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        # Divergence is reported in words, not as warnings with source lines
+        # (an overflowing learning rate also trips NumPy's overflow warnings).
+        warnings.simplefilter("ignore", DivergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            model.fit(X_train, y_train, X_val, y_val)
+        except (TypeError, ValueError) as exc:  # an option out of the model's range
+            _argument_error(parser, exc)
+    seconds = time.perf_counter() - start
+    if model.n_iter_ == 0:
+        raise _CommandError(
+            f"training diverged in the first epoch at learning rate {args.learning_rate:g} (the "
+            "weights overflowed), so there is no model to report or save. Try a smaller "
+            f"--learning-rate; the article uses {ARTICLE_SETTINGS['learning_rate']}.")
+    return model, seconds
 
 
-def _smallest_sample(val_fraction, batch_size):
-    """The fewest images that leave one to validate on and a full batch to train on."""
-    n = 2
-    # The same rounding as train_val_split: int(n * val_fraction) images validate.
-    while int(n * val_fraction) < 1 or n - int(n * val_fraction) < batch_size:
-        n += 1
-    return n
+def _report(model, seconds, X_val, y_val):
+    """Print the accuracies, how training ended and the most confused pair; returns the matrix."""
+    from ._progress import describe_ending
+    from .metrics import confusion_matrix, most_confused_pairs
+
+    history, best = model.history_, model.best_epoch_ - 1
+    print(f"Done: {model.n_iter_} {'epoch' if model.n_iter_ == 1 else 'epochs'} in {seconds:.1f} "
+          f"s. Best epoch {model.best_epoch_}: training accuracy "
+          f"{100 * history.train_accuracy[best]:.2f}%, validation accuracy "
+          f"{100 * history.val_accuracy[best]:.2f}%.")
+    if model.diverged_:
+        ending = describe_ending(model.n_iter_, model.best_epoch_, history.val_accuracy[best],
+                                 model.max_epochs, model.patience, diverged=True)
+        print(f"Training {ending}. A smaller --learning-rate avoids this.")
+    matrix = confusion_matrix(y_val, model.predict(X_val), labels=model.classes_)
+    pair = most_confused_pairs(matrix, labels=model.classes_, top=1)[0]
+    print(
+        f"Most confused pair: {pair.a} and {pair.b} "
+        f"({pair.a_as_b} times {pair.a} as {pair.b}, {pair.b_as_a} times {pair.b} as {pair.a})."
+    )
+    return matrix
+
+
+def _save(model, matrix, args):
+    """Write the model and (unless --no-figures) its figures; returns the paths written."""
+    target = args.out / "model.npz"
+    try:
+        saved = [model.save(target)]
+        if not args.no_figures:
+            saved += _save_figures(model, matrix, args.out)
+    except OSError as exc:
+        raise _CommandError(f"could not write {exc.filename or target}: "
+                            f"{exc.strerror or exc}") from None
+    return saved
 
 
 def _save_figures(model, matrix, out):
@@ -344,15 +268,11 @@ def _save_figures(model, matrix, out):
     from . import plots
     from .persistence import write_atomically
 
-    figures = {
-        "training_curves.png": plots.plot_training_curves(model.history_),
-        "weights.png": plots.plot_weights(model.coef_, model.classes_),
-        "confusion_matrix.png": plots.plot_confusion_matrix(
-            matrix, labels=model.classes_, log=True
-        ).figure,
-    }
+    figures = (plots.plot_training_curves(model.history_),
+               plots.plot_weights(model.coef_, model.classes_),
+               plots.plot_confusion_matrix(matrix, labels=model.classes_, log=True).figure)
     paths = []
-    for name, figure in figures.items():
+    for name, figure in zip(FIGURE_NAMES, figures):
         try:
             save_png = partial(figure.savefig, format="png", dpi=120, bbox_inches="tight")
             paths.append(write_atomically(out / name, save_png))
@@ -394,23 +314,17 @@ def _main(argv):
     args = parser.parse_args(argv)
     if args.data_dir is not None and not args.data_dir.is_dir():
         parser.error(f"--data-dir {args.data_dir}: no such folder")
-    from .data import MNISTNotFoundError
+    from .data import MNISTNotFoundError, fetch_mnist
 
     try:
-        if args.command == "fetch":
-            return _fetch(args)
-        return _train(args, parser)
-    except MNISTNotFoundError as exc:
-        # The error words its advice for a terminal: --data-dir, not data_dir=.
+        if args.command == "train":
+            return _train(args, parser)
+        paths = fetch_mnist(args.data_dir, cache_dir=args.cache_dir, progress=True, verbose=True)
+        print(f"MNIST is ready: {len(paths)} files verified.")
+        return 0
+    except MNISTNotFoundError as exc:  # its advice worded for a terminal: --data-dir
         print(f"error: {exc.message(for_cli=True)}", file=sys.stderr)
         return 1
-    except _CommandError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.code
-    except ValueError as exc:  # a corrupt data file: a data error, like a missing one
+    except (_CommandError, ValueError) as exc:  # ValueError: a corrupt data file
         print(f"error: {exc}", file=sys.stderr)
         return 1
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -580,6 +580,31 @@ def train_val_split(X, y, val_fraction=0.2, random_state=None):
     return X[train], X[val], y[train], y[val]
 
 
+def smallest_split(val_fraction, min_train=1):
+    """The fewest rows :func:`train_val_split` splits into >= 1 validation and ``min_train`` rows.
+
+    Examples
+    --------
+    >>> smallest_split(0.2), smallest_split(0.2, min_train=100)
+    (5, 124)
+    """
+    val_fraction = check_real(val_fraction, "val_fraction", open_interval=(0.0, 1.0))
+    min_train = check_int(min_train, "min_train", minimum=1)
+
+    def enough(n):  # the split's own rounding: int(n * val_fraction) rows validate
+        n_val = int(n * val_fraction)
+        return n_val >= 1 and n - n_val >= min_train
+
+    # Both counts grow with n, so double until n is enough, then bisect.
+    low, high = 1, 2
+    while not enough(high):
+        low, high = high, 2 * high
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (low, middle) if enough(middle) else (middle, high)
+    return high
+
+
 def subsample(X, y, n, random_state=None):
     """A random subset of ``n`` rows (without replacement), as the article's small-sample runs.
 

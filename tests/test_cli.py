@@ -294,18 +294,46 @@ def test_subsample_too_small_names_the_minimum():
     assert "too small" not in small_batch.stderr
 
 
-def test_smallest_sample_matches_the_split():
+def test_smallest_split_matches_the_split():
     from mnist_lr import train_val_split
+    from mnist_lr.data import smallest_split
 
     for fraction in (0.01, 0.2, 0.5, 0.9):
         for batch in (1, 7, 100):
-            n = cli._smallest_sample(fraction, batch)
+            n = smallest_split(fraction, min_train=batch)
             X_t, X_v, _, _ = train_val_split(np.zeros((n, 1)), np.arange(n), fraction)
             assert len(X_v) >= 1 and len(X_t) >= batch
             if n > 2:  # one image fewer is not enough
                 short = n - 1
                 n_val = int(short * fraction)
                 assert n_val < 1 or short - n_val < batch
+    # A fraction near 0 or 1 is answered at once, not by counting up image by image.
+    assert smallest_split(1e-9) == 10**9 and smallest_split(0.999999, min_train=100) == 99000001
+    with pytest.raises(ValueError, match="val_fraction"):
+        smallest_split(1.0)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--learning-rate", "0"], "argument --learning-rate: learning_rate must be > 0"),
+    (["--learning-rate", "1e-50"], "argument --learning-rate: learning_rate=1e-50 is too small"),
+    (["--seed", "-1"], "argument --seed: random_state must be a non-negative integer seed"),
+    (["--val-fraction", "1.5"], "argument --val-fraction: val_fraction must lie strictly"),
+    (["--patience", "0", "--subsample", "1000"], "argument --patience: patience must be >= 1"),
+])
+def test_the_checking_code_s_message_names_the_option(args, message):
+    result = run("train", *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("python -m mnist_lr: error: ") and message in last
+    assert "Done" not in result.stdout
+
+
+def test_a_tiny_learning_rate_that_float32_holds_is_the_model_s_to_judge():
+    # float32(1e-40) is a subnormal, not 0: the model trains with it (it used to be refused).
+    result = run("train", "--learning-rate", "1e-40", "--subsample", "1000", "--max-epochs", "1",
+                 "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "Done: 1 epoch" in result.stdout
 
 
 # In-process runs, to make writing fail in ways a test cannot arrange on a real disk.

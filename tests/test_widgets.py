@@ -227,16 +227,14 @@ def test_explorer_text_form_is_short(digits):
     [
         ({"n_train": 0}, ValueError, "n_train"),
         ({"n_val": 0}, ValueError, "n_val"),
-        ({"epochs": 0}, ValueError, "epochs"),
-        ({"epochs": 2.5}, TypeError, "epochs"),
         ({"learning_rate": -1.0}, ValueError, "learning_rate"),
         ({"learning_rate": 1e9}, ValueError, "learning_rate must lie within the slider's range"),
         ({"learning_rate": 1e-9}, ValueError, "0.001 to 10"),
         ({"learning_rate": float("nan")}, ValueError, "learning_rate"),
-        ({"batch_size": 0}, ValueError, "batch_size"),
-        ({"batch_size": 301, "n_train": 300}, ValueError, "batch_size must be <= 300"),
         ({"random_state": -1}, ValueError, "random_state"),
         ({"random_state": "zero"}, TypeError, "random_state"),
+        ({"random_state": np.random.default_rng(0)}, TypeError, "random_state must be an int"),
+        ({"random_state": None}, TypeError, "random_state must be an int"),
     ],
 )
 def test_bad_arguments_fail_at_construction(digits, kwargs, error, match, monkeypatch):
@@ -245,6 +243,42 @@ def test_bad_arguments_fail_at_construction(digits, kwargs, error, match, monkey
     with pytest.raises(error, match=match):
         widgets.learning_rate_explorer(*digits, **kwargs)
     assert trained == []  # found before any training
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"epochs": 0}, ValueError, "max_epochs"),
+        ({"epochs": 2.5}, TypeError, "max_epochs"),
+        ({"batch_size": 0}, ValueError, "batch_size"),
+        ({"batch_size": 301, "n_train": 300}, ValueError, r"batch_size\D+301\D+300"),
+    ],
+)
+def test_the_model_s_own_rules_fail_at_construction(digits, kwargs, error, match, monkeypatch):
+    """The model checks its parameters as fit starts: the article's reference run fails."""
+    fits = []
+    original = widgets._fit
+    monkeypatch.setattr(widgets, "_fit", lambda *a, **k: fits.append(k) or original(*a, **k))
+    with pytest.raises(error, match=match):
+        widgets.learning_rate_explorer(*digits, n_val=100, **kwargs)
+    assert [fit["learning_rate"] for fit in fits] == [ARTICLE_SETTINGS["learning_rate"]]
+
+
+@pytest.mark.parametrize("make", [widgets.sample_size_explorer, widgets.alpha_explorer])
+def test_epochs_are_the_model_s_to_check(digits_all, make):
+    with pytest.raises(ValueError, match="max_epochs"):
+        make(*digits_all, epochs=0)
+
+
+def test_a_setting_draws_the_same_curve_every_time(digits):
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=3,
+                                              random_state=np.int64(5))
+    first, history = _png(explorer), explorer.model.history_
+    for value in (1.0, 0.24):
+        explorer.sliders["learning_rate"].value = value
+        explorer.wait()
+    assert _png(explorer) == first
+    assert np.array_equal(explorer.model.history_.val_loss, history.val_loss)
 
 
 def test_a_starting_learning_rate_off_the_grid_is_added_not_clamped(digits):
@@ -260,8 +294,8 @@ def test_a_starting_learning_rate_off_the_grid_is_added_not_clamped(digits):
         ({"val_fraction": 1.5}, ValueError, "val_fraction"),
         ({"val_fraction": 0}, ValueError, "val_fraction"),
         ({"val_fraction": 0.001}, ValueError, "too small to split"),
-        ({"epochs": 0}, ValueError, "epochs"),
         ({"random_state": -3}, ValueError, "random_state"),
+        ({"random_state": np.random.default_rng(3)}, TypeError, "int seed"),
     ],
 )
 def test_sample_size_explorer_checks_its_arguments_up_front(digits_all, kwargs, error, match,
