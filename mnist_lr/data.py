@@ -68,8 +68,7 @@ DEFAULT_DEADLINE = 600.0  # seconds one file may take from one mirror
 #: Seconds the whole download may take: every missing file, from every mirror tried.
 TOTAL_DEADLINE = 900.0
 
-# Each file's IDX magic number and shape, and the SHA-256 of its gunzipped bytes:
-# a data folder may hold it that way (gzipping it again would not give the .gz back).
+# Each file's IDX magic number, shape, and SHA-256 gunzipped (as a data folder may hold it).
 _LAYOUT = {
     "train-images-idx3-ubyte.gz": (2051, (60000, 28, 28),
         "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db"),
@@ -109,9 +108,8 @@ class DownloadFailure:
 class MNISTNotFoundError(FileNotFoundError):
     """MNIST could be neither found locally nor downloaded.
 
-    The message is the ``summary`` (what was missing, and why), then the advice
-    (``hint``, or ``cli_hint`` for the command line). The network errors are
-    not chained: they are kept in ``failures`` and logged at DEBUG level.
+    The message is the ``summary`` (what is missing, and why), then the advice: ``hint``, or
+    ``cli_hint`` for the command line. Network errors are kept in ``failures``, not chained.
     """
 
     def __init__(self, summary, *, failures=(), hint=None, cli_hint=None):
@@ -129,15 +127,13 @@ class MNISTNotFoundError(FileNotFoundError):
         """The summary followed by the advice for Python (default) or the command line."""
         return f"{self.summary}\n{self.advice(for_cli)}"
 
-    def __str__(self):
+    def __str__(self):  # the advice may have been changed since __init__
         return self.message()
 
 
 def _ways_out(first, local):
-    first = first or (
-        f"connect to the internet and run this again; the four files ({_TOTAL_MB}) "
-        "are then downloaded once, into the cache"
-    )
+    first = first or (f"connect to the internet and run this again; the four files "
+                      f"({_TOTAL_MB}) are then downloaded once, into the cache")
     return f"Two ways out:\n  - {first};\n  - or {local}."
 
 
@@ -210,9 +206,8 @@ def _mirrors(mirrors) -> list[str]:
 
 def _resolve_folders(data_dir, cache_dir) -> tuple[Path | None, Path]:
     """The explicit data folder (or None) and the cache folder."""
-    source = "data_dir"
-    if data_dir is None and os.environ.get(DATA_ENV):
-        data_dir, source = os.environ[DATA_ENV], DATA_ENV
+    source = "data_dir" if data_dir is not None else DATA_ENV
+    data_dir = data_dir if data_dir is not None else os.environ.get(DATA_ENV) or None
     data_dir = Path(data_dir).expanduser() if data_dir is not None else None
     if data_dir is not None and not data_dir.is_dir():
         # A typo here would otherwise fall through to the cache or a download.
@@ -334,19 +329,17 @@ def fetch_mnist_files(data_dir=None, *, cache_dir=None, mirrors=None, download=T
         A folder holding the files (``.gz`` or gunzipped; only read), default
         ``$MNIST_LR_DATA``; and where downloads go, default :func:`default_cache_dir`.
     mirrors : sequence of str, optional
-        Base URLs to try in order. Defaults to ``$MNIST_LR_MIRRORS``
-        (space-separated) or :data:`MIRRORS`.
+        Base URLs to try in order; ``$MNIST_LR_MIRRORS`` (space-separated) or :data:`MIRRORS`.
     download : bool, default True
-        If False, never touch the network.
+        False never touches the network.
     timeout, deadline : float, default 30 and 600
         Seconds a mirror may stay silent, and one file may take from one mirror.
         The whole download stops after :data:`TOTAL_DEADLINE` seconds (900).
     progress, verbose : bool, default False
         Show a progress bar; print where each file was found, and each failed try.
 
-    Returns a dict: file name -> path of a verified copy. Raises
-    :class:`MNISTNotFoundError` if a file is neither here nor downloadable, and
-    ValueError if a file in the explicit ``data_dir`` is not intact.
+    Returns {file name: path of a verified copy}. Raises :class:`MNISTNotFoundError`
+    if a file is neither here nor downloadable, ValueError if one in ``data_dir`` is damaged.
     """
     options = dict(timeout=check_real(timeout, "timeout", positive=True),
                    deadline=check_real(deadline, "deadline", positive=True), progress=progress)
@@ -372,9 +365,7 @@ def fetch_mnist_files(data_dir=None, *, cache_dir=None, mirrors=None, download=T
 
 #: The earlier name of :func:`fetch_mnist_files`, kept for existing code.
 fetch_mnist = fetch_mnist_files
-
-
-_IDX_BLOCK = 1 << 20
+_IDX_BLOCK = 1 << 20  # bytes read at a time from an IDX file
 
 
 def read_idx(path, *, expected_magic=None, expected_shape=None) -> np.ndarray:
@@ -387,9 +378,6 @@ def read_idx(path, *, expected_magic=None, expected_shape=None) -> np.ndarray:
     stops as soon as the data is longer than the header says, so a small gzip
     file that inflates to gigabytes costs no more memory than the array it
     claims to hold. A truncated, corrupt or foreign file raises ValueError.
-
-    >>> read_idx("train-labels-idx1-ubyte.gz", expected_magic=2049).shape  # doctest: +SKIP
-    (60000,)
     """
     path = Path(path)
     opener = gzip.open if path.name.endswith(".gz") else open
@@ -486,10 +474,10 @@ def load_mnist(data_dir=None, *, subset="train", dtype=np.float32, cache_dir=Non
                verbose=False):
     """MNIST images as rows of 784 pixels in [0, 1], with their labels.
 
-    By default only the 60,000 official *training* images come back. The
-    10,000 test images stay locked away: an image that helps choose anything
-    (a learning rate, an epoch, a penalty) can no longer measure the final
-    result honestly. Open them once, at the end, with :func:`load_mnist_train_test`.
+    By default only the 60,000 official *training* images come back. The 10,000 test images
+    stay locked away: an image that helps choose anything (a learning rate, an epoch, a
+    penalty) can no longer measure the result honestly. :func:`load_mnist_train_test` opens
+    them, once, at the end.
 
     Parameters
     ----------
@@ -499,8 +487,7 @@ def load_mnist(data_dir=None, *, subset="train", dtype=np.float32, cache_dir=Non
     dtype : {numpy.float32, numpy.float64}, default float32
         float32 halves the memory (190 MB instead of 380 MB for 60,000 images).
     data_dir, cache_dir, mirrors, download, timeout, deadline, progress, verbose
-        Where to look and how to download: see :func:`fetch_mnist_files`. The
-        other two loaders take these options too.
+        Where to look, how to download (:func:`fetch_mnist_files`); all three loaders take them.
 
     Returns ``X`` of shape (n, 784) and the int64 labels ``y`` of shape (n,).
 
@@ -534,10 +521,9 @@ def load_mnist_split(val_fraction=0.2, random_state=None, data_dir=None, *, dtyp
                      **options):
     """The 60,000 training images, shuffled and split into a training and a validation part.
 
-    The same arrays as ``train_val_split(*load_mnist(), val_fraction,
-    random_state)``, but split while still one byte per pixel and only then
-    scaled, so the scaled array never exists next to its two parts. Takes the
-    options of :func:`load_mnist` (except ``subset``); the test images are not read.
+    The arrays of ``train_val_split(*load_mnist(), val_fraction, random_state)``, split
+    while one byte per pixel, then scaled (the scaled whole never exists beside its parts).
+    Takes the options of :func:`load_mnist` (except ``subset``); the test images stay unread.
 
     >>> X_train, X_val, y_train, y_val = load_mnist_split(0.2, random_state=0)  # doctest: +SKIP
     """
@@ -551,16 +537,12 @@ def load_mnist_split(val_fraction=0.2, random_state=None, data_dir=None, *, dtyp
 def train_val_split(X, y, val_fraction=0.2, random_state=None):
     """Shuffle, then hold out a fraction of the rows for validation.
 
-    This is the article's split: a random permutation of the row indices, the
-    first ``int(n * val_fraction)`` of them for validation and the rest for
-    training. Shuffling first matters because any fixed order of the rows (by
-    writer, by collection date, by file) could otherwise leak into the split.
-    ``val_fraction`` is strictly between 0 and 1; ``random_state`` (an int, a
-    numpy Generator or None) seeds the permutation. Returns ``X_train, X_val,
-    y_train, y_val``, in the order of scikit-learn's ``train_test_split``.
+    The article's split: a random permutation of the rows, its first ``int(n *
+    val_fraction)`` to validate, the rest to train. Shuffling first keeps any order of the
+    rows (by writer, by date, by file) out of the split. ``0 < val_fraction < 1``;
+    ``random_state`` (an int, a numpy Generator or None) seeds the permutation. Returns
+    ``X_train, X_val, y_train, y_val``, the order of scikit-learn's ``train_test_split``.
 
-    Examples
-    --------
     >>> import numpy as np
     >>> X, y = np.arange(20).reshape(10, 2), np.arange(10)
     >>> X_train, X_val, y_train, y_val = train_val_split(X, y, 0.2, random_state=0)
@@ -583,8 +565,6 @@ def train_val_split(X, y, val_fraction=0.2, random_state=None):
 def smallest_split(val_fraction, min_train=1):
     """The fewest rows :func:`train_val_split` splits into >= 1 validation and ``min_train`` rows.
 
-    Examples
-    --------
     >>> smallest_split(0.2), smallest_split(0.2, min_train=100)
     (5, 124)
     """
@@ -592,8 +572,7 @@ def smallest_split(val_fraction, min_train=1):
     min_train = check_int(min_train, "min_train", minimum=1)
 
     def enough(n):  # the split's own rounding: int(n * val_fraction) rows validate
-        n_val = int(n * val_fraction)
-        return n_val >= 1 and n - n_val >= min_train
+        return int(n * val_fraction) >= 1 and n - int(n * val_fraction) >= min_train
 
     # Both counts grow with n, so double until n is enough, then bisect.
     low, high = 1, 2
