@@ -222,6 +222,7 @@ def _train(args, parser):
     from .data import load_mnist, load_mnist_split, subsample, train_val_split
     from .metrics import confusion_matrix, most_confused_pairs
     from .model import ARTICLE_SETTINGS, DivergenceWarning, SoftmaxRegression
+    from .persistence import save_model
 
     if args.subsample is None:
         X_train, X_val, y_train, y_val = load_mnist_split(
@@ -293,7 +294,7 @@ def _train(args, parser):
         return 0
     target = args.out / "model.npz"
     try:
-        saved = [model.save(target)]
+        saved = [save_model(model, target)]
         if not args.no_figures:
             saved += _save_figures(model, matrix, args.out)
     except OSError as exc:

@@ -7,22 +7,21 @@ For an image :math:`x` (784 pixels) the model computes one score per class,
 the gradient with respect to the scores is simply :math:`p - t`, where
 :math:`t` is the one-hot encoding of the label.
 
-The module reads top to bottom: first the math as small public functions
-(:func:`one_hot`, :func:`softmax`, :func:`log_softmax`, :func:`cross_entropy`,
-:func:`cross_entropy_from_scores`, :func:`cross_entropy_gradient`), each of
-which can be tried on its own; then the training step that fuses them; then
-how an epoch is measured; and last :class:`SoftmaxRegression`, which puts
-them together under scikit-learn's estimator contract. Saving and loading
-live in :mod:`mnist_lr.persistence`.
+The module reads top to bottom: the math as small public functions, each of
+which can be tried on its own; then the pieces of training in the order
+:meth:`SoftmaxRegression.fit` uses them; last the estimator itself, under
+scikit-learn's estimator contract. Saving and loading live in
+:mod:`mnist_lr.persistence`.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -277,51 +276,8 @@ def cross_entropy_gradient(X, probabilities, targets):
 
 
 # --------------------------------------------------------------------------
-# The training step
+# What fit records
 # --------------------------------------------------------------------------
-
-
-def _sgd_epoch(X, codes, coef, intercept, order, batch_size, learning_rate, decay=None):
-    """One pass of mini-batch SGD over ``X`` in the given row order, updating in place.
-
-    ``coef`` is stored class by feature (``W.T``); ``codes`` are the labels as
-    0..K-1; ``learning_rate`` (and ``decay = learning_rate * alpha``, or None
-    for no L2 penalty) are scalars of ``X``'s dtype.
-    """
-    # Overflowing weights are detected once per epoch, by the caller.
-    with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            X_batch = X[rows]
-            # This fuses softmax and cross_entropy_gradient into one buffer P,
-            # with the one-hot targets never built: P = softmax(scores) - T,
-            # then scaled so that P.T @ X_batch is learning_rate * grad_W.
-            P = X_batch @ coef.T
-            P += intercept
-            softmax(P, out=P, check_finite=False)
-            P[np.arange(len(rows)), codes[rows]] -= 1
-            P *= learning_rate / len(rows)
-            if decay is None:
-                coef -= P.T @ X_batch
-            else:  # W -= learning_rate * (grad_W + alpha * W)
-                update = P.T @ X_batch
-                update += decay * coef
-                coef -= update
-            intercept -= P.sum(axis=0)
-
-
-# --------------------------------------------------------------------------
-# Measuring an epoch
-# --------------------------------------------------------------------------
-
-
-class EpochRecord(NamedTuple):
-    """The four numbers measured after one epoch, in the order of :class:`TrainingHistory`."""
-
-    loss: float
-    train_accuracy: float
-    val_loss: float
-    val_accuracy: float
 
 
 @dataclass
@@ -331,7 +287,8 @@ class TrainingHistory:
     Accuracies are fractions in [0, 1]. Losses are the training objective:
     the mean cross-entropy (:func:`cross_entropy_from_scores`) plus the L2
     penalty ``alpha / 2 * ||W||^2`` (zero unless the model's ``alpha`` is
-    set). Index ``i`` of each array belongs to epoch ``i + 1``.
+    set). Index ``i`` of each array belongs to epoch ``i + 1``. These four
+    fields are the package's one list of history fields.
     """
 
     loss: np.ndarray = field(default_factory=lambda: np.empty(0))
@@ -354,11 +311,173 @@ class TrainingHistory:
         return int(np.argmax(self.val_accuracy)) + 1 if len(self) else 0
 
     def as_dict(self):
-        """The four arrays in a plain dict, in the order of :class:`EpochRecord`."""
-        return {name: getattr(self, name) for name in EpochRecord._fields}
+        """The four arrays in a plain dict, in field order."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
-def _loss_and_accuracy(X, codes, coef, intercept, chunk=4096):
+#: The four numbers measured after one epoch, named as the fields of TrainingHistory.
+EpochRecord = NamedTuple(
+    "EpochRecord", [(f.name, float) for f in dataclasses.fields(TrainingHistory)]
+)
+
+#: What :func:`_measure` returns instead of a record when the weights overflowed.
+DIVERGED = "diverged"
+
+
+# --------------------------------------------------------------------------
+# The parameters, checked once when fit starts
+# --------------------------------------------------------------------------
+
+
+def _check_flag(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _check_alpha(value, name):
+    value = check_real(value, name)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}; use alpha=0 for no penalty")
+    return value
+
+
+def _check_patience(value, name):
+    value = check_int(value, name, allow_none=True)
+    if value is not None and value < 1:
+        raise ValueError(
+            f"{name} must be >= 1, got {value}; use patience=None to turn early stopping off"
+        )
+    return value
+
+
+def _check_seed(value, name):
+    if not isinstance(value, (np.random.Generator, np.random.RandomState)):
+        make_rng(value, name)  # raises for anything but None or an int >= 0
+    return value
+
+
+#: One rule per constructor parameter: a check that returns the clean value,
+#: or raises TypeError / ValueError with a message that names the parameter.
+_PARAMETER_RULES = {
+    "learning_rate": partial(check_real, positive=True),
+    "max_epochs": partial(check_int, minimum=1),
+    "batch_size": partial(check_int, minimum=1, allow_none=True),
+    "patience": _check_patience,
+    "random_state": _check_seed,
+    "verbose": lambda value, name: check_int(
+        int(value) if isinstance(value, bool) else value, name, minimum=0),
+    "progress": _check_flag,
+    "alpha": _check_alpha,
+    "restore_best": _check_flag,
+}
+
+
+def _check_together(params):
+    """The rules that span parameters; ``params`` holds values that passed their own rule."""
+    learning_rate, alpha = params["learning_rate"], params["alpha"]
+    if learning_rate * alpha >= 1:
+        raise ValueError(
+            f"learning_rate * alpha must be < 1, got {learning_rate} * {alpha} = "
+            f"{learning_rate * alpha:g}: the penalty's step alone would flip or zero the "
+            "weights; use a smaller alpha or learning_rate"
+        )
+
+
+def _step_sizes(learning_rate, alpha, dtype, batch_size):
+    """``learning_rate`` and ``learning_rate * alpha`` (None if alpha is 0) in the data's dtype.
+
+    The last rule needs the data: either step rounding to 0 there (1e-50 in
+    float32) would silently train nothing, so that is an error.
+    """
+    rate = dtype.type(learning_rate)
+    if rate / batch_size == 0:
+        raise ValueError(
+            f"learning_rate={learning_rate} is too small for {dtype} data: "
+            f"learning_rate / batch_size rounds to 0, so training would change nothing; "
+            "use a larger learning_rate" + (", or float64 data" if dtype == np.float32 else "")
+        )
+    if not alpha:
+        return rate, None
+    rate_alpha = dtype.type(learning_rate * alpha)
+    if rate_alpha == 0:
+        raise ValueError(
+            f"learning_rate * alpha = {learning_rate * alpha:g} is 0 in {dtype}, so the "
+            "penalty would do nothing; use a larger alpha, or alpha=0"
+        )
+    return rate, rate_alpha
+
+
+# --------------------------------------------------------------------------
+# The data, checked when fit starts
+# --------------------------------------------------------------------------
+
+
+def _validation_set(X, classes, X_val, y_val):
+    """Checked validation data and its labels as codes 0..K-1; (None, None) if not given."""
+    if (X_val is None) != (y_val is None):
+        given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
+        raise ValueError(f"{given} was given without {missing}; pass both or neither")
+    if X_val is None:
+        return None, None
+    X_val = check_array(X_val, dtype=X.dtype, order="C", input_name="X_val")
+    check_label_kinds(y_val, "y_val")
+    y_val = column_or_1d(y_val, warn=True)
+    if X_val.shape[1] != X.shape[1]:
+        raise ValueError(
+            f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; they must match"
+        )
+    check_same_length(X_val, y_val, "X_val", "y_val")
+    unknown = np.setdiff1d(y_val, classes)
+    if unknown.size:
+        raise ValueError(
+            f"y_val contains labels that y does not: {unknown[:10].tolist()}; the model "
+            f"can only predict {classes.tolist()}"
+        )
+    return X_val, np.searchsorted(classes, y_val)
+
+
+# --------------------------------------------------------------------------
+# One epoch: shuffle, then one pass of mini-batch steps
+# --------------------------------------------------------------------------
+
+
+def _sgd_epoch(X, T, W, b, order, batch_size, learning_rate, rate_alpha=None):
+    """One pass of mini-batch SGD over ``X`` in the given row order; ``W`` and ``b`` change.
+
+    ``T`` holds the one-hot targets; ``learning_rate`` and ``rate_alpha =
+    learning_rate * alpha`` (None: no L2 penalty) are scalars of ``X``'s dtype.
+    This is notebook 02's step, with softmax and the gradient fused.
+    """
+    # Overflowing weights are detected once per epoch, when they are measured.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            X_batch = X[rows]
+            Z = X_batch @ W
+            Z += b
+            P = softmax(Z, check_finite=False)
+            # learning_rate * dL/dZ: the gradient step for the scores of this batch.
+            step = P - T[rows]
+            step *= learning_rate / len(rows)
+            # The weights' step X_batch.T @ step, computed as (step.T @ X_batch).T:
+            # BLAS adds up in another order for the other form, and this one gives
+            # the same bits as earlier versions of this package.
+            if rate_alpha is None:
+                W -= (step.T @ X_batch).T
+            else:  # W -= learning_rate * (grad_W + alpha * W)
+                update = (step.T @ X_batch).T
+                update += rate_alpha * W
+                W -= update
+            b -= step.sum(axis=0)
+
+
+# --------------------------------------------------------------------------
+# Measuring an epoch
+# --------------------------------------------------------------------------
+
+
+def _loss_and_accuracy(X, codes, W, b, chunk=4096):
     """Mean cross-entropy and accuracy from one pass of the scores over ``X``.
 
     The loss is :func:`cross_entropy_from_scores` written out, so that the
@@ -368,8 +487,8 @@ def _loss_and_accuracy(X, codes, coef, intercept, chunk=4096):
     total_loss = 0.0
     correct = 0
     for start in range(0, len(X), chunk):
-        Z = X[start : start + chunk] @ coef.T
-        Z += intercept
+        Z = X[start : start + chunk] @ W
+        Z += b
         truth = codes[start : start + chunk]
         rows = np.arange(len(Z))
         predicted = Z.argmax(axis=1)
@@ -381,46 +500,34 @@ def _loss_and_accuracy(X, codes, coef, intercept, chunk=4096):
     return total_loss / len(X), correct / len(X)
 
 
-def _measure(coef, intercept, X, codes, X_val, val_codes, alpha):
-    """The :class:`EpochRecord` of these weights, or None if they are not finite.
+def _measure(W, b, X, codes, X_val, val_codes, alpha):
+    """The :class:`EpochRecord` of these weights, or :data:`DIVERGED` if they are not finite.
 
-    Both losses include the L2 penalty ``alpha / 2 * ||coef||^2``. Without
+    Both losses include the L2 penalty ``alpha / 2 * ||W||^2``. Without
     validation data the training numbers serve as validation numbers.
     """
-    if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
-        return None
-    penalty = 0.5 * alpha * float(np.square(coef, dtype=np.float64).sum()) if alpha else 0.0
-    loss, accuracy = _loss_and_accuracy(X, codes, coef, intercept)
+    if not (np.isfinite(W).all() and np.isfinite(b).all()):
+        return DIVERGED
+    penalty = 0.5 * alpha * float(np.square(W, dtype=np.float64).sum()) if alpha else 0.0
+    loss, accuracy = _loss_and_accuracy(X, codes, W, b)
     if X_val is None:
         return EpochRecord(loss + penalty, accuracy, loss + penalty, accuracy)
-    val_loss, val_accuracy = _loss_and_accuracy(X_val, val_codes, coef, intercept)
+    val_loss, val_accuracy = _loss_and_accuracy(X_val, val_codes, W, b)
     return EpochRecord(loss + penalty, accuracy, val_loss + penalty, val_accuracy)
 
 
-def _measured_epochs(train_one_epoch, measure, max_epochs):
-    """Run ``train_one_epoch`` up to ``max_epochs`` times; yield each result with its measurement.
-
-    Yields ``(epoch, weights, record)`` where ``weights = train_one_epoch()``
-    and ``record = measure(*weights)``, for epochs 1, 2, ... in order, as if
-    each epoch were trained and then measured.
-
-    What it hides: measuring epoch e (a full pass over the data) and training
-    epoch e + 1 are independent, so a helper thread measures while this one
-    trains (NumPy releases the GIL inside its array routines), which saves
-    about a third of the time per epoch on two cores. Each side gets one BLAS
-    thread so that they do not compete. So epoch e + 1 has already been
-    trained when epoch e is yielded; if the caller stops there, it is thrown
-    away. Closing the generator (or an exception, Ctrl-C included) waits for
-    the helper thread to finish, so no thread outlives it.
-    """
-    with ThreadPoolExecutor(max_workers=1) as helper, threadpool_limits(1, "blas"):
-        pending = None
-        for epoch in range(1, max_epochs + 1):
-            weights = train_one_epoch()
-            if pending is not None:
-                yield pending[0], pending[1], pending[2].result()
-            pending = (epoch, weights, helper.submit(measure, *weights))
-        yield pending[0], pending[1], pending[2].result()
+def _warn_diverged(epoch, best_epoch, learning_rate):
+    kept = (
+        f"kept the weights of epoch {best_epoch}" if best_epoch
+        else "kept the initial all-zero weights"
+    )
+    warnings.warn(
+        f"training diverged in epoch {epoch}: the weights overflowed with "
+        f"learning_rate={learning_rate}. Stopped and {kept}; try a smaller "
+        "learning_rate, or check that the inputs are scaled (MNIST pixels: 0 to 1).",
+        DivergenceWarning,
+        stacklevel=3,
+    )
 
 
 # --------------------------------------------------------------------------
@@ -430,17 +537,6 @@ def _measured_epochs(train_one_epoch, measure, max_epochs):
 
 class DivergenceWarning(RuntimeWarning):
     """Training was stopped because the weights or the loss stopped being finite."""
-
-
-class _Settings(NamedTuple):
-    learning_rate: float
-    max_epochs: int
-    batch_size: int | None
-    patience: int | None
-    verbose: int
-    progress: bool
-    alpha: float
-    restore_best: bool
 
 
 class SoftmaxRegression(ClassifierMixin, BaseEstimator):
@@ -557,6 +653,23 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
 
     # -- training ----------------------------------------------------------
 
+    def validate_params(self):
+        """Check every constructor parameter; return the checked values in a dict.
+
+        ``fit`` calls this first. Each parameter has one rule (a table in this
+        module) and the rules that span parameters come after, such as
+        ``learning_rate * alpha < 1``. The command line and the widgets call
+        it to report a bad setting before any data is loaded.
+
+        Raises
+        ------
+        TypeError, ValueError
+            With a one-line message that names the parameter.
+        """
+        params = {name: rule(getattr(self, name), name) for name, rule in _PARAMETER_RULES.items()}
+        _check_together(params)
+        return params
+
     def fit(self, X, y, X_val=None, y_val=None):
         """Train on ``X, y``, validating on ``X_val, y_val`` after every epoch.
 
@@ -575,89 +688,60 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        settings = self._checked_params()
-        X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val, settings)
-        batch_size = settings.batch_size or len(X)  # None: full-batch gradient descent
-        step, decay = _step_sizes(settings, X.dtype, batch_size)
-        # Weights start at zero, stored class by feature, with the bias apart
-        # (the article's (785, 10) matrix holds the bias as its row 0).
-        coef = np.zeros((len(fitted["classes_"]), X.shape[1]), dtype=X.dtype)
-        intercept = np.zeros(len(coef), dtype=X.dtype)
+        p = self.validate_params()
+        X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val, p)
+        batch_size = p["batch_size"] or len(X)  # None: full-batch gradient descent
+        rate, rate_alpha = _step_sizes(p["learning_rate"], p["alpha"], X.dtype, batch_size)
+        n_classes = len(fitted["classes_"])
+        T = one_hot(codes, n_classes, dtype=X.dtype)
+        # Notebook 02's W (features x classes) and b, all zero; W is stored as the
+        # transpose of a (classes x features) array, the layout of coef_.
+        W = np.zeros((n_classes, X.shape[1]), dtype=X.dtype).T
+        b = np.zeros(n_classes, dtype=X.dtype)
         rng = make_rng(self.random_state)
-
-        def train_one_epoch():
-            order = rng.permutation(len(X))  # a fresh shuffle every epoch
-            _sgd_epoch(X, codes, coef, intercept, order, batch_size, step, decay)
-            return coef.copy(), intercept.copy()
-
-        def measure(coef, intercept):
-            return _measure(coef, intercept, X, codes, X_val, val_codes, settings.alpha)
-
-        records, diverged_at = [], None
-        best_epoch, best_accuracy, best_weights = 0, -1.0, (coef.copy(), intercept.copy())
-        report = TrainingReport(settings.max_epochs, settings.verbose, settings.progress)
-        epochs = _measured_epochs(train_one_epoch, measure, settings.max_epochs)
-        with report, closing(epochs):
-            for epoch, weights, record in epochs:
-                if record is None:  # the weights overflowed
-                    diverged_at = epoch
+        best_epoch, best_accuracy, best = 0, -1.0, (W.copy(order="K"), b.copy())
+        records, diverged = [], False
+        report = TrainingReport(p["max_epochs"], p["verbose"], p["progress"])
+        # The speed trick: a helper thread measures epoch e while this thread
+        # trains epoch e + 1 (NumPy releases the GIL), with one BLAS thread each.
+        with report, ThreadPoolExecutor(1) as helper, threadpool_limits(1, "blas"):
+            # -- shuffle, then one pass of mini-batch steps (epoch 1 here; each
+            #    later epoch is trained while the one before it is measured)
+            _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
+            for epoch in range(1, p["max_epochs"] + 1):
+                weights = W.copy(order="K"), b.copy()
+                # -- measure these weights on the helper thread; meanwhile shuffle
+                #    and train the next epoch, thrown away if training stops here
+                measuring = helper.submit(_measure, *weights, X, codes, X_val, val_codes,
+                                          p["alpha"])
+                if epoch < p["max_epochs"]:
+                    _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
+                record = measuring.result()
+                if record is DIVERGED:
+                    diverged = True
                     break
                 records.append(record)
-                last_weights = weights
-                if record.val_accuracy > best_accuracy:  # a new best
-                    best_epoch, best_accuracy, best_weights = epoch, record.val_accuracy, weights
+                last = weights
+                # -- keep the best
+                if record.val_accuracy > best_accuracy:
+                    best_epoch, best_accuracy, best = epoch, record.val_accuracy, weights
                 report.epoch(epoch, record, best_epoch, best_accuracy)
-                if settings.patience is not None and epoch - best_epoch >= settings.patience:
-                    break  # patience has run out
-            if not settings.restore_best and records:  # keep the last epoch run instead
-                best_epoch, best_accuracy = len(records), records[-1].val_accuracy
-                best_weights = last_weights
-            report.done(len(records), best_epoch, best_accuracy, settings.patience,
-                        diverged_at is not None)
-        if diverged_at is not None:
-            _warn_diverged(diverged_at, best_epoch, settings.learning_rate)
+                # -- patience: stop after `patience` epochs without a new best
+                if p["patience"] is not None and epoch - best_epoch >= p["patience"]:
+                    break
+            if not p["restore_best"] and records:  # keep the last epoch run instead
+                best_epoch, best_accuracy, best = len(records), records[-1].val_accuracy, last
+            report.done(len(records), best_epoch, best_accuracy, p["patience"], diverged)
+        if diverged:
+            _warn_diverged(len(records) + 1, best_epoch, p["learning_rate"])
         self._set_fitted(
-            fitted, coef_=best_weights[0], intercept_=best_weights[1], n_iter_=len(records),
+            fitted, coef_=best[0].T, intercept_=best[1], n_iter_=len(records),
             best_epoch_=best_epoch, history_=TrainingHistory.from_records(records),
-            diverged_=diverged_at is not None,
+            diverged_=diverged,
         )
         return self
 
-    def _checked_params(self):
-        learning_rate = check_real(self.learning_rate, "learning_rate", positive=True)
-        alpha = check_real(self.alpha, "alpha")
-        if alpha < 0:
-            raise ValueError(f"alpha must be >= 0, got {alpha}; use alpha=0 for no penalty")
-        if learning_rate * alpha >= 1:
-            raise ValueError(
-                f"learning_rate * alpha must be < 1, got {learning_rate} * {alpha} = "
-                f"{learning_rate * alpha:g}: the penalty's step alone would flip or zero the "
-                "weights; use a smaller alpha or learning_rate"
-            )
-        patience = check_int(self.patience, "patience", allow_none=True)
-        if patience is not None and patience < 1:
-            raise ValueError(
-                f"patience must be >= 1, got {patience}; use patience=None to turn early "
-                "stopping off"
-            )
-        verbose = self.verbose
-        verbose = check_int(int(verbose) if isinstance(verbose, bool) else verbose, "verbose",
-                            minimum=0)
-        for name in ("progress", "restore_best"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
-        return _Settings(
-            learning_rate=learning_rate,
-            max_epochs=check_int(self.max_epochs, "max_epochs", minimum=1),
-            batch_size=check_int(self.batch_size, "batch_size", minimum=1, allow_none=True),
-            patience=patience,
-            verbose=verbose,
-            progress=bool(self.progress),
-            alpha=alpha,
-            restore_best=bool(self.restore_best),
-        )
-
-    def _checked_data(self, X, y, X_val, y_val, settings):
+    def _checked_data(self, X, y, X_val, y_val, params):
         """Checked arrays and the data's fitted attributes; ``self`` is not touched.
 
         Returns ``X, codes, X_val, val_codes, fitted`` where ``codes`` are the
@@ -679,7 +763,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                 f"{classes[0]!r}"
             )
         fitted["classes_"] = classes
-        batch_size = settings.batch_size
+        batch_size = params["batch_size"]
         if batch_size is not None and batch_size > len(X):
             raise ValueError(
                 f"batch_size={batch_size} is larger than the {len(X)} training samples; "
@@ -724,39 +808,6 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         scores = self._scores(X)
         return self.classes_[scores.argmax(axis=1)]
 
-    # -- saving ------------------------------------------------------------
-
-    def save(self, path):
-        """Save the trained model to a ``.npz`` file, atomically, without pickle.
-
-        See :func:`mnist_lr.persistence.save_model` for the file's contents.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Destination; ``.npz`` is not added automatically.
-
-        Returns
-        -------
-        pathlib.Path
-        """
-        from .persistence import save_model
-
-        return save_model(self, path)
-
-    @classmethod
-    def load(cls, path):
-        """Load a model written by :meth:`save` (see :func:`mnist_lr.persistence.load_model`).
-
-        Raises
-        ------
-        ValueError
-            If the file is not a complete, valid model file of a known format version.
-        """
-        from .persistence import load_model
-
-        return load_model(path, cls)
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.poor_score = False
@@ -766,65 +817,3 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
 def _is_fitted_name(name):
     """scikit-learn's convention: fitted attributes end in one underscore."""
     return name.endswith("_") and not name.startswith("_")
-
-
-def _step_sizes(settings, dtype, batch_size):
-    """The learning rate and ``learning_rate * alpha`` as scalars of the data's dtype.
-
-    Raises ``ValueError`` if either rounds to zero there (1e-50 is 0 in
-    float32), which would silently train nothing.
-    """
-    step = dtype.type(settings.learning_rate)
-    if step / batch_size == 0:
-        raise ValueError(
-            f"learning_rate={settings.learning_rate} is too small for {dtype} data: "
-            f"learning_rate / batch_size rounds to 0, so training would change nothing; "
-            "use a larger learning_rate" + (", or float64 data" if dtype == np.float32 else "")
-        )
-    if not settings.alpha:
-        return step, None
-    decay = dtype.type(settings.learning_rate * settings.alpha)
-    if decay == 0:
-        raise ValueError(
-            f"learning_rate * alpha = {settings.learning_rate * settings.alpha:g} is 0 in "
-            f"{dtype}, so the penalty would do nothing; use a larger alpha, or alpha=0"
-        )
-    return step, decay
-
-
-def _validation_set(X, classes, X_val, y_val):
-    """Checked validation data and its labels as codes 0..K-1; (None, None) if not given."""
-    if (X_val is None) != (y_val is None):
-        given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
-        raise ValueError(f"{given} was given without {missing}; pass both or neither")
-    if X_val is None:
-        return None, None
-    X_val = check_array(X_val, dtype=X.dtype, order="C", input_name="X_val")
-    check_label_kinds(y_val, "y_val")
-    y_val = column_or_1d(y_val, warn=True)
-    if X_val.shape[1] != X.shape[1]:
-        raise ValueError(
-            f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; they must match"
-        )
-    check_same_length(X_val, y_val, "X_val", "y_val")
-    unknown = np.setdiff1d(y_val, classes)
-    if unknown.size:
-        raise ValueError(
-            f"y_val contains labels that y does not: {unknown[:10].tolist()}; the model "
-            f"can only predict {classes.tolist()}"
-        )
-    return X_val, np.searchsorted(classes, y_val)
-
-
-def _warn_diverged(epoch, best_epoch, learning_rate):
-    kept = (
-        f"kept the weights of epoch {best_epoch}" if best_epoch
-        else "kept the initial all-zero weights"
-    )
-    warnings.warn(
-        f"training diverged in epoch {epoch}: the weights overflowed with "
-        f"learning_rate={learning_rate}. Stopped and {kept}; try a smaller "
-        "learning_rate, or check that the inputs are scaled (MNIST pixels: 0 to 1).",
-        DivergenceWarning,
-        stacklevel=3,
-    )

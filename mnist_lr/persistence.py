@@ -23,6 +23,7 @@ model that predicts garbage.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -32,14 +33,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._checks import make_rng
+from .model import SoftmaxRegression, TrainingHistory
 
 __all__ = ["save_model", "load_model", "FORMAT_NAME", "FORMAT_VERSION"]
 
 FORMAT_NAME = "mnist_lr.SoftmaxRegression"
 FORMAT_VERSION = 1
 
-_HISTORY = ("loss", "train_accuracy", "val_loss", "val_accuracy")
+_HISTORY = [f.name for f in dataclasses.fields(TrainingHistory)]
 # No member of a sound model file comes near this (MNIST's weights: 31 KB).
 _MAX_MEMBER_BYTES = 256 * 2**20
 
@@ -183,15 +184,12 @@ def _as_arrays(model):
     }
 
 
-def load_model(path, cls=None):
+def load_model(path):
     """Load a model written by :func:`save_model`.
 
     Parameters
     ----------
     path : str or path-like
-    cls : type, optional
-        The estimator class to build, :class:`~mnist_lr.SoftmaxRegression`
-        by default.
 
     Returns
     -------
@@ -207,9 +205,6 @@ def load_model(path, cls=None):
         If the file is not a complete, valid model file of format version 1;
         the message names the file and what is wrong.
     """
-    from .model import SoftmaxRegression, TrainingHistory
-
-    cls = SoftmaxRegression if cls is None else cls
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as stored:
@@ -218,20 +213,17 @@ def load_model(path, cls=None):
         raise
     except Exception as exc:  # zipfile.BadZipFile, OSError, EOFError, pickled arrays...
         raise _invalid(path, f"it is not a readable model file ({exc})") from exc
-
-    model = cls(**_checked_params(found["params"], cls, path))
+    model = SoftmaxRegression(**_stored_params(found["params"], path))
     try:
-        model._checked_params()
-        make_rng(model.random_state)
+        model.validate_params()
     except (TypeError, ValueError) as exc:
         raise _invalid(path, f"its parameters are invalid: {exc}") from exc
     _check_consistent(path, found)
-    model._set_fitted(
-        {"classes_": found["classes"], "n_features_in_": found["coef"].shape[1]},
-        coef_=found["coef"], intercept_=found["intercept"], n_iter_=found["n_iter"],
-        best_epoch_=found["best_epoch"], diverged_=found["diverged"],
-        history_=TrainingHistory(*found["history"]),
-    )
+    # A new estimator has no fitted attributes: set them, as fit would.
+    model.classes_, model.n_features_in_ = found["classes"], found["coef"].shape[1]
+    model.coef_, model.intercept_ = found["coef"], found["intercept"]
+    model.n_iter_, model.best_epoch_ = found["n_iter"], found["best_epoch"]
+    model.diverged_, model.history_ = found["diverged"], TrainingHistory(*found["history"])
     return model
 
 
@@ -319,16 +311,16 @@ def _describe(value):
     return f"{value.dtype} array of shape {value.shape}"
 
 
-def _checked_params(text, cls, path):
+def _stored_params(text, path):
     try:
         params = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _invalid(path, f"its parameters are not valid JSON ({exc})") from exc
     if not isinstance(params, dict):
         raise _invalid(path, f"its parameters must be a JSON object, got {type(params).__name__}")
-    unknown = sorted(set(params) - set(cls().get_params()))
+    unknown = sorted(set(params) - set(SoftmaxRegression().get_params()))
     if unknown:
-        raise _invalid(path, f"it has parameters that {cls.__name__} does not take: {unknown}")
+        raise _invalid(path, f"it has parameters that SoftmaxRegression does not take: {unknown}")
     return params
 
 
