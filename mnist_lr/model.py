@@ -1,17 +1,14 @@
 r"""Softmax (multinomial logistic) regression, written out in NumPy.
 
 For an image :math:`x` (784 pixels) the model computes one score per class,
-:math:`z = x W + b`, and turns the scores into probabilities with the softmax
-:math:`p_k = e^{z_k} / \sum_j e^{z_j}`. Training lowers the cross-entropy
-:math:`-\log p_{\text{true class}}` by mini-batch stochastic gradient descent;
-the gradient with respect to the scores is simply :math:`p - t`, where
-:math:`t` is the one-hot encoding of the label.
+:math:`z = x W + b`, and the probabilities :math:`p = \mathrm{softmax}(z)`.
+Training lowers the cross-entropy :math:`-\log p_{\text{true class}}` by
+mini-batch SGD; its gradient with respect to the scores is :math:`p - t`
+(:math:`t`: the one-hot label).
 
-The module reads top to bottom: the math as small public functions, each of
-which can be tried on its own; then the pieces of training in the order
-:meth:`SoftmaxRegression.fit` uses them; last the estimator itself, under
-scikit-learn's estimator contract. Saving and loading live in
-:mod:`mnist_lr.persistence`.
+The module reads top to bottom: the math as small public functions; then the
+pieces of training in the order :meth:`SoftmaxRegression.fit` uses them; last
+the estimator. Saving and loading live in :mod:`mnist_lr.persistence`.
 """
 
 from __future__ import annotations
@@ -34,17 +31,9 @@ from ._checks import check_int, check_label_kinds, check_real, check_same_length
 from ._progress import TrainingReport
 
 __all__ = [
-    "one_hot",
-    "softmax",
-    "log_softmax",
-    "cross_entropy",
-    "cross_entropy_from_scores",
-    "cross_entropy_gradient",
-    "EpochRecord",
-    "TrainingHistory",
-    "DivergenceWarning",
-    "SoftmaxRegression",
-    "ARTICLE_SETTINGS",
+    "one_hot", "softmax", "log_softmax", "cross_entropy", "cross_entropy_from_scores",
+    "cross_entropy_gradient", "EpochRecord", "TrainingHistory", "DivergenceWarning",
+    "SoftmaxRegression", "ARTICLE_SETTINGS",
 ]
 
 #: The article's training settings, the defaults of :class:`SoftmaxRegression`
@@ -52,27 +41,14 @@ __all__ = [
 ARTICLE_SETTINGS = {"learning_rate": 0.24, "batch_size": 100, "patience": 10}
 
 
-# --------------------------------------------------------------------------
-# The math
-# --------------------------------------------------------------------------
+# -- The math --------------------------------------------------------------
 
 
 def one_hot(labels, n_classes=None, dtype=np.float64):
-    """Encode integer labels 0..K-1 as rows with a single 1.
+    """Encode integer labels 0..K-1 as rows of shape (n_classes,) with a single 1.
 
-    Parameters
-    ----------
-    labels : array-like of int, shape (n_samples,)
-    n_classes : int, optional
-        K. Defaults to ``labels.max() + 1``.
-    dtype : numpy dtype, default float64
+    ``n_classes`` (K) defaults to ``labels.max() + 1``.
 
-    Returns
-    -------
-    numpy.ndarray of shape (n_samples, n_classes)
-
-    Examples
-    --------
     >>> one_hot([0, 2, 1], 3)
     array([[1., 0., 0.],
            [0., 0., 1.],
@@ -86,37 +62,20 @@ def one_hot(labels, n_classes=None, dtype=np.float64):
     top = int(labels.max()) + 1 if labels.size else 0
     n_classes = top if n_classes is None else check_int(n_classes, "n_classes", minimum=1)
     if labels.size and (labels.min() < 0 or top > n_classes):
-        raise ValueError(
-            f"labels must lie in 0..{n_classes - 1}, got values from {labels.min()} to {top - 1}"
-        )
+        raise ValueError(f"labels must lie in 0..{n_classes - 1}, got values from "
+                         f"{labels.min()} to {top - 1}")
     encoded = np.zeros((labels.size, n_classes), dtype=dtype)
     encoded[np.arange(labels.size), labels] = 1
     return encoded
 
 
 def softmax(scores, out=None, check_finite=True):
-    """Turn each row of scores into probabilities that sum to 1.
+    """Turn each row of scores (the last axis) into probabilities that sum to 1.
 
-    The row maximum is subtracted before ``exp``: it does not change the
-    result (it cancels between numerator and denominator) but keeps ``exp``
-    from overflowing when a score is large.
+    The row maximum is subtracted before ``exp``: it cancels out, and keeps
+    ``exp`` from overflowing. ``out`` may be ``scores`` (in place).
+    ``check_finite`` raises ValueError on NaN or infinite scores.
 
-    Parameters
-    ----------
-    scores : array-like of shape (n_samples, n_classes) or (n_classes,)
-    out : numpy.ndarray, optional
-        Where to write the result; may be ``scores`` itself (in place).
-    check_finite : bool, default True
-        Raise ``ValueError`` on NaN or infinite scores. The training loop
-        turns this off: it checks the weights once per epoch instead.
-
-    Returns
-    -------
-    numpy.ndarray
-        Same shape as ``scores``.
-
-    Examples
-    --------
     >>> softmax([1000.0, 1000.0])
     array([0.5, 0.5])
     """
@@ -130,24 +89,10 @@ def softmax(scores, out=None, check_finite=True):
 def log_softmax(scores, check_finite=True):
     """The natural log of :func:`softmax`, computed without ever taking ``log(0)``.
 
-    ``log p_k = z_k - log(sum_j e^{z_j})``, and with the row maximum ``m``
-    taken out first, ``log(sum_j e^{z_j}) = m + log(sum_j e^{z_j - m})``
+    ``log p_k = z_k - m - log(sum_j e^{z_j - m})`` with ``m`` the row maximum
     (the *log-sum-exp* trick): that sum is at least 1, so its log is finite
-    even when a probability is far too small to be stored.
+    even when a probability is too small to be stored.
 
-    Parameters
-    ----------
-    scores : array-like of shape (n_samples, n_classes) or (n_classes,)
-    check_finite : bool, default True
-        Raise ``ValueError`` on NaN or infinite scores.
-
-    Returns
-    -------
-    numpy.ndarray
-        Same shape as ``scores``; every entry is <= 0.
-
-    Examples
-    --------
     >>> log_softmax([0.0, 1000.0])
     array([-1000.,     0.])
     """
@@ -168,29 +113,13 @@ def _as_float_scores(scores, check_finite):
 
 
 def cross_entropy(probabilities, targets, eps=1e-7):
-    """Mean cross-entropy between predicted probabilities and one-hot targets.
+    """Mean cross-entropy between probabilities and one-hot targets, both (n_samples, K).
 
-    For one sample this is ``-sum_k t_k log(p_k)``, which for a one-hot
-    target is just ``-log`` of the probability given to the true class.
-    ``eps`` keeps ``log(0)`` from appearing, as in the article. It also caps
-    the loss of one confidently wrong sample at ``-log(eps)`` (about 16.1);
-    :func:`cross_entropy_from_scores` has no such cap and is what training
-    reports: with ``eps=0`` and ``probabilities = softmax(scores)`` the two
-    agree to rounding wherever no probability underflows to 0.
+    For one sample, ``-log`` of the probability given to the true class.
+    ``eps`` keeps ``log(0)`` away, as in the article, so one confident
+    mistake costs at most ``-log(eps)`` (16.1); :func:`cross_entropy_from_scores`
+    has no such cap.
 
-    Parameters
-    ----------
-    probabilities : array-like of shape (n_samples, n_classes)
-    targets : array-like of shape (n_samples, n_classes)
-        One-hot rows (see :func:`one_hot`).
-    eps : float, default 1e-7
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
     >>> round(cross_entropy([[0.5, 0.5]], [[1, 0]]), 4)
     0.6931
     """
@@ -201,26 +130,12 @@ def cross_entropy(probabilities, targets, eps=1e-7):
 
 
 def cross_entropy_from_scores(scores, targets):
-    """Mean cross-entropy computed from the scores, through :func:`log_softmax`.
+    """Mean cross-entropy from the scores ``X @ W + b``, through :func:`log_softmax`.
 
-    The same quantity as ``cross_entropy(softmax(scores), targets, eps=0)``,
-    but stable: a confident mistake costs its true, large loss instead of
-    ``inf`` (or the ``-log(eps)`` cap). This is the loss
-    :class:`SoftmaxRegression` records (plus its L2 penalty, if any).
+    The same as ``cross_entropy(softmax(scores), targets, eps=0)``, but
+    stable: a confident mistake costs its true, large loss, not ``inf``. This
+    is the loss :class:`SoftmaxRegression` records (plus its L2 penalty).
 
-    Parameters
-    ----------
-    scores : array-like of shape (n_samples, n_classes)
-        ``X @ W + b``.
-    targets : array-like of shape (n_samples, n_classes)
-        One-hot rows (see :func:`one_hot`).
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
     >>> round(cross_entropy_from_scores([[0.0, 0.0]], [[1, 0]]), 4)
     0.6931
     >>> cross_entropy_from_scores([[0.0, 100.0]], [[1, 0]])
@@ -234,31 +149,17 @@ def cross_entropy_from_scores(scores, targets):
 
 def _check_same_shape(values, targets, name):
     if values.shape != targets.shape or values.ndim != 2:
-        raise ValueError(
-            f"{name} and targets must be 2-D arrays of the same shape, got "
-            f"{values.shape} and {targets.shape}"
-        )
+        raise ValueError(f"{name} and targets must be 2-D arrays of the same shape, got "
+                         f"{values.shape} and {targets.shape}")
 
 
 def cross_entropy_gradient(X, probabilities, targets):
-    """Gradient of the mean cross-entropy with respect to the weights and bias.
+    """Gradient ``(grad_W, grad_b)`` of the mean cross-entropy, shapes (features, K) and (K,).
 
     With scores ``z = X W + b`` and ``p = softmax(z)``, the derivative of the
     loss with respect to the scores is ``(p - t) / n``; the chain rule then
     gives ``X.T @ (p - t) / n`` for ``W`` and the column sums for ``b``.
 
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    probabilities, targets : array-like of shape (n_samples, n_classes)
-
-    Returns
-    -------
-    grad_W : numpy.ndarray of shape (n_features, n_classes)
-    grad_b : numpy.ndarray of shape (n_classes,)
-
-    Examples
-    --------
     >>> gW, gb = cross_entropy_gradient([[1.0, 0.0]], [[0.5, 0.5]], [[1, 0]])
     >>> gW
     array([[-0.5,  0.5],
@@ -267,28 +168,21 @@ def cross_entropy_gradient(X, probabilities, targets):
     X = np.asarray(X, dtype=np.float64)
     error = np.asarray(probabilities, dtype=np.float64) - np.asarray(targets, dtype=np.float64)
     if X.ndim != 2 or error.ndim != 2 or len(X) != len(error):
-        raise ValueError(
-            f"X {np.shape(X)} and probabilities/targets {error.shape} must be 2-D with "
-            "the same number of rows"
-        )
+        raise ValueError(f"X {np.shape(X)} and probabilities/targets {error.shape} must be "
+                         "2-D with the same number of rows")
     error /= len(X)
     return X.T @ error, error.sum(axis=0)
 
 
-# --------------------------------------------------------------------------
-# What fit records
-# --------------------------------------------------------------------------
+# -- What fit records ------------------------------------------------------
 
 
 @dataclass
 class TrainingHistory:
-    """What :meth:`SoftmaxRegression.fit` measured after every epoch.
+    """What :meth:`SoftmaxRegression.fit` measured after every epoch (index i: epoch i + 1).
 
-    Accuracies are fractions in [0, 1]. Losses are the training objective:
-    the mean cross-entropy (:func:`cross_entropy_from_scores`) plus the L2
-    penalty ``alpha / 2 * ||W||^2`` (zero unless the model's ``alpha`` is
-    set). Index ``i`` of each array belongs to epoch ``i + 1``. These four
-    fields are the package's one list of history fields.
+    Accuracies in [0, 1]; losses with the L2 penalty. The four fields are the
+    package's one list of history fields (read them with :func:`dataclasses.fields`).
     """
 
     loss: np.ndarray = field(default_factory=lambda: np.empty(0))
@@ -324,9 +218,7 @@ EpochRecord = NamedTuple(
 DIVERGED = "diverged"
 
 
-# --------------------------------------------------------------------------
-# The parameters, checked once when fit starts
-# --------------------------------------------------------------------------
+# -- Checking the parameters and the data, once, when fit starts -----------
 
 
 def _check_flag(value, name):
@@ -335,20 +227,14 @@ def _check_flag(value, name):
     return bool(value)
 
 
-def _check_alpha(value, name):
-    value = check_real(value, name)
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}; use alpha=0 for no penalty")
-    return value
-
-
-def _check_patience(value, name):
-    value = check_int(value, name, allow_none=True)
-    if value is not None and value < 1:
-        raise ValueError(
-            f"{name} must be >= 1, got {value}; use patience=None to turn early stopping off"
-        )
-    return value
+def _at_least(check, minimum, hint):
+    """``check``, then ``value >= minimum`` (None passes), with a hint of what to pass instead."""
+    def checked(value, name):
+        value = check(value, name)
+        if value is not None and value < minimum:
+            raise ValueError(f"{name} must be >= {minimum}, got {value}; {hint}")
+        return value
+    return checked
 
 
 def _check_seed(value, name):
@@ -357,18 +243,18 @@ def _check_seed(value, name):
     return value
 
 
-#: One rule per constructor parameter: a check that returns the clean value,
-#: or raises TypeError / ValueError with a message that names the parameter.
+#: One rule per constructor parameter: it returns the clean value or raises.
 _PARAMETER_RULES = {
     "learning_rate": partial(check_real, positive=True),
     "max_epochs": partial(check_int, minimum=1),
     "batch_size": partial(check_int, minimum=1, allow_none=True),
-    "patience": _check_patience,
+    "patience": _at_least(partial(check_int, allow_none=True), 1,
+                          "use patience=None to turn early stopping off"),
     "random_state": _check_seed,
     "verbose": lambda value, name: check_int(
         int(value) if isinstance(value, bool) else value, name, minimum=0),
     "progress": _check_flag,
-    "alpha": _check_alpha,
+    "alpha": _at_least(check_real, 0, "use alpha=0 for no penalty"),
     "restore_best": _check_flag,
 }
 
@@ -377,40 +263,36 @@ def _check_together(params):
     """The rules that span parameters; ``params`` holds values that passed their own rule."""
     learning_rate, alpha = params["learning_rate"], params["alpha"]
     if learning_rate * alpha >= 1:
-        raise ValueError(
-            f"learning_rate * alpha must be < 1, got {learning_rate} * {alpha} = "
-            f"{learning_rate * alpha:g}: the penalty's step alone would flip or zero the "
-            "weights; use a smaller alpha or learning_rate"
-        )
+        raise ValueError(f"learning_rate * alpha must be < 1, got {learning_rate} * {alpha} = "
+                         f"{learning_rate * alpha:g}: the penalty's step alone would flip or "
+                         "zero the weights; use a smaller alpha or learning_rate")
 
 
-def _step_sizes(learning_rate, alpha, dtype, batch_size):
-    """``learning_rate`` and ``learning_rate * alpha`` (None if alpha is 0) in the data's dtype.
+def _step_sizes(params, X):
+    """The rules that need the data; ``batch_size, rate, rate_alpha`` for :func:`_sgd_epoch`.
 
-    The last rule needs the data: either step rounding to 0 there (1e-50 in
-    float32) would silently train nothing, so that is an error.
+    ``learning_rate`` and ``learning_rate * alpha`` (None for alpha=0) in ``X``'s
+    dtype, where either one rounding to 0 (1e-50 in float32) would train nothing.
     """
+    learning_rate, alpha, dtype = params["learning_rate"], params["alpha"], X.dtype
+    batch_size = params["batch_size"] or len(X)  # None: full-batch gradient descent
+    if batch_size > len(X):
+        raise ValueError(f"batch_size={batch_size} is larger than the {len(X)} training "
+                         "samples; use a smaller batch_size, or batch_size=None for full-batch "
+                         "gradient descent")
     rate = dtype.type(learning_rate)
     if rate / batch_size == 0:
-        raise ValueError(
-            f"learning_rate={learning_rate} is too small for {dtype} data: "
-            f"learning_rate / batch_size rounds to 0, so training would change nothing; "
-            "use a larger learning_rate" + (", or float64 data" if dtype == np.float32 else "")
-        )
+        raise ValueError(f"learning_rate={learning_rate} is too small for {dtype} data: "
+                         "learning_rate / batch_size rounds to 0, so training would change "
+                         "nothing; use a larger learning_rate"
+                         + (", or float64 data" if dtype == np.float32 else ""))
     if not alpha:
-        return rate, None
+        return batch_size, rate, None
     rate_alpha = dtype.type(learning_rate * alpha)
     if rate_alpha == 0:
-        raise ValueError(
-            f"learning_rate * alpha = {learning_rate * alpha:g} is 0 in {dtype}, so the "
-            "penalty would do nothing; use a larger alpha, or alpha=0"
-        )
-    return rate, rate_alpha
-
-
-# --------------------------------------------------------------------------
-# The data, checked when fit starts
-# --------------------------------------------------------------------------
+        raise ValueError(f"learning_rate * alpha = {learning_rate * alpha:g} is 0 in {dtype}, "
+                         "so the penalty would do nothing; use a larger alpha, or alpha=0")
+    return batch_size, rate, rate_alpha
 
 
 def _validation_set(X, classes, X_val, y_val):
@@ -424,30 +306,33 @@ def _validation_set(X, classes, X_val, y_val):
     check_label_kinds(y_val, "y_val")
     y_val = column_or_1d(y_val, warn=True)
     if X_val.shape[1] != X.shape[1]:
-        raise ValueError(
-            f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; they must match"
-        )
+        raise ValueError(f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; "
+                         "they must match")
     check_same_length(X_val, y_val, "X_val", "y_val")
     unknown = np.setdiff1d(y_val, classes)
     if unknown.size:
-        raise ValueError(
-            f"y_val contains labels that y does not: {unknown[:10].tolist()}; the model "
-            f"can only predict {classes.tolist()}"
-        )
+        raise ValueError(f"y_val contains labels that y does not: {unknown[:10].tolist()}; "
+                         f"the model can only predict {classes.tolist()}")
     return X_val, np.searchsorted(classes, y_val)
 
 
-# --------------------------------------------------------------------------
-# One epoch: shuffle, then one pass of mini-batch steps
-# --------------------------------------------------------------------------
+# -- Training: the starting point, one epoch of steps, its measurement -----
 
 
-def _sgd_epoch(X, T, W, b, order, batch_size, learning_rate, rate_alpha=None):
-    """One pass of mini-batch SGD over ``X`` in the given row order; ``W`` and ``b`` change.
+def _starting_point(codes, n_classes, n_features, dtype):
+    """Notebook 02's all-zero ``W`` (features x classes) and ``b``, and one-hot targets ``T``.
 
-    ``T`` holds the one-hot targets; ``learning_rate`` and ``rate_alpha =
-    learning_rate * alpha`` (None: no L2 penalty) are scalars of ``X``'s dtype.
-    This is notebook 02's step, with softmax and the gradient fused.
+    ``W`` is a transposed (classes x features) array, so that ``coef_ = W.T`` is C-ordered.
+    """
+    W = np.zeros((n_classes, n_features), dtype=dtype).T
+    return W, np.zeros(n_classes, dtype=dtype), one_hot(codes, n_classes, dtype=dtype)
+
+
+def _sgd_epoch(X, T, W, b, order, batch_size, rate, rate_alpha=None):
+    """Notebook 02's pass of mini-batch steps over ``X`` in ``order``, updating ``W`` and ``b``.
+
+    ``rate`` and ``rate_alpha`` (``learning_rate * alpha``; None: no penalty)
+    are scalars of ``X``'s dtype; ``T`` holds the one-hot targets.
     """
     # Overflowing weights are detected once per epoch, when they are measured.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -459,10 +344,9 @@ def _sgd_epoch(X, T, W, b, order, batch_size, learning_rate, rate_alpha=None):
             P = softmax(Z, check_finite=False)
             # learning_rate * dL/dZ: the gradient step for the scores of this batch.
             step = P - T[rows]
-            step *= learning_rate / len(rows)
-            # The weights' step X_batch.T @ step, computed as (step.T @ X_batch).T:
-            # BLAS adds up in another order for the other form, and this one gives
-            # the same bits as earlier versions of this package.
+            step *= rate / len(rows)
+            # X_batch.T @ step, written (step.T @ X_batch).T: BLAS adds up in another
+            # order for the first form; this one gives the bits of earlier versions.
             if rate_alpha is None:
                 W -= (step.T @ X_batch).T
             else:  # W -= learning_rate * (grad_W + alpha * W)
@@ -472,18 +356,8 @@ def _sgd_epoch(X, T, W, b, order, batch_size, learning_rate, rate_alpha=None):
             b -= step.sum(axis=0)
 
 
-# --------------------------------------------------------------------------
-# Measuring an epoch
-# --------------------------------------------------------------------------
-
-
 def _loss_and_accuracy(X, codes, W, b, chunk=4096):
-    """Mean cross-entropy and accuracy from one pass of the scores over ``X``.
-
-    The loss is :func:`cross_entropy_from_scores` written out, so that the
-    scores, computed once per chunk, serve both numbers; chunking keeps the
-    temporaries small and in cache.
-    """
+    """Mean cross-entropy and accuracy of ``X @ W + b``, one pass in chunks that stay in cache."""
     total_loss = 0.0
     correct = 0
     for start in range(0, len(X), chunk):
@@ -501,10 +375,9 @@ def _loss_and_accuracy(X, codes, W, b, chunk=4096):
 
 
 def _measure(W, b, X, codes, X_val, val_codes, alpha):
-    """The :class:`EpochRecord` of these weights, or :data:`DIVERGED` if they are not finite.
+    """The :class:`EpochRecord` of these weights (losses with the penalty), or DIVERGED.
 
-    Both losses include the L2 penalty ``alpha / 2 * ||W||^2``. Without
-    validation data the training numbers serve as validation numbers.
+    Without validation data the training numbers serve as validation numbers.
     """
     if not (np.isfinite(W).all() and np.isfinite(b).all()):
         return DIVERGED
@@ -517,22 +390,15 @@ def _measure(W, b, X, codes, X_val, val_codes, alpha):
 
 
 def _warn_diverged(epoch, best_epoch, learning_rate):
-    kept = (
-        f"kept the weights of epoch {best_epoch}" if best_epoch
-        else "kept the initial all-zero weights"
-    )
+    kept = f"the weights of epoch {best_epoch}" if best_epoch else "the initial all-zero weights"
     warnings.warn(
         f"training diverged in epoch {epoch}: the weights overflowed with "
-        f"learning_rate={learning_rate}. Stopped and {kept}; try a smaller "
+        f"learning_rate={learning_rate}. Stopped and kept {kept}; try a smaller "
         "learning_rate, or check that the inputs are scaled (MNIST pixels: 0 to 1).",
-        DivergenceWarning,
-        stacklevel=3,
-    )
+        DivergenceWarning, stacklevel=3)
 
 
-# --------------------------------------------------------------------------
-# The estimator
-# --------------------------------------------------------------------------
+# -- The estimator ---------------------------------------------------------
 
 
 class DivergenceWarning(RuntimeWarning):
@@ -542,81 +408,54 @@ class DivergenceWarning(RuntimeWarning):
 class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     r"""Multinomial logistic regression trained by mini-batch SGD with early stopping.
 
-    This is the article's algorithm: weights start at zero; every epoch
-    visits the training rows in a fresh random order, ``batch_size`` at a
-    time, stepping down the cross-entropy gradient; after every epoch the
-    loss and both accuracies are recorded; training stops once validation
-    accuracy has not improved for ``patience`` epochs, and the weights of the
-    best validation epoch are kept (``restore_best=False`` keeps the last).
-
-    The objective is the mean cross-entropy plus an optional L2 penalty on the
-    weights (not on the biases), with scikit-learn's name and convention:
+    The article's algorithm, notebook 02's loop. The objective is the mean
+    cross-entropy plus an optional L2 penalty on the weights (not the biases),
+    with scikit-learn's name and convention:
 
     .. math::
 
         L(W, b) = \frac{1}{n} \sum_{i=1}^{n} -\log p_{i, y_i}
                   + \frac{\alpha}{2} \lVert W \rVert^2
 
-    Its gradient adds ``alpha * W`` to the cross-entropy gradient, so every
-    mini-batch step is ``W -= learning_rate * (grad_W + alpha * W)`` ("weight
-    decay": the weights also shrink a little at every step). ``alpha=0``
-    (the default) is the article's unregularised model.
-
-    ``fit`` is all or nothing: if it fails or is interrupted (Ctrl-C
-    included), the model is left exactly as it was before the call.
+    so every step is ``W -= learning_rate * (grad_W + alpha * W)``. ``fit`` is all
+    or nothing: if it fails or is interrupted (Ctrl-C included), the model is
+    left as it was.
 
     Parameters
     ----------
     learning_rate : float, default 0.24
-        Step size of each gradient step (the article's *gakushuuritsu*).
-        Together with ``alpha`` it must satisfy ``learning_rate * alpha < 1``.
+        Step size (the article's *gakushuuritsu*); ``learning_rate * alpha < 1``.
     max_epochs : int, default 1000
         Upper bound on passes over the training data (*kurikaeshi*).
     batch_size : int or None, default 100
-        Rows per gradient step. ``None`` uses all rows at once (full-batch
-        gradient descent).
+        Rows per step; ``None`` uses all rows at once (full-batch descent).
     patience : int or None, default 10
-        Stop after this many epochs without a new best validation accuracy.
-        ``None`` turns early stopping off and runs all ``max_epochs``.
+        Epochs without a new best validation accuracy before stopping; ``None``: never.
     random_state : int, numpy.random.Generator or None, default None
-        Seed for the per-epoch shuffles. The same seed gives the same history
-        and the same weights.
+        Seed for the shuffles: the same seed gives the same history and weights.
     verbose : int, default 0
         1 prints one line per epoch, as the article does.
     progress : bool, default False
-        Show one status line while training (epoch, validation accuracy, best
-        so far), rewritten in place, and finish with a line that says how
-        training ended, e.g. ``stopped early after epoch 34: no new best for
-        10 epochs; kept epoch 24 (validation 92.74%)``.
+        A status line while training, ending with how training ended.
     alpha : float, default 0.0
-        Strength of the L2 penalty ``alpha / 2 * ||W||^2`` on the weights
-        (the biases are not penalised); finite and >= 0. Larger values give
-        smaller, smoother weights. The recorded losses include the penalty.
+        Strength of the L2 penalty ``alpha / 2 * ||W||^2``; >= 0.
     restore_best : bool, default True
-        Keep the weights of the epoch with the best validation accuracy (the
-        article's rule). False keeps the weights of the last epoch run, so
-        that a fixed number of epochs (``patience=None``) means the same
-        model with or without validation data: without it, True keeps the
-        epoch with the best *training* accuracy.
+        Keep the best validation epoch's weights (the article's rule); False
+        keeps the last epoch's, the same model with or without validation data.
 
     Attributes
     ----------
     coef_ : numpy.ndarray of shape (n_classes, n_features)
-        Weights of the kept epoch (the best one, or see ``restore_best``). The
-        article keeps them as a (785, 10) matrix whose row 0 is the bias:
-        ``coef_`` is rows 1: of it, transposed.
+        The kept weights, ``W.T`` (the article's (785, 10) matrix, less its bias
+        row 0, transposed).
     intercept_ : numpy.ndarray of shape (n_classes,)
-        Bias of the kept epoch (the article's row 0).
+        The kept bias ``b``.
     classes_ : numpy.ndarray
         The distinct labels seen in ``fit``, sorted. Any labels work.
-    n_features_in_ : int
-    n_iter_ : int
-        Epochs actually run.
-    best_epoch_ : int
-        The 1-based epoch whose weights were kept.
+    n_features_in_, n_iter_, best_epoch_ : int
+        Features; epochs run; the 1-based epoch whose weights were kept.
     history_ : TrainingHistory
-        Per-epoch ``loss``, ``train_accuracy``, ``val_loss``, ``val_accuracy``.
-        Both losses are the objective above: cross-entropy plus the penalty.
+        The per-epoch losses (with the penalty) and accuracies.
     diverged_ : bool
         True if training stopped because the weights stopped being finite.
 
@@ -629,18 +468,9 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     True
     """
 
-    def __init__(
-        self,
-        learning_rate=ARTICLE_SETTINGS["learning_rate"],
-        max_epochs=1000,
-        batch_size=ARTICLE_SETTINGS["batch_size"],
-        patience=ARTICLE_SETTINGS["patience"],
-        random_state=None,
-        verbose=0,
-        progress=False,
-        alpha=0.0,
-        restore_best=True,
-    ):
+    def __init__(self, learning_rate=ARTICLE_SETTINGS["learning_rate"], max_epochs=1000,
+                 batch_size=ARTICLE_SETTINGS["batch_size"], patience=ARTICLE_SETTINGS["patience"],
+                 random_state=None, verbose=0, progress=False, alpha=0.0, restore_best=True):
         self.learning_rate = learning_rate
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -656,69 +486,41 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     def validate_params(self):
         """Check every constructor parameter; return the checked values in a dict.
 
-        ``fit`` calls this first. Each parameter has one rule (a table in this
-        module) and the rules that span parameters come after, such as
-        ``learning_rate * alpha < 1``. The command line and the widgets call
-        it to report a bad setting before any data is loaded.
-
-        Raises
-        ------
-        TypeError, ValueError
-            With a one-line message that names the parameter.
+        ``fit`` calls it first; call it to report a bad setting before loading data.
+        One rule per parameter (``_PARAMETER_RULES``), then ``_check_together``.
+        Raises TypeError or ValueError, with a message that names the parameter.
         """
         params = {name: rule(getattr(self, name), name) for name, rule in _PARAMETER_RULES.items()}
         _check_together(params)
         return params
 
     def fit(self, X, y, X_val=None, y_val=None):
-        """Train on ``X, y``, validating on ``X_val, y_val`` after every epoch.
+        """Train on ``X, y``, validating on ``X_val, y_val`` after every epoch; return self.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            float32 input is kept in float32 (fast, half the memory); anything
-            else is converted to float64.
-        y : array-like of shape (n_samples,)
-            Labels of any kind (ints, strings...); at least two classes.
-        X_val, y_val : array-like, optional
-            Validation data, used for early stopping and to pick the best
-            epoch. Without it the training data serves as validation data.
-
-        Returns
-        -------
-        self
+        ``X`` (n_samples, n_features): float32 stays float32 (fast, half the
+        memory), anything else becomes float64. ``y``: labels of any kind, at
+        least two classes. ``X_val, y_val`` pick the best epoch and stop early;
+        without them the training data serves as validation data.
         """
         p = self.validate_params()
-        X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val, p)
-        batch_size = p["batch_size"] or len(X)  # None: full-batch gradient descent
-        rate, rate_alpha = _step_sizes(p["learning_rate"], p["alpha"], X.dtype, batch_size)
-        n_classes = len(fitted["classes_"])
-        T = one_hot(codes, n_classes, dtype=X.dtype)
-        # Notebook 02's W (features x classes) and b, all zero; W is stored as the
-        # transpose of a (classes x features) array, the layout of coef_.
-        W = np.zeros((n_classes, X.shape[1]), dtype=X.dtype).T
-        b = np.zeros(n_classes, dtype=X.dtype)
+        X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val)
+        batch_size, rate, rate_alpha = _step_sizes(p, X)
+        W, b, T = _starting_point(codes, len(fitted["classes_"]), X.shape[1], X.dtype)
         rng = make_rng(self.random_state)
-        best_epoch, best_accuracy, best = 0, -1.0, (W.copy(order="K"), b.copy())
-        records, diverged = [], False
-        report = TrainingReport(p["max_epochs"], p["verbose"], p["progress"])
-        # The speed trick: a helper thread measures epoch e while this thread
-        # trains epoch e + 1 (NumPy releases the GIL), with one BLAS thread each.
-        with report, ThreadPoolExecutor(1) as helper, threadpool_limits(1, "blas"):
-            # -- shuffle, then one pass of mini-batch steps (epoch 1 here; each
-            #    later epoch is trained while the one before it is measured)
+        records, best_epoch, best_accuracy, best = [], 0, -1.0, (W.copy(order="K"), b.copy())
+        with (TrainingReport(p["max_epochs"], p["verbose"], p["progress"]) as report,
+              ThreadPoolExecutor(1) as helper, threadpool_limits(1, "blas")):
+            # -- shuffle, then one pass of mini-batch steps (epoch 1; later ones: below)
             _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
             for epoch in range(1, p["max_epochs"] + 1):
                 weights = W.copy(order="K"), b.copy()
-                # -- measure these weights on the helper thread; meanwhile shuffle
-                #    and train the next epoch, thrown away if training stops here
-                measuring = helper.submit(_measure, *weights, X, codes, X_val, val_codes,
-                                          p["alpha"])
+                # -- measure, on a helper thread; meanwhile (the speed trick) shuffle and
+                #    train the next epoch here, thrown away if training stops at this one
+                pending = helper.submit(_measure, *weights, X, codes, X_val, val_codes, p["alpha"])
                 if epoch < p["max_epochs"]:
                     _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
-                record = measuring.result()
+                record = pending.result()  # waits for the measurement
                 if record is DIVERGED:
-                    diverged = True
                     break
                 records.append(record)
                 last = weights
@@ -731,26 +533,19 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
                     break
             if not p["restore_best"] and records:  # keep the last epoch run instead
                 best_epoch, best_accuracy, best = len(records), records[-1].val_accuracy, last
+            diverged = record is DIVERGED
             report.done(len(records), best_epoch, best_accuracy, p["patience"], diverged)
         if diverged:
             _warn_diverged(len(records) + 1, best_epoch, p["learning_rate"])
-        self._set_fitted(
-            fitted, coef_=best[0].T, intercept_=best[1], n_iter_=len(records),
-            best_epoch_=best_epoch, history_=TrainingHistory.from_records(records),
-            diverged_=diverged,
-        )
+        self._set_fitted(fitted, coef_=best[0].T, intercept_=best[1], n_iter_=len(records),
+                         best_epoch_=best_epoch, diverged_=diverged,
+                         history_=TrainingHistory.from_records(records))
         return self
 
-    def _checked_data(self, X, y, X_val, y_val, params):
-        """Checked arrays and the data's fitted attributes; ``self`` is not touched.
-
-        Returns ``X, codes, X_val, val_codes, fitted`` where ``codes`` are the
-        labels as 0..K-1 and ``fitted`` holds ``classes_``, ``n_features_in_``
-        (and ``feature_names_in_`` for a DataFrame).
-        """
-        # validate_data records n_features_in_ (and feature names) on the
-        # estimator it is given: give it a copy, so that a failure leaves
-        # this model as it was.
+    def _checked_data(self, X, y, X_val, y_val):
+        """Checked ``X, codes, X_val, val_codes`` (codes: labels as 0..K-1) and the data's
+        fitted attributes (``classes_``, ``n_features_in_``...); ``self`` is not touched."""
+        # validate_data records n_features_in_ on the estimator it is given: a copy.
         scratch = copy.copy(self)
         check_label_kinds(y, "y")
         X, y = validate_data(scratch, X, y, dtype=[np.float64, np.float32], order="C")
@@ -758,23 +553,17 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         classes, codes = np.unique(y, return_inverse=True)
         if len(classes) < 2:
-            raise ValueError(
-                "y must contain at least 2 classes to train a classifier; got only one class: "
-                f"{classes[0]!r}"
-            )
+            raise ValueError("y must contain at least 2 classes to train a classifier; got "
+                             f"only one class: {classes[0]!r}")
         fitted["classes_"] = classes
-        batch_size = params["batch_size"]
-        if batch_size is not None and batch_size > len(X):
-            raise ValueError(
-                f"batch_size={batch_size} is larger than the {len(X)} training samples; "
-                "use a smaller batch_size, or batch_size=None for full-batch gradient descent"
-            )
         X_val, val_codes = _validation_set(X, classes, X_val, y_val)
         return X, codes, X_val, val_codes, fitted
 
     def _set_fitted(self, fitted, **attributes):
         """Replace all fitted attributes at once, dropping any left from an earlier fit."""
-        state = {key: value for key, value in vars(self).items() if not _is_fitted_name(key)}
+        # scikit-learn's convention: fitted attributes end in one underscore.
+        state = {key: value for key, value in vars(self).items()
+                 if not (key.endswith("_") and not key.startswith("_"))}
         # One assignment: an interrupt lands either before it or after it.
         self.__dict__ = {**state, **fitted, **attributes}
 
@@ -787,11 +576,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         return X @ self.coef_.T.astype(X.dtype, copy=False) + self.intercept_.astype(X.dtype)
 
     def decision_function(self, X):
-        """Class scores (logits), shape (n_samples, n_classes).
-
-        For two classes, scikit-learn's convention is followed instead: a 1-D
-        array whose positive entries mean ``classes_[1]``.
-        """
+        """Class scores (logits), (n_samples, n_classes); for 2 classes 1-D, > 0 for classes_[1]."""
         scores = self._scores(X)
         return scores[:, 1] - scores[:, 0] if scores.shape[1] == 2 else scores
 
@@ -813,7 +598,3 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         tags.classifier_tags.poor_score = False
         return tags
 
-
-def _is_fitted_name(name):
-    """scikit-learn's convention: fitted attributes end in one underscore."""
-    return name.endswith("_") and not name.startswith("_")
