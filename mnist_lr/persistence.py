@@ -14,10 +14,9 @@ so loading a file from elsewhere cannot run code:
 ``history_<name>``          one per field of :class:`~mnist_lr.model.TrainingHistory`
 ==========================  ==================================================
 
-Loading reads only these members and checks each one, so a malformed or
-hostile file gives a ``ValueError`` that names it, never a model that predicts
-garbage. This module uses only the model's public surface: its parameters,
-:meth:`~mnist_lr.SoftmaxRegression.validate_params` and its fitted attributes.
+Loading reads only these members and checks each one: a malformed or hostile
+file gives a ``ValueError`` that names it. Only the model's public surface is
+used: parameters, :meth:`~mnist_lr.SoftmaxRegression.validate_params`, fitted attributes.
 """
 
 from __future__ import annotations
@@ -47,8 +46,7 @@ _MAX_MEMBER_BYTES = 256 * 2**20
 def save_model(model, path):
     """Write a fitted model to ``path`` (no ``.npz`` added) with :func:`write_atomically`.
 
-    Returns the path; an ``OSError`` (a missing folder, a folder in its place,
-    a read-only file, a full disk...) names ``path``.
+    Returns the path. An ``OSError`` (a missing folder, a read-only file...) names ``path``.
     """
     check_is_fitted(model)
     path = Path(path)
@@ -62,11 +60,10 @@ def save_model(model, path):
 def write_atomically(path, write):
     """Call ``write(handle)`` on a temporary file beside ``path``, then rename it over ``path``.
 
-    The package's one crash-safe write (models, the command line's figures):
-    a failed or interrupted write leaves any earlier file in place and no
-    half-written one. The file gets ``0o666`` less the umask; a read-only file
-    is not replaced, as ``cp`` would not. An ``OSError`` names ``path``, never
-    the temporary file.
+    The package's one crash-safe write (models, the command line's figures): a
+    failed or interrupted write leaves any earlier file and no half-written one.
+    The file gets ``0o666`` less the umask; a read-only file is not replaced, as
+    ``cp`` would not. An ``OSError`` names ``path``, never the temporary file.
     """
     path = Path(path)
     _refuse_read_only(path)
@@ -90,10 +87,7 @@ def write_atomically(path, write):
 
 
 def _refuse_read_only(path):
-    """Raise PermissionError if ``path`` is a read-only file, which the rename would replace.
-
-    Read-only: no write bit at all (root's ``os.access`` ignores that), or not writable by us.
-    """
+    """Refuse a read-only file (no write bit, which root's ``os.access`` ignores, or no access)."""
     try:
         mode = path.stat().st_mode
     except OSError:
@@ -119,8 +113,8 @@ def _current_umask():
             if line.startswith("Umask:"):
                 return int(line.split()[1], 8)
     except (OSError, ValueError, IndexError):
-        pass
-    umask = os.umask(0o022)  # elsewhere setting it is the only way to read it: put it back
+        pass  # elsewhere setting it is the only way to read it: set it, put it back
+    umask = os.umask(0o022)
     os.umask(umask)
     return umask
 
@@ -139,8 +133,7 @@ def _as_arrays(model):
         "format": np.array(FORMAT_NAME), "format_version": np.array(FORMAT_VERSION),
         "params": np.array(json.dumps(params)), "coef": model.coef_,
         "intercept": model.intercept_, "classes": classes, "n_iter": np.array(model.n_iter_),
-        "best_epoch": np.array(model.best_epoch_),
-        "diverged": np.array(bool(getattr(model, "diverged_", False))),
+        "best_epoch": np.array(model.best_epoch_), "diverged": np.array(bool(model.diverged_)),
         **{f"history_{name}": getattr(model.history_, name) for name in _HISTORY},
     }
 
@@ -159,8 +152,17 @@ def load_model(path):
         raise
     except Exception as exc:  # zipfile.BadZipFile, OSError, EOFError, pickled arrays...
         raise _invalid(path, f"it is not a readable model file ({exc})") from exc
-    model = SoftmaxRegression(**_stored_params(found["params"], path))
     try:
+        params = json.loads(found["params"])
+    except json.JSONDecodeError as exc:
+        raise _invalid(path, f"its parameters are not valid JSON ({exc})") from exc
+    if not isinstance(params, dict):
+        raise _invalid(path, f"its parameters must be a JSON object, got {type(params).__name__}")
+    unknown = sorted(set(params) - set(SoftmaxRegression().get_params()))
+    if unknown:
+        raise _invalid(path, f"it has parameters that SoftmaxRegression does not take: {unknown}")
+    try:
+        model = SoftmaxRegression(**params)
         model.validate_params()
     except (TypeError, ValueError) as exc:
         raise _invalid(path, f"its parameters are invalid: {exc}") from exc
@@ -177,21 +179,20 @@ class _BadModelFile(ValueError):
     """A model file that could be read but is not a valid model."""
 
 
-def _invalid(path, reason):
+def _invalid(path, reason):  # the one wording of every error about a model file
     return _BadModelFile(f"cannot load the model {path}: {reason}")
 
 
-# What each kind of member must be: (how the error says it, the test).
+# Each kind of single-value member: (what the error says it must be, its test).
 _KINDS = {
-    "text": ("one text value", lambda v: v.shape == () and v.dtype.kind == "U"),
-    "integer": ("one integer >= 0", lambda v: v.shape == () and v.dtype.kind in "iu" and v >= 0),
-    "flag": ("True or False", lambda v: v.shape == () and v.dtype.kind == "b"),
-    "any": ("", lambda v: True),
+    "text": ("one text value", lambda v: v.dtype.kind == "U"),
+    "integer": ("one integer >= 0", lambda v: v.dtype.kind in "iu" and v >= 0),
+    "flag": ("True or False", lambda v: v.dtype.kind == "b"),
 }
 
 
-def _member(stored, path, name, kind="any", ndim=None):
-    """One member of the open archive, checked; ``ndim`` asks for finite float weights."""
+def _member(stored, path, name, kind=None, ndim=None):
+    """One member of the archive, checked: a value of a ``kind``, or ``ndim`` finite floats."""
     if name not in stored.files:
         raise _invalid(path, f"it lacks the array {name!r}")
     size = stored.zip.getinfo(f"{name}.npy").file_size
@@ -199,15 +200,17 @@ def _member(stored, path, name, kind="any", ndim=None):
         raise _invalid(path, f"its array {name!r} is implausibly large ({size} bytes)")
     value = stored[name]
     got = f"got {value.dtype} array of shape {value.shape}"
-    what, test = _KINDS[kind]
-    if not test(value):
-        raise _invalid(path, f"{name!r} must be {what}, {got}")
+    if kind is not None:
+        what, test = _KINDS[kind]
+        if value.shape != () or not test(value):
+            raise _invalid(path, f"{name!r} must be {what}, {got}")
+        return value.item()
     if ndim is not None:
         if value.ndim != ndim or value.dtype not in (np.float32, np.float64):
             raise _invalid(path, f"{name!r} must be a {ndim}-D float32 or float64 array, {got}")
         if not np.isfinite(value).all():
             raise _invalid(path, f"{name!r} holds NaN or infinite values")
-    return value.item() if kind != "any" else value
+    return value
 
 
 def _read_members(stored, path):
@@ -221,33 +224,19 @@ def _read_members(stored, path):
     if version != FORMAT_VERSION:
         raise _invalid(path, f"it has format version {version}; this mnist_lr reads version "
                              f"{FORMAT_VERSION}")
-    found = {name: _member(stored, path, name, kind) for name, kind in [
-        ("params", "text"), ("classes", "any"), ("n_iter", "integer"), ("best_epoch", "integer")]}
+    found = {name: _member(stored, path, name, kind, ndim) for name, kind, ndim in [
+        ("params", "text", None), ("classes", None, None), ("n_iter", "integer", None),
+        ("best_epoch", "integer", None), ("coef", None, 2), ("intercept", None, 1)]}
     # Files from before "diverged" was added lack it.
     found["diverged"] = "diverged" in stored.files and _member(stored, path, "diverged", "flag")
-    found["coef"] = _member(stored, path, "coef", ndim=2)
-    found["intercept"] = _member(stored, path, "intercept", ndim=1)
     found["history"] = [_member(stored, path, f"history_{name}", ndim=1) for name in _HISTORY]
     return found
-
-
-def _stored_params(text, path):
-    try:
-        params = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _invalid(path, f"its parameters are not valid JSON ({exc})") from exc
-    if not isinstance(params, dict):
-        raise _invalid(path, f"its parameters must be a JSON object, got {type(params).__name__}")
-    unknown = sorted(set(params) - set(SoftmaxRegression().get_params()))
-    if unknown:
-        raise _invalid(path, f"it has parameters that SoftmaxRegression does not take: {unknown}")
-    return params
 
 
 def _check_consistent(path, found):
     """Check that the members agree with each other (each was checked on its own)."""
     coef, intercept, classes = found["coef"], found["intercept"], found["classes"]
-    n_iter, best_epoch, history = found["n_iter"], found["best_epoch"], found["history"]
+    n_iter = found["n_iter"]
     if intercept.shape != (len(coef),) or classes.shape != (len(coef),) or len(coef) < 2:
         raise _invalid(path, f"its shapes are inconsistent: coef {coef.shape}, intercept "
                              f"{intercept.shape}, classes {classes.shape}")
@@ -255,8 +244,8 @@ def _check_consistent(path, found):
         raise _invalid(path, f"its classes must be numbers or text, got {classes.dtype}")
     if not np.all(classes[1:] > classes[:-1]):
         raise _invalid(path, f"its classes must be distinct and sorted, got {classes.tolist()}")
-    if any(len(values) != n_iter for values in history):
-        raise _invalid(path, f"its history arrays must have n_iter={n_iter} entries, got "
-                             f"{[len(values) for values in history]}")
-    if best_epoch > n_iter or (n_iter and not best_epoch):
-        raise _invalid(path, f"best_epoch={best_epoch} is not one of its {n_iter} epochs")
+    lengths = [len(values) for values in found["history"]]
+    if any(length != n_iter for length in lengths):
+        raise _invalid(path, f"its history arrays must have n_iter={n_iter} entries, got {lengths}")
+    if found["best_epoch"] > n_iter or (n_iter and not found["best_epoch"]):
+        raise _invalid(path, f"best_epoch={found['best_epoch']} is not one of its {n_iter} epochs")
