@@ -1,11 +1,8 @@
 """Progress reports: the only place in the package that prints while training.
 
-A report is one status line on standard output, rewritten in place with a
-carriage return (``'\\r'``) a few times a second, and finished by a final line
-that says what happened, followed by a newline. Terminals and Jupyter both
-honour ``'\\r'``, so a live reader sees one line that changes; a notebook saved
-afterwards keeps only the final line, which depends on the results alone (no
-timings), so it is the same on every run.
+A report is one status line on standard output, rewritten in place with
+``'\\r'``, then a final line that says what happened: a saved notebook keeps
+only that line, which holds no timings, so it is the same on every run.
 """
 
 from __future__ import annotations
@@ -17,14 +14,7 @@ __all__ = ["StatusLine", "TrainingReport", "describe_ending", "report_folds"]
 
 
 class StatusLine:
-    """One line of text on ``sys.stdout``, rewritten in place.
-
-    Parameters
-    ----------
-    min_interval : float, default 0.25
-        Seconds between two redraws; updates in between are skipped (the
-        first update is always drawn).
-    """
+    """One line of text on ``sys.stdout``, redrawn at most every ``min_interval`` seconds."""
 
     def __init__(self, min_interval=0.25):
         self.min_interval = min_interval
@@ -32,8 +22,7 @@ class StatusLine:
         self._drawn_at = None
 
     def _write(self, text):
-        # sys.stdout is looked up on every write, so redirection keeps working.
-        sys.stdout.write(text)
+        sys.stdout.write(text)  # looked up every time, so that redirection works
         sys.stdout.flush()
 
     def show(self, text):
@@ -42,17 +31,11 @@ class StatusLine:
         if self._drawn_at is not None and now - self._drawn_at < self.min_interval:
             return
         self._drawn_at = now
-        # Spaces cover what is left of a longer earlier text in a terminal.
-        self._write("\r" + text.ljust(self._width))
+        self._write("\r" + text.ljust(self._width))  # spaces cover a longer earlier text
         self._width = max(self._width, len(text))
 
     def finish(self, text):
-        """Replace the line with the final ``text`` and end it with a newline.
-
-        The old text is first blanked out, then ``'\\r'`` returns to the start
-        of the line, so what remains after the last ``'\\r'`` is exactly
-        ``text``: deterministic, whatever was drawn before.
-        """
+        """Blank the line, then write ``text`` and a newline: all that stays after the last \\r."""
         blank = "\r" + " " * self._width + "\r" if self._width else ""
         self._write(blank + text + "\n")
         self._width, self._drawn_at = 0, None
@@ -61,16 +44,12 @@ class StatusLine:
 def describe_ending(n_epochs, best_epoch, best_accuracy, max_epochs, patience, diverged=False):
     """The one sentence that says how a training run ended, for every place that says it.
 
-    ``n_epochs`` epochs were measured; epoch ``best_epoch`` (0: none, the
-    all-zero start) was kept, with validation accuracy ``best_accuracy``;
-    ``diverged`` means the weights overflowed in epoch ``n_epochs + 1``. E.g.
-    ``stopped early after epoch 34: no new best for 10 epochs; kept epoch 24
-    (validation 92.74%)``.
+    ``n_epochs`` were measured; ``best_epoch`` (0: the all-zero start) was kept;
+    ``diverged``: the weights overflowed in epoch ``n_epochs + 1``. E.g. ``stopped
+    early after epoch 34: no new best for 10 epochs; kept epoch 24 (validation 92.74%)``.
     """
-    if best_epoch:
-        kept = f"kept epoch {best_epoch} (validation {100 * best_accuracy:.2f}%)"
-    else:
-        kept = "kept the initial all-zero weights"
+    kept = (f"kept epoch {best_epoch} (validation {100 * best_accuracy:.2f}%)" if best_epoch
+            else "kept the initial all-zero weights")
     if diverged:
         return f"diverged in epoch {n_epochs + 1} (the weights overflowed); {kept}"
     if n_epochs < max_epochs:
@@ -79,14 +58,9 @@ def describe_ending(n_epochs, best_epoch, best_accuracy, max_epochs, patience, d
 
 
 class TrainingReport:
-    """What :meth:`SoftmaxRegression.fit` shows while it trains.
-
-    ``verbose`` prints the article's one line per epoch; ``progress`` keeps a
-    status line such as ``training: epoch 12/1000, validation 92.10% (best
-    92.15% at epoch 10)`` and ends with one line that says how training ended.
-    Both off: nothing is printed. Used as a context manager, it also ends the
-    status line when training fails or is interrupted.
-    """
+    """What :meth:`SoftmaxRegression.fit` shows while it trains: with ``verbose`` the
+    article's line per epoch, with ``progress`` a status line ended by how training
+    ended (also when it fails or is interrupted, as a context manager)."""
 
     def __init__(self, max_epochs, verbose=0, progress=False):
         self.max_epochs = max_epochs
@@ -98,49 +72,37 @@ class TrainingReport:
         """Report one epoch's record (loss, train_accuracy, val_loss, val_accuracy)."""
         self.n_epochs = epoch
         if self.verbose:
-            print(
-                f"epoch {epoch:4d}  loss {record.loss:.4f}  "
-                f"train {100 * record.train_accuracy:6.2f}%  "
-                f"val {100 * record.val_accuracy:6.2f}%  best {100 * best_accuracy:6.2f}%"
-            )
+            print(f"epoch {epoch:4d}  loss {record.loss:.4f}  "
+                  f"train {100 * record.train_accuracy:6.2f}%  "
+                  f"val {100 * record.val_accuracy:6.2f}%  best {100 * best_accuracy:6.2f}%")
         elif self.line is not None:
-            self.line.show(
-                f"training: epoch {epoch}/{self.max_epochs}, validation "
-                f"{100 * record.val_accuracy:.2f}% (best {100 * best_accuracy:.2f}% at "
-                f"epoch {best_epoch})"
-            )
+            self.line.show(f"training: epoch {epoch}/{self.max_epochs}, validation "
+                           f"{100 * record.val_accuracy:.2f}% (best {100 * best_accuracy:.2f}% "
+                           f"at epoch {best_epoch})")
 
     def done(self, n_epochs, best_epoch, best_accuracy, patience, diverged=False):
-        """End the status line with how training ended (no timings: the text is reproducible)."""
-        if self.line is None:
-            return
-        self.line.finish(describe_ending(n_epochs, best_epoch, best_accuracy,
-                                         self.max_epochs, patience, diverged))
-        self.line = None
+        """End the status line with how training ended."""
+        if self.line is not None:
+            self.line.finish(describe_ending(n_epochs, best_epoch, best_accuracy,
+                                             self.max_epochs, patience, diverged))
+            self.line = None
 
     def __enter__(self):
         return self
 
     def __exit__(self, kind, error, traceback):
         if self.line is not None and kind is not None:
-            what = "interrupted" if issubclass(kind, KeyboardInterrupt) else (
-                f"stopped by {kind.__name__}")
-            self.line.finish(
-                f"{what} after {self.n_epochs} epochs; the model was left as it was"
-            )
+            what = ("interrupted" if issubclass(kind, KeyboardInterrupt)
+                    else f"stopped by {kind.__name__}")
+            self.line.finish(f"{what} after {self.n_epochs} epochs; the model was left as it was")
 
 
 def report_folds(results, n_folds):
-    """Pass on the items of ``results`` (one per fold), showing how many are done.
-
-    Shows ``folds: 2/5 done`` while it runs and ends with ``5 folds done``.
-    """
-    line = StatusLine()
+    """Pass on the items of ``results`` (one per fold), showing ``folds: 2/5 done``."""
+    line, done = StatusLine(), 0
     line.show(f"folds: 0/{n_folds} done")
-    done = 0
     try:
-        for result in results:
-            done += 1
+        for done, result in enumerate(results, start=1):
             line.show(f"folds: {done}/{n_folds} done")
             yield result
     finally:

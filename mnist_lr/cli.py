@@ -127,14 +127,14 @@ def _argument_error(parser, exc):
 
 
 def _check_arguments(parser, args):
-    """Check the seed, the split and --subsample by the split's rule, before the data loads."""
+    """Check the options by the model's, the seed's and the split's rules, before loading data."""
     from ._checks import make_rng
     from .data import smallest_split
 
     try:
+        _model(args).validate_params()  # the model's own rules, before the data loads
         make_rng(args.seed)  # the package's one seed rule
-        # The model judges the batch size itself, when training starts.
-        minimum = smallest_split(args.val_fraction, min_train=max(args.batch_size, 1))
+        minimum = smallest_split(args.val_fraction, min_train=args.batch_size)
     except (TypeError, ValueError) as exc:
         _argument_error(parser, exc)
     if args.subsample is not None and args.subsample < minimum:
@@ -193,17 +193,23 @@ def _check_split(parser, args, y_train, y_val):
         )
 
 
+def _model(args):
+    from .model import SoftmaxRegression
+
+    return SoftmaxRegression(
+        learning_rate=args.learning_rate, max_epochs=args.max_epochs, batch_size=args.batch_size,
+        patience=args.patience, random_state=args.seed, verbose=0 if args.quiet else 1,
+    )
+
+
 def _fit(args, parser, X_train, y_train, X_val, y_val):
-    """The trained model and the seconds it took; the model checks its options as it starts."""
-    from .model import ARTICLE_SETTINGS, DivergenceWarning, SoftmaxRegression
+    """The trained model and the seconds it took (the rules that need the data apply here)."""
+    from .model import ARTICLE_SETTINGS, DivergenceWarning
 
     print(f"Training on {len(y_train)} images, validating on {len(y_val)} (learning rate "
           f"{args.learning_rate}, batch {args.batch_size}, patience {args.patience}, at most "
           f"{args.max_epochs} {'epoch' if args.max_epochs == 1 else 'epochs'}, seed {args.seed})")
-    model = SoftmaxRegression(
-        learning_rate=args.learning_rate, max_epochs=args.max_epochs, batch_size=args.batch_size,
-        patience=args.patience, random_state=args.seed, verbose=0 if args.quiet else 1,
-    )
+    model = _model(args)
     start = time.perf_counter()
     with warnings.catch_warnings():
         # Divergence is reported in words, not as warnings with source lines
@@ -248,9 +254,11 @@ def _report(model, seconds, X_val, y_val):
 
 def _save(model, matrix, args):
     """Write the model and (unless --no-figures) its figures; returns the paths written."""
+    from . import persistence
+
     target = args.out / "model.npz"
     try:
-        saved = [model.save(target)]
+        saved = [persistence.save_model(model, target)]
         if not args.no_figures:
             saved += _save_figures(model, matrix, args.out)
     except OSError as exc:

@@ -1,28 +1,24 @@
 r"""Softmax (multinomial logistic) regression, written out in NumPy.
 
 For an image :math:`x` (784 pixels) the model computes one score per class,
-:math:`z = x W + b`, and turns the scores into probabilities with the softmax
-:math:`p_k = e^{z_k} / \sum_j e^{z_j}`. Training lowers the cross-entropy
-:math:`-\log p_{\text{true class}}` by mini-batch stochastic gradient descent;
-the gradient with respect to the scores is simply :math:`p - t`, where
-:math:`t` is the one-hot encoding of the label.
+:math:`z = x W + b`, and the probabilities :math:`p = \mathrm{softmax}(z)`.
+Training lowers the cross-entropy :math:`-\log p_{\text{true class}}` by
+mini-batch SGD; its gradient with respect to the scores is :math:`p - t`
+(:math:`t`: the one-hot label).
 
-The module reads top to bottom: first the math as small public functions
-(:func:`one_hot`, :func:`softmax`, :func:`log_softmax`, :func:`cross_entropy`,
-:func:`cross_entropy_from_scores`, :func:`cross_entropy_gradient`), each of
-which can be tried on its own; then the training step that fuses them; then
-how an epoch is measured; and last :class:`SoftmaxRegression`, which puts
-them together under scikit-learn's estimator contract. Saving and loading
-live in :mod:`mnist_lr.persistence`.
+The module reads top to bottom: the math as small public functions; then the
+pieces of training in the order :meth:`SoftmaxRegression.fit` uses them; last
+the estimator. Saving and loading live in :mod:`mnist_lr.persistence`.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import warnings
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import closing
 from dataclasses import dataclass, field
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -35,17 +31,9 @@ from ._checks import check_int, check_label_kinds, check_real, check_same_length
 from ._progress import TrainingReport
 
 __all__ = [
-    "one_hot",
-    "softmax",
-    "log_softmax",
-    "cross_entropy",
-    "cross_entropy_from_scores",
-    "cross_entropy_gradient",
-    "EpochRecord",
-    "TrainingHistory",
-    "DivergenceWarning",
-    "SoftmaxRegression",
-    "ARTICLE_SETTINGS",
+    "one_hot", "softmax", "log_softmax", "cross_entropy", "cross_entropy_from_scores",
+    "cross_entropy_gradient", "EpochRecord", "TrainingHistory", "DivergenceWarning",
+    "SoftmaxRegression", "ARTICLE_SETTINGS",
 ]
 
 #: The article's training settings, the defaults of :class:`SoftmaxRegression`
@@ -53,27 +41,14 @@ __all__ = [
 ARTICLE_SETTINGS = {"learning_rate": 0.24, "batch_size": 100, "patience": 10}
 
 
-# --------------------------------------------------------------------------
-# The math
-# --------------------------------------------------------------------------
+# -- The math --------------------------------------------------------------
 
 
 def one_hot(labels, n_classes=None, dtype=np.float64):
-    """Encode integer labels 0..K-1 as rows with a single 1.
+    """Encode integer labels 0..K-1 as rows of shape (n_classes,) with a single 1.
 
-    Parameters
-    ----------
-    labels : array-like of int, shape (n_samples,)
-    n_classes : int, optional
-        K. Defaults to ``labels.max() + 1``.
-    dtype : numpy dtype, default float64
+    ``n_classes`` (K) defaults to ``labels.max() + 1``.
 
-    Returns
-    -------
-    numpy.ndarray of shape (n_samples, n_classes)
-
-    Examples
-    --------
     >>> one_hot([0, 2, 1], 3)
     array([[1., 0., 0.],
            [0., 0., 1.],
@@ -87,37 +62,20 @@ def one_hot(labels, n_classes=None, dtype=np.float64):
     top = int(labels.max()) + 1 if labels.size else 0
     n_classes = top if n_classes is None else check_int(n_classes, "n_classes", minimum=1)
     if labels.size and (labels.min() < 0 or top > n_classes):
-        raise ValueError(
-            f"labels must lie in 0..{n_classes - 1}, got values from {labels.min()} to {top - 1}"
-        )
+        raise ValueError(f"labels must lie in 0..{n_classes - 1}, got values from "
+                         f"{labels.min()} to {top - 1}")
     encoded = np.zeros((labels.size, n_classes), dtype=dtype)
     encoded[np.arange(labels.size), labels] = 1
     return encoded
 
 
 def softmax(scores, out=None, check_finite=True):
-    """Turn each row of scores into probabilities that sum to 1.
+    """Turn each row of scores (the last axis) into probabilities that sum to 1.
 
-    The row maximum is subtracted before ``exp``: it does not change the
-    result (it cancels between numerator and denominator) but keeps ``exp``
-    from overflowing when a score is large.
+    The row maximum is subtracted before ``exp``: it cancels out, and keeps
+    ``exp`` from overflowing. ``out`` may be ``scores`` (in place).
+    ``check_finite`` raises ValueError on NaN or infinite scores.
 
-    Parameters
-    ----------
-    scores : array-like of shape (n_samples, n_classes) or (n_classes,)
-    out : numpy.ndarray, optional
-        Where to write the result; may be ``scores`` itself (in place).
-    check_finite : bool, default True
-        Raise ``ValueError`` on NaN or infinite scores. The training loop
-        turns this off: it checks the weights once per epoch instead.
-
-    Returns
-    -------
-    numpy.ndarray
-        Same shape as ``scores``.
-
-    Examples
-    --------
     >>> softmax([1000.0, 1000.0])
     array([0.5, 0.5])
     """
@@ -131,24 +89,10 @@ def softmax(scores, out=None, check_finite=True):
 def log_softmax(scores, check_finite=True):
     """The natural log of :func:`softmax`, computed without ever taking ``log(0)``.
 
-    ``log p_k = z_k - log(sum_j e^{z_j})``, and with the row maximum ``m``
-    taken out first, ``log(sum_j e^{z_j}) = m + log(sum_j e^{z_j - m})``
+    ``log p_k = z_k - m - log(sum_j e^{z_j - m})`` with ``m`` the row maximum
     (the *log-sum-exp* trick): that sum is at least 1, so its log is finite
-    even when a probability is far too small to be stored.
+    even when a probability is too small to be stored.
 
-    Parameters
-    ----------
-    scores : array-like of shape (n_samples, n_classes) or (n_classes,)
-    check_finite : bool, default True
-        Raise ``ValueError`` on NaN or infinite scores.
-
-    Returns
-    -------
-    numpy.ndarray
-        Same shape as ``scores``; every entry is <= 0.
-
-    Examples
-    --------
     >>> log_softmax([0.0, 1000.0])
     array([-1000.,     0.])
     """
@@ -169,29 +113,13 @@ def _as_float_scores(scores, check_finite):
 
 
 def cross_entropy(probabilities, targets, eps=1e-7):
-    """Mean cross-entropy between predicted probabilities and one-hot targets.
+    """Mean cross-entropy between probabilities and one-hot targets, both (n_samples, K).
 
-    For one sample this is ``-sum_k t_k log(p_k)``, which for a one-hot
-    target is just ``-log`` of the probability given to the true class.
-    ``eps`` keeps ``log(0)`` from appearing, as in the article. It also caps
-    the loss of one confidently wrong sample at ``-log(eps)`` (about 16.1);
-    :func:`cross_entropy_from_scores` has no such cap and is what training
-    reports: with ``eps=0`` and ``probabilities = softmax(scores)`` the two
-    agree to rounding wherever no probability underflows to 0.
+    For one sample, ``-log`` of the probability given to the true class.
+    ``eps`` keeps ``log(0)`` away, as in the article, so one confident
+    mistake costs at most ``-log(eps)`` (16.1); :func:`cross_entropy_from_scores`
+    has no such cap.
 
-    Parameters
-    ----------
-    probabilities : array-like of shape (n_samples, n_classes)
-    targets : array-like of shape (n_samples, n_classes)
-        One-hot rows (see :func:`one_hot`).
-    eps : float, default 1e-7
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
     >>> round(cross_entropy([[0.5, 0.5]], [[1, 0]]), 4)
     0.6931
     """
@@ -202,26 +130,12 @@ def cross_entropy(probabilities, targets, eps=1e-7):
 
 
 def cross_entropy_from_scores(scores, targets):
-    """Mean cross-entropy computed from the scores, through :func:`log_softmax`.
+    """Mean cross-entropy from the scores ``X @ W + b``, through :func:`log_softmax`.
 
-    The same quantity as ``cross_entropy(softmax(scores), targets, eps=0)``,
-    but stable: a confident mistake costs its true, large loss instead of
-    ``inf`` (or the ``-log(eps)`` cap). This is the loss
-    :class:`SoftmaxRegression` records (plus its L2 penalty, if any).
+    The same as ``cross_entropy(softmax(scores), targets, eps=0)``, but
+    stable: a confident mistake costs its true, large loss, not ``inf``. This
+    is the loss :class:`SoftmaxRegression` records (plus its L2 penalty).
 
-    Parameters
-    ----------
-    scores : array-like of shape (n_samples, n_classes)
-        ``X @ W + b``.
-    targets : array-like of shape (n_samples, n_classes)
-        One-hot rows (see :func:`one_hot`).
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
     >>> round(cross_entropy_from_scores([[0.0, 0.0]], [[1, 0]]), 4)
     0.6931
     >>> cross_entropy_from_scores([[0.0, 100.0]], [[1, 0]])
@@ -235,31 +149,17 @@ def cross_entropy_from_scores(scores, targets):
 
 def _check_same_shape(values, targets, name):
     if values.shape != targets.shape or values.ndim != 2:
-        raise ValueError(
-            f"{name} and targets must be 2-D arrays of the same shape, got "
-            f"{values.shape} and {targets.shape}"
-        )
+        raise ValueError(f"{name} and targets must be 2-D arrays of the same shape, got "
+                         f"{values.shape} and {targets.shape}")
 
 
 def cross_entropy_gradient(X, probabilities, targets):
-    """Gradient of the mean cross-entropy with respect to the weights and bias.
+    """Gradient ``(grad_W, grad_b)`` of the mean cross-entropy, shapes (features, K) and (K,).
 
     With scores ``z = X W + b`` and ``p = softmax(z)``, the derivative of the
     loss with respect to the scores is ``(p - t) / n``; the chain rule then
     gives ``X.T @ (p - t) / n`` for ``W`` and the column sums for ``b``.
 
-    Parameters
-    ----------
-    X : array-like of shape (n_samples, n_features)
-    probabilities, targets : array-like of shape (n_samples, n_classes)
-
-    Returns
-    -------
-    grad_W : numpy.ndarray of shape (n_features, n_classes)
-    grad_b : numpy.ndarray of shape (n_classes,)
-
-    Examples
-    --------
     >>> gW, gb = cross_entropy_gradient([[1.0, 0.0]], [[0.5, 0.5]], [[1, 0]])
     >>> gW
     array([[-0.5,  0.5],
@@ -268,70 +168,21 @@ def cross_entropy_gradient(X, probabilities, targets):
     X = np.asarray(X, dtype=np.float64)
     error = np.asarray(probabilities, dtype=np.float64) - np.asarray(targets, dtype=np.float64)
     if X.ndim != 2 or error.ndim != 2 or len(X) != len(error):
-        raise ValueError(
-            f"X {np.shape(X)} and probabilities/targets {error.shape} must be 2-D with "
-            "the same number of rows"
-        )
+        raise ValueError(f"X {np.shape(X)} and probabilities/targets {error.shape} must be "
+                         "2-D with the same number of rows")
     error /= len(X)
     return X.T @ error, error.sum(axis=0)
 
 
-# --------------------------------------------------------------------------
-# The training step
-# --------------------------------------------------------------------------
-
-
-def _sgd_epoch(X, codes, coef, intercept, order, batch_size, learning_rate, decay=None):
-    """One pass of mini-batch SGD over ``X`` in the given row order, updating in place.
-
-    ``coef`` is stored class by feature (``W.T``); ``codes`` are the labels as
-    0..K-1; ``learning_rate`` (and ``decay = learning_rate * alpha``, or None
-    for no L2 penalty) are scalars of ``X``'s dtype.
-    """
-    # Overflowing weights are detected once per epoch, by the caller.
-    with np.errstate(over="ignore", invalid="ignore"):
-        for start in range(0, len(order), batch_size):
-            rows = order[start : start + batch_size]
-            X_batch = X[rows]
-            # This fuses softmax and cross_entropy_gradient into one buffer P,
-            # with the one-hot targets never built: P = softmax(scores) - T,
-            # then scaled so that P.T @ X_batch is learning_rate * grad_W.
-            P = X_batch @ coef.T
-            P += intercept
-            softmax(P, out=P, check_finite=False)
-            P[np.arange(len(rows)), codes[rows]] -= 1
-            P *= learning_rate / len(rows)
-            if decay is None:
-                coef -= P.T @ X_batch
-            else:  # W -= learning_rate * (grad_W + alpha * W)
-                update = P.T @ X_batch
-                update += decay * coef
-                coef -= update
-            intercept -= P.sum(axis=0)
-
-
-# --------------------------------------------------------------------------
-# Measuring an epoch
-# --------------------------------------------------------------------------
-
-
-class EpochRecord(NamedTuple):
-    """The four numbers measured after one epoch, in the order of :class:`TrainingHistory`."""
-
-    loss: float
-    train_accuracy: float
-    val_loss: float
-    val_accuracy: float
+# -- What fit records ------------------------------------------------------
 
 
 @dataclass
 class TrainingHistory:
-    """What :meth:`SoftmaxRegression.fit` measured after every epoch.
+    """What :meth:`SoftmaxRegression.fit` measured after every epoch (index i: epoch i + 1).
 
-    Accuracies are fractions in [0, 1]. Losses are the training objective:
-    the mean cross-entropy (:func:`cross_entropy_from_scores`) plus the L2
-    penalty ``alpha / 2 * ||W||^2`` (zero unless the model's ``alpha`` is
-    set). Index ``i`` of each array belongs to epoch ``i + 1``.
+    Accuracies in [0, 1]; losses with the L2 penalty. The four fields are the
+    package's one list of history fields (read them with :func:`dataclasses.fields`).
     """
 
     loss: np.ndarray = field(default_factory=lambda: np.empty(0))
@@ -354,22 +205,164 @@ class TrainingHistory:
         return int(np.argmax(self.val_accuracy)) + 1 if len(self) else 0
 
     def as_dict(self):
-        """The four arrays in a plain dict, in the order of :class:`EpochRecord`."""
-        return {name: getattr(self, name) for name in EpochRecord._fields}
+        """The four arrays in a plain dict, in field order."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
-def _loss_and_accuracy(X, codes, coef, intercept, chunk=4096):
-    """Mean cross-entropy and accuracy from one pass of the scores over ``X``.
+#: The four numbers measured after one epoch, named as the fields of TrainingHistory.
+EpochRecord = NamedTuple(
+    "EpochRecord", [(f.name, float) for f in dataclasses.fields(TrainingHistory)]
+)
 
-    The loss is :func:`cross_entropy_from_scores` written out, so that the
-    scores, computed once per chunk, serve both numbers; chunking keeps the
-    temporaries small and in cache.
+#: What :func:`_measure` returns instead of a record when the weights overflowed.
+DIVERGED = "diverged"
+
+
+# -- Checking the parameters and the data, once, when fit starts -----------
+
+
+def _check_flag(value, name):
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def _at_least(check, minimum, hint):
+    """``check``, then ``value >= minimum`` (None passes), with a hint of what to pass instead."""
+    def checked(value, name):
+        value = check(value, name)
+        if value is not None and value < minimum:
+            raise ValueError(f"{name} must be >= {minimum}, got {value}; {hint}")
+        return value
+    return checked
+
+
+def _check_seed(value, name):
+    if not isinstance(value, (np.random.Generator, np.random.RandomState)):
+        make_rng(value, name)  # raises for anything but None or an int >= 0
+    return value
+
+
+#: One rule per constructor parameter: it returns the clean value or raises.
+_PARAMETER_RULES = {
+    "learning_rate": partial(check_real, positive=True),
+    "max_epochs": partial(check_int, minimum=1),
+    "batch_size": partial(check_int, minimum=1, allow_none=True),
+    "patience": _at_least(partial(check_int, allow_none=True), 1,
+                          "use patience=None to turn early stopping off"),
+    "random_state": _check_seed,
+    "verbose": lambda value, name: check_int(
+        int(value) if isinstance(value, bool) else value, name, minimum=0),
+    "progress": _check_flag,
+    "alpha": _at_least(check_real, 0, "use alpha=0 for no penalty"),
+    "restore_best": _check_flag,
+}
+
+
+def _check_together(params):
+    """The rules that span parameters; ``params`` holds values that passed their own rule."""
+    learning_rate, alpha = params["learning_rate"], params["alpha"]
+    if learning_rate * alpha >= 1:
+        raise ValueError(f"learning_rate * alpha must be < 1, got {learning_rate} * {alpha} = "
+                         f"{learning_rate * alpha:g}: the penalty's step alone would flip or "
+                         "zero the weights; use a smaller alpha or learning_rate")
+
+
+def _step_sizes(params, X):
+    """The rules that need the data; ``batch_size, rate, rate_alpha`` for :func:`_sgd_epoch`.
+
+    ``learning_rate`` and ``learning_rate * alpha`` (None for alpha=0) in ``X``'s
+    dtype, where either one rounding to 0 (1e-50 in float32) would train nothing.
     """
+    learning_rate, alpha, dtype = params["learning_rate"], params["alpha"], X.dtype
+    batch_size = params["batch_size"] or len(X)  # None: full-batch gradient descent
+    if batch_size > len(X):
+        raise ValueError(f"batch_size={batch_size} is larger than the {len(X)} training "
+                         "samples; use a smaller batch_size, or batch_size=None for full-batch "
+                         "gradient descent")
+    rate = dtype.type(learning_rate)
+    if rate / batch_size == 0:
+        raise ValueError(f"learning_rate={learning_rate} is too small for {dtype} data: "
+                         "learning_rate / batch_size rounds to 0, so training would change "
+                         "nothing; use a larger learning_rate"
+                         + (", or float64 data" if dtype == np.float32 else ""))
+    if not alpha:
+        return batch_size, rate, None
+    rate_alpha = dtype.type(learning_rate * alpha)
+    if rate_alpha == 0:
+        raise ValueError(f"learning_rate * alpha = {learning_rate * alpha:g} is 0 in {dtype}, "
+                         "so the penalty would do nothing; use a larger alpha, or alpha=0")
+    return batch_size, rate, rate_alpha
+
+
+def _validation_set(X, classes, X_val, y_val):
+    """Checked validation data and its labels as codes 0..K-1; (None, None) if not given."""
+    if (X_val is None) != (y_val is None):
+        given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
+        raise ValueError(f"{given} was given without {missing}; pass both or neither")
+    if X_val is None:
+        return None, None
+    X_val = check_array(X_val, dtype=X.dtype, order="C", input_name="X_val")
+    check_label_kinds(y_val, "y_val")
+    y_val = column_or_1d(y_val, warn=True)
+    if X_val.shape[1] != X.shape[1]:
+        raise ValueError(f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; "
+                         "they must match")
+    check_same_length(X_val, y_val, "X_val", "y_val")
+    unknown = np.setdiff1d(y_val, classes)
+    if unknown.size:
+        raise ValueError(f"y_val contains labels that y does not: {unknown[:10].tolist()}; "
+                         f"the model can only predict {classes.tolist()}")
+    return X_val, np.searchsorted(classes, y_val)
+
+
+# -- Training: the starting point, one epoch of steps, its measurement -----
+
+
+def _starting_point(codes, n_classes, n_features, dtype):
+    """Notebook 02's all-zero ``W`` (features x classes) and ``b``, and one-hot targets ``T``.
+
+    ``W`` is a transposed (classes x features) array, so that ``coef_ = W.T`` is C-ordered.
+    """
+    W = np.zeros((n_classes, n_features), dtype=dtype).T
+    return W, np.zeros(n_classes, dtype=dtype), one_hot(codes, n_classes, dtype=dtype)
+
+
+def _sgd_epoch(X, T, W, b, order, batch_size, rate, rate_alpha=None):
+    """Notebook 02's pass of mini-batch steps over ``X`` in ``order``, updating ``W`` and ``b``.
+
+    ``rate`` and ``rate_alpha`` (``learning_rate * alpha``; None: no penalty)
+    are scalars of ``X``'s dtype; ``T`` holds the one-hot targets.
+    """
+    # Overflowing weights are detected once per epoch, when they are measured.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            X_batch = X[rows]
+            Z = X_batch @ W
+            Z += b
+            P = softmax(Z, check_finite=False)
+            # learning_rate * dL/dZ: the gradient step for the scores of this batch.
+            step = P - T[rows]
+            step *= rate / len(rows)
+            # X_batch.T @ step, written (step.T @ X_batch).T: BLAS adds up in another
+            # order for the first form; this one gives the bits of earlier versions.
+            if rate_alpha is None:
+                W -= (step.T @ X_batch).T
+            else:  # W -= learning_rate * (grad_W + alpha * W)
+                update = (step.T @ X_batch).T
+                update += rate_alpha * W
+                W -= update
+            b -= step.sum(axis=0)
+
+
+def _loss_and_accuracy(X, codes, W, b, chunk=4096):
+    """Mean cross-entropy and accuracy of ``X @ W + b``, one pass in chunks that stay in cache."""
     total_loss = 0.0
     correct = 0
     for start in range(0, len(X), chunk):
-        Z = X[start : start + chunk] @ coef.T
-        Z += intercept
+        Z = X[start : start + chunk] @ W
+        Z += b
         truth = codes[start : start + chunk]
         rows = np.arange(len(Z))
         predicted = Z.argmax(axis=1)
@@ -381,146 +374,88 @@ def _loss_and_accuracy(X, codes, coef, intercept, chunk=4096):
     return total_loss / len(X), correct / len(X)
 
 
-def _measure(coef, intercept, X, codes, X_val, val_codes, alpha):
-    """The :class:`EpochRecord` of these weights, or None if they are not finite.
+def _measure(W, b, X, codes, X_val, val_codes, alpha):
+    """The :class:`EpochRecord` of these weights (losses with the penalty), or DIVERGED.
 
-    Both losses include the L2 penalty ``alpha / 2 * ||coef||^2``. Without
-    validation data the training numbers serve as validation numbers.
+    Without validation data the training numbers serve as validation numbers.
     """
-    if not (np.isfinite(coef).all() and np.isfinite(intercept).all()):
-        return None
-    penalty = 0.5 * alpha * float(np.square(coef, dtype=np.float64).sum()) if alpha else 0.0
-    loss, accuracy = _loss_and_accuracy(X, codes, coef, intercept)
+    if not (np.isfinite(W).all() and np.isfinite(b).all()):
+        return DIVERGED
+    penalty = 0.5 * alpha * float(np.square(W, dtype=np.float64).sum()) if alpha else 0.0
+    loss, accuracy = _loss_and_accuracy(X, codes, W, b)
     if X_val is None:
         return EpochRecord(loss + penalty, accuracy, loss + penalty, accuracy)
-    val_loss, val_accuracy = _loss_and_accuracy(X_val, val_codes, coef, intercept)
+    val_loss, val_accuracy = _loss_and_accuracy(X_val, val_codes, W, b)
     return EpochRecord(loss + penalty, accuracy, val_loss + penalty, val_accuracy)
 
 
-def _measured_epochs(train_one_epoch, measure, max_epochs):
-    """Run ``train_one_epoch`` up to ``max_epochs`` times; yield each result with its measurement.
-
-    Yields ``(epoch, weights, record)`` where ``weights = train_one_epoch()``
-    and ``record = measure(*weights)``, for epochs 1, 2, ... in order, as if
-    each epoch were trained and then measured.
-
-    What it hides: measuring epoch e (a full pass over the data) and training
-    epoch e + 1 are independent, so a helper thread measures while this one
-    trains (NumPy releases the GIL inside its array routines), which saves
-    about a third of the time per epoch on two cores. Each side gets one BLAS
-    thread so that they do not compete. So epoch e + 1 has already been
-    trained when epoch e is yielded; if the caller stops there, it is thrown
-    away. Closing the generator (or an exception, Ctrl-C included) waits for
-    the helper thread to finish, so no thread outlives it.
-    """
-    with ThreadPoolExecutor(max_workers=1) as helper, threadpool_limits(1, "blas"):
-        pending = None
-        for epoch in range(1, max_epochs + 1):
-            weights = train_one_epoch()
-            if pending is not None:
-                yield pending[0], pending[1], pending[2].result()
-            pending = (epoch, weights, helper.submit(measure, *weights))
-        yield pending[0], pending[1], pending[2].result()
+def _warn_diverged(epoch, best_epoch, learning_rate):
+    kept = f"the weights of epoch {best_epoch}" if best_epoch else "the initial all-zero weights"
+    warnings.warn(
+        f"training diverged in epoch {epoch}: the weights overflowed with "
+        f"learning_rate={learning_rate}. Stopped and kept {kept}; try a smaller "
+        "learning_rate, or check that the inputs are scaled (MNIST pixels: 0 to 1).",
+        DivergenceWarning, stacklevel=3)
 
 
-# --------------------------------------------------------------------------
-# The estimator
-# --------------------------------------------------------------------------
+# -- The estimator ---------------------------------------------------------
 
 
 class DivergenceWarning(RuntimeWarning):
     """Training was stopped because the weights or the loss stopped being finite."""
 
 
-class _Settings(NamedTuple):
-    learning_rate: float
-    max_epochs: int
-    batch_size: int | None
-    patience: int | None
-    verbose: int
-    progress: bool
-    alpha: float
-    restore_best: bool
-
-
 class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     r"""Multinomial logistic regression trained by mini-batch SGD with early stopping.
 
-    This is the article's algorithm: weights start at zero; every epoch
-    visits the training rows in a fresh random order, ``batch_size`` at a
-    time, stepping down the cross-entropy gradient; after every epoch the
-    loss and both accuracies are recorded; training stops once validation
-    accuracy has not improved for ``patience`` epochs, and the weights of the
-    best validation epoch are kept (``restore_best=False`` keeps the last).
-
-    The objective is the mean cross-entropy plus an optional L2 penalty on the
-    weights (not on the biases), with scikit-learn's name and convention:
+    The article's algorithm, notebook 02's loop. The objective is the mean
+    cross-entropy plus an optional L2 penalty on the weights (not the biases),
+    with scikit-learn's name and convention:
 
     .. math::
 
         L(W, b) = \frac{1}{n} \sum_{i=1}^{n} -\log p_{i, y_i}
                   + \frac{\alpha}{2} \lVert W \rVert^2
 
-    Its gradient adds ``alpha * W`` to the cross-entropy gradient, so every
-    mini-batch step is ``W -= learning_rate * (grad_W + alpha * W)`` ("weight
-    decay": the weights also shrink a little at every step). ``alpha=0``
-    (the default) is the article's unregularised model.
-
-    ``fit`` is all or nothing: if it fails or is interrupted (Ctrl-C
-    included), the model is left exactly as it was before the call.
+    so every step is ``W -= learning_rate * (grad_W + alpha * W)``. ``fit`` is all
+    or nothing: if it fails or is interrupted (Ctrl-C included), the model is
+    left as it was.
 
     Parameters
     ----------
     learning_rate : float, default 0.24
-        Step size of each gradient step (the article's *gakushuuritsu*).
-        Together with ``alpha`` it must satisfy ``learning_rate * alpha < 1``.
+        Step size (the article's *gakushuuritsu*); ``learning_rate * alpha < 1``.
     max_epochs : int, default 1000
         Upper bound on passes over the training data (*kurikaeshi*).
     batch_size : int or None, default 100
-        Rows per gradient step. ``None`` uses all rows at once (full-batch
-        gradient descent).
+        Rows per step; ``None`` uses all rows at once (full-batch descent).
     patience : int or None, default 10
-        Stop after this many epochs without a new best validation accuracy.
-        ``None`` turns early stopping off and runs all ``max_epochs``.
+        Epochs without a new best validation accuracy before stopping; ``None``: never.
     random_state : int, numpy.random.Generator or None, default None
-        Seed for the per-epoch shuffles. The same seed gives the same history
-        and the same weights.
+        Seed for the shuffles: the same seed gives the same history and weights.
     verbose : int, default 0
         1 prints one line per epoch, as the article does.
     progress : bool, default False
-        Show one status line while training (epoch, validation accuracy, best
-        so far), rewritten in place, and finish with a line that says how
-        training ended, e.g. ``stopped early after epoch 34: no new best for
-        10 epochs; kept epoch 24 (validation 92.74%)``.
+        A status line while training, ending with how training ended.
     alpha : float, default 0.0
-        Strength of the L2 penalty ``alpha / 2 * ||W||^2`` on the weights
-        (the biases are not penalised); finite and >= 0. Larger values give
-        smaller, smoother weights. The recorded losses include the penalty.
+        Strength of the L2 penalty ``alpha / 2 * ||W||^2``; >= 0.
     restore_best : bool, default True
-        Keep the weights of the epoch with the best validation accuracy (the
-        article's rule). False keeps the weights of the last epoch run, so
-        that a fixed number of epochs (``patience=None``) means the same
-        model with or without validation data: without it, True keeps the
-        epoch with the best *training* accuracy.
+        Keep the best validation epoch's weights (the article's rule); False
+        keeps the last epoch's, the same model with or without validation data.
 
     Attributes
     ----------
     coef_ : numpy.ndarray of shape (n_classes, n_features)
-        Weights of the kept epoch (the best one, or see ``restore_best``). The
-        article keeps them as a (785, 10) matrix whose row 0 is the bias:
-        ``coef_`` is rows 1: of it, transposed.
+        The kept weights, ``W.T`` (the article's (785, 10) matrix, less its bias
+        row 0, transposed).
     intercept_ : numpy.ndarray of shape (n_classes,)
-        Bias of the kept epoch (the article's row 0).
+        The kept bias ``b``.
     classes_ : numpy.ndarray
         The distinct labels seen in ``fit``, sorted. Any labels work.
-    n_features_in_ : int
-    n_iter_ : int
-        Epochs actually run.
-    best_epoch_ : int
-        The 1-based epoch whose weights were kept.
+    n_features_in_, n_iter_, best_epoch_ : int
+        Features; epochs run; the 1-based epoch whose weights were kept.
     history_ : TrainingHistory
-        Per-epoch ``loss``, ``train_accuracy``, ``val_loss``, ``val_accuracy``.
-        Both losses are the objective above: cross-entropy plus the penalty.
+        The per-epoch losses (with the penalty) and accuracies.
     diverged_ : bool
         True if training stopped because the weights stopped being finite.
 
@@ -533,18 +468,9 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     True
     """
 
-    def __init__(
-        self,
-        learning_rate=ARTICLE_SETTINGS["learning_rate"],
-        max_epochs=1000,
-        batch_size=ARTICLE_SETTINGS["batch_size"],
-        patience=ARTICLE_SETTINGS["patience"],
-        random_state=None,
-        verbose=0,
-        progress=False,
-        alpha=0.0,
-        restore_best=True,
-    ):
+    def __init__(self, learning_rate=ARTICLE_SETTINGS["learning_rate"], max_epochs=1000,
+                 batch_size=ARTICLE_SETTINGS["batch_size"], patience=ARTICLE_SETTINGS["patience"],
+                 random_state=None, verbose=0, progress=False, alpha=0.0, restore_best=True):
         self.learning_rate = learning_rate
         self.max_epochs = max_epochs
         self.batch_size = batch_size
@@ -557,116 +483,69 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
 
     # -- training ----------------------------------------------------------
 
-    def fit(self, X, y, X_val=None, y_val=None):
-        """Train on ``X, y``, validating on ``X_val, y_val`` after every epoch.
+    def validate_params(self):
+        """Check every constructor parameter; return the checked values in a dict.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            float32 input is kept in float32 (fast, half the memory); anything
-            else is converted to float64.
-        y : array-like of shape (n_samples,)
-            Labels of any kind (ints, strings...); at least two classes.
-        X_val, y_val : array-like, optional
-            Validation data, used for early stopping and to pick the best
-            epoch. Without it the training data serves as validation data.
-
-        Returns
-        -------
-        self
+        ``fit`` calls it first; call it to report a bad setting before loading data.
+        One rule per parameter (``_PARAMETER_RULES``), then ``_check_together``.
+        Raises TypeError or ValueError, with a message that names the parameter.
         """
-        settings = self._checked_params()
-        X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val, settings)
-        batch_size = settings.batch_size or len(X)  # None: full-batch gradient descent
-        step, decay = _step_sizes(settings, X.dtype, batch_size)
-        # Weights start at zero, stored class by feature, with the bias apart
-        # (the article's (785, 10) matrix holds the bias as its row 0).
-        coef = np.zeros((len(fitted["classes_"]), X.shape[1]), dtype=X.dtype)
-        intercept = np.zeros(len(coef), dtype=X.dtype)
+        params = {name: rule(getattr(self, name), name) for name, rule in _PARAMETER_RULES.items()}
+        _check_together(params)
+        return params
+
+    def fit(self, X, y, X_val=None, y_val=None):
+        """Train on ``X, y``, validating on ``X_val, y_val`` after every epoch; return self.
+
+        ``X`` (n_samples, n_features): float32 stays float32 (fast, half the
+        memory), anything else becomes float64. ``y``: labels of any kind, at
+        least two classes. ``X_val, y_val`` pick the best epoch and stop early;
+        without them the training data serves as validation data.
+        """
+        p = self.validate_params()
+        X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val)
+        batch_size, rate, rate_alpha = _step_sizes(p, X)
+        W, b, T = _starting_point(codes, len(fitted["classes_"]), X.shape[1], X.dtype)
         rng = make_rng(self.random_state)
-
-        def train_one_epoch():
-            order = rng.permutation(len(X))  # a fresh shuffle every epoch
-            _sgd_epoch(X, codes, coef, intercept, order, batch_size, step, decay)
-            return coef.copy(), intercept.copy()
-
-        def measure(coef, intercept):
-            return _measure(coef, intercept, X, codes, X_val, val_codes, settings.alpha)
-
-        records, diverged_at = [], None
-        best_epoch, best_accuracy, best_weights = 0, -1.0, (coef.copy(), intercept.copy())
-        report = TrainingReport(settings.max_epochs, settings.verbose, settings.progress)
-        epochs = _measured_epochs(train_one_epoch, measure, settings.max_epochs)
-        with report, closing(epochs):
-            for epoch, weights, record in epochs:
-                if record is None:  # the weights overflowed
-                    diverged_at = epoch
+        records, best_epoch, best_accuracy, best = [], 0, -1.0, (W.copy(order="K"), b.copy())
+        with (TrainingReport(p["max_epochs"], p["verbose"], p["progress"]) as report,
+              ThreadPoolExecutor(1) as helper, threadpool_limits(1, "blas")):
+            # -- shuffle, then one pass of mini-batch steps (epoch 1; later ones: below)
+            _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
+            for epoch in range(1, p["max_epochs"] + 1):
+                weights = W.copy(order="K"), b.copy()
+                # -- measure, on a helper thread; meanwhile (the speed trick) shuffle and
+                #    train the next epoch here, thrown away if training stops at this one
+                pending = helper.submit(_measure, *weights, X, codes, X_val, val_codes, p["alpha"])
+                if epoch < p["max_epochs"]:
+                    _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
+                record = pending.result()  # waits for the measurement
+                if record is DIVERGED:
                     break
                 records.append(record)
-                last_weights = weights
-                if record.val_accuracy > best_accuracy:  # a new best
-                    best_epoch, best_accuracy, best_weights = epoch, record.val_accuracy, weights
+                last = weights
+                # -- keep the best
+                if record.val_accuracy > best_accuracy:
+                    best_epoch, best_accuracy, best = epoch, record.val_accuracy, weights
                 report.epoch(epoch, record, best_epoch, best_accuracy)
-                if settings.patience is not None and epoch - best_epoch >= settings.patience:
-                    break  # patience has run out
-            if not settings.restore_best and records:  # keep the last epoch run instead
-                best_epoch, best_accuracy = len(records), records[-1].val_accuracy
-                best_weights = last_weights
-            report.done(len(records), best_epoch, best_accuracy, settings.patience,
-                        diverged_at is not None)
-        if diverged_at is not None:
-            _warn_diverged(diverged_at, best_epoch, settings.learning_rate)
-        self._set_fitted(
-            fitted, coef_=best_weights[0], intercept_=best_weights[1], n_iter_=len(records),
-            best_epoch_=best_epoch, history_=TrainingHistory.from_records(records),
-            diverged_=diverged_at is not None,
-        )
+                # -- patience: stop after `patience` epochs without a new best
+                if p["patience"] is not None and epoch - best_epoch >= p["patience"]:
+                    break
+            if not p["restore_best"] and records:  # keep the last epoch run instead
+                best_epoch, best_accuracy, best = len(records), records[-1].val_accuracy, last
+            diverged = record is DIVERGED
+            report.done(len(records), best_epoch, best_accuracy, p["patience"], diverged)
+        if diverged:
+            _warn_diverged(len(records) + 1, best_epoch, p["learning_rate"])
+        self._set_fitted(fitted, coef_=best[0].T, intercept_=best[1], n_iter_=len(records),
+                         best_epoch_=best_epoch, diverged_=diverged,
+                         history_=TrainingHistory.from_records(records))
         return self
 
-    def _checked_params(self):
-        learning_rate = check_real(self.learning_rate, "learning_rate", positive=True)
-        alpha = check_real(self.alpha, "alpha")
-        if alpha < 0:
-            raise ValueError(f"alpha must be >= 0, got {alpha}; use alpha=0 for no penalty")
-        if learning_rate * alpha >= 1:
-            raise ValueError(
-                f"learning_rate * alpha must be < 1, got {learning_rate} * {alpha} = "
-                f"{learning_rate * alpha:g}: the penalty's step alone would flip or zero the "
-                "weights; use a smaller alpha or learning_rate"
-            )
-        patience = check_int(self.patience, "patience", allow_none=True)
-        if patience is not None and patience < 1:
-            raise ValueError(
-                f"patience must be >= 1, got {patience}; use patience=None to turn early "
-                "stopping off"
-            )
-        verbose = self.verbose
-        verbose = check_int(int(verbose) if isinstance(verbose, bool) else verbose, "verbose",
-                            minimum=0)
-        for name in ("progress", "restore_best"):
-            if not isinstance(getattr(self, name), (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
-        return _Settings(
-            learning_rate=learning_rate,
-            max_epochs=check_int(self.max_epochs, "max_epochs", minimum=1),
-            batch_size=check_int(self.batch_size, "batch_size", minimum=1, allow_none=True),
-            patience=patience,
-            verbose=verbose,
-            progress=bool(self.progress),
-            alpha=alpha,
-            restore_best=bool(self.restore_best),
-        )
-
-    def _checked_data(self, X, y, X_val, y_val, settings):
-        """Checked arrays and the data's fitted attributes; ``self`` is not touched.
-
-        Returns ``X, codes, X_val, val_codes, fitted`` where ``codes`` are the
-        labels as 0..K-1 and ``fitted`` holds ``classes_``, ``n_features_in_``
-        (and ``feature_names_in_`` for a DataFrame).
-        """
-        # validate_data records n_features_in_ (and feature names) on the
-        # estimator it is given: give it a copy, so that a failure leaves
-        # this model as it was.
+    def _checked_data(self, X, y, X_val, y_val):
+        """Checked ``X, codes, X_val, val_codes`` (codes: labels as 0..K-1) and the data's
+        fitted attributes (``classes_``, ``n_features_in_``...); ``self`` is not touched."""
+        # validate_data records n_features_in_ on the estimator it is given: a copy.
         scratch = copy.copy(self)
         check_label_kinds(y, "y")
         X, y = validate_data(scratch, X, y, dtype=[np.float64, np.float32], order="C")
@@ -674,23 +553,17 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         classes, codes = np.unique(y, return_inverse=True)
         if len(classes) < 2:
-            raise ValueError(
-                "y must contain at least 2 classes to train a classifier; got only one class: "
-                f"{classes[0]!r}"
-            )
+            raise ValueError("y must contain at least 2 classes to train a classifier; got "
+                             f"only one class: {classes[0]!r}")
         fitted["classes_"] = classes
-        batch_size = settings.batch_size
-        if batch_size is not None and batch_size > len(X):
-            raise ValueError(
-                f"batch_size={batch_size} is larger than the {len(X)} training samples; "
-                "use a smaller batch_size, or batch_size=None for full-batch gradient descent"
-            )
         X_val, val_codes = _validation_set(X, classes, X_val, y_val)
         return X, codes, X_val, val_codes, fitted
 
     def _set_fitted(self, fitted, **attributes):
         """Replace all fitted attributes at once, dropping any left from an earlier fit."""
-        state = {key: value for key, value in vars(self).items() if not _is_fitted_name(key)}
+        # scikit-learn's convention: fitted attributes end in one underscore.
+        state = {key: value for key, value in vars(self).items()
+                 if not (key.endswith("_") and not key.startswith("_"))}
         # One assignment: an interrupt lands either before it or after it.
         self.__dict__ = {**state, **fitted, **attributes}
 
@@ -703,11 +576,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         return X @ self.coef_.T.astype(X.dtype, copy=False) + self.intercept_.astype(X.dtype)
 
     def decision_function(self, X):
-        """Class scores (logits), shape (n_samples, n_classes).
-
-        For two classes, scikit-learn's convention is followed instead: a 1-D
-        array whose positive entries mean ``classes_[1]``.
-        """
+        """Class scores (logits), (n_samples, n_classes); for 2 classes 1-D, > 0 for classes_[1]."""
         scores = self._scores(X)
         return scores[:, 1] - scores[:, 0] if scores.shape[1] == 2 else scores
 
@@ -724,107 +593,8 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         scores = self._scores(X)
         return self.classes_[scores.argmax(axis=1)]
 
-    # -- saving ------------------------------------------------------------
-
-    def save(self, path):
-        """Save the trained model to a ``.npz`` file, atomically, without pickle.
-
-        See :func:`mnist_lr.persistence.save_model` for the file's contents.
-
-        Parameters
-        ----------
-        path : str or path-like
-            Destination; ``.npz`` is not added automatically.
-
-        Returns
-        -------
-        pathlib.Path
-        """
-        from .persistence import save_model
-
-        return save_model(self, path)
-
-    @classmethod
-    def load(cls, path):
-        """Load a model written by :meth:`save` (see :func:`mnist_lr.persistence.load_model`).
-
-        Raises
-        ------
-        ValueError
-            If the file is not a complete, valid model file of a known format version.
-        """
-        from .persistence import load_model
-
-        return load_model(path, cls)
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.poor_score = False
         return tags
 
-
-def _is_fitted_name(name):
-    """scikit-learn's convention: fitted attributes end in one underscore."""
-    return name.endswith("_") and not name.startswith("_")
-
-
-def _step_sizes(settings, dtype, batch_size):
-    """The learning rate and ``learning_rate * alpha`` as scalars of the data's dtype.
-
-    Raises ``ValueError`` if either rounds to zero there (1e-50 is 0 in
-    float32), which would silently train nothing.
-    """
-    step = dtype.type(settings.learning_rate)
-    if step / batch_size == 0:
-        raise ValueError(
-            f"learning_rate={settings.learning_rate} is too small for {dtype} data: "
-            f"learning_rate / batch_size rounds to 0, so training would change nothing; "
-            "use a larger learning_rate" + (", or float64 data" if dtype == np.float32 else "")
-        )
-    if not settings.alpha:
-        return step, None
-    decay = dtype.type(settings.learning_rate * settings.alpha)
-    if decay == 0:
-        raise ValueError(
-            f"learning_rate * alpha = {settings.learning_rate * settings.alpha:g} is 0 in "
-            f"{dtype}, so the penalty would do nothing; use a larger alpha, or alpha=0"
-        )
-    return step, decay
-
-
-def _validation_set(X, classes, X_val, y_val):
-    """Checked validation data and its labels as codes 0..K-1; (None, None) if not given."""
-    if (X_val is None) != (y_val is None):
-        given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
-        raise ValueError(f"{given} was given without {missing}; pass both or neither")
-    if X_val is None:
-        return None, None
-    X_val = check_array(X_val, dtype=X.dtype, order="C", input_name="X_val")
-    check_label_kinds(y_val, "y_val")
-    y_val = column_or_1d(y_val, warn=True)
-    if X_val.shape[1] != X.shape[1]:
-        raise ValueError(
-            f"X_val has {X_val.shape[1]} features but X has {X.shape[1]}; they must match"
-        )
-    check_same_length(X_val, y_val, "X_val", "y_val")
-    unknown = np.setdiff1d(y_val, classes)
-    if unknown.size:
-        raise ValueError(
-            f"y_val contains labels that y does not: {unknown[:10].tolist()}; the model "
-            f"can only predict {classes.tolist()}"
-        )
-    return X_val, np.searchsorted(classes, y_val)
-
-
-def _warn_diverged(epoch, best_epoch, learning_rate):
-    kept = (
-        f"kept the weights of epoch {best_epoch}" if best_epoch
-        else "kept the initial all-zero weights"
-    )
-    warnings.warn(
-        f"training diverged in epoch {epoch}: the weights overflowed with "
-        f"learning_rate={learning_rate}. Stopped and {kept}; try a smaller "
-        "learning_rate, or check that the inputs are scaled (MNIST pixels: 0 to 1).",
-        DivergenceWarning,
-        stacklevel=3,
-    )

@@ -1,28 +1,27 @@
 """Saving a trained :class:`~mnist_lr.SoftmaxRegression` to a file, and loading it back.
 
-A model file is an ordinary NumPy ``.npz`` archive of named arrays, read
-without pickle, so loading a file from elsewhere cannot run code:
+A model file is a NumPy ``.npz`` archive of named arrays, read without pickle,
+so loading a file from elsewhere cannot run code:
 
-========================  ================================================
-``format``                the text ``mnist_lr.SoftmaxRegression``
-``format_version``        1
-``params``                the constructor parameters, as JSON text
-``coef``, ``intercept``   the weights (n_classes, n_features), the biases
-``classes``               the labels, sorted
-``n_iter``                epochs run
-``best_epoch``            the 1-based epoch whose weights were kept
-``diverged``              whether training stopped because of overflow
-``history_<name>``        the four per-epoch arrays of ``history_``
-========================  ================================================
+==========================  ==================================================
+``format``                  the text ``mnist_lr.SoftmaxRegression``
+``format_version``          1
+``params``                  the constructor parameters, as JSON text
+``coef``, ``intercept``     the weights (n_classes, n_features), the biases
+``classes``                 the labels, sorted
+``n_iter``, ``best_epoch``  epochs run; the 1-based epoch whose weights were kept
+``diverged``                whether training stopped because of overflow
+``history_<name>``          one per field of :class:`~mnist_lr.model.TrainingHistory`
+==========================  ==================================================
 
-Loading checks every member it reads (types, shapes, finite weights,
-distinct classes, valid parameters) and reads only these members, so a
-malformed or hostile file gives a ``ValueError`` that names it, never a
-model that predicts garbage.
+Loading reads only these members and checks each one: a malformed or hostile
+file gives a ``ValueError`` that names it. Only the model's public surface is
+used: parameters, :meth:`~mnist_lr.SoftmaxRegression.validate_params`, fitted attributes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -32,63 +31,39 @@ from pathlib import Path
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._checks import make_rng
+from .model import SoftmaxRegression, TrainingHistory
 
-__all__ = ["save_model", "load_model", "FORMAT_NAME", "FORMAT_VERSION"]
+__all__ = ["save_model", "load_model", "write_atomically", "FORMAT_NAME", "FORMAT_VERSION"]
 
 FORMAT_NAME = "mnist_lr.SoftmaxRegression"
 FORMAT_VERSION = 1
 
-_HISTORY = ("loss", "train_accuracy", "val_loss", "val_accuracy")
+_HISTORY = [f.name for f in dataclasses.fields(TrainingHistory)]
 # No member of a sound model file comes near this (MNIST's weights: 31 KB).
 _MAX_MEMBER_BYTES = 256 * 2**20
 
 
 def save_model(model, path):
-    """Write a fitted model to ``path`` atomically (see the module docstring for the contents).
+    """Write a fitted model to ``path`` (no ``.npz`` added) with :func:`write_atomically`.
 
-    The file is written to a temporary file beside ``path`` and renamed over
-    it only when complete, so an interrupted save never destroys an earlier
-    file. The new file gets the usual permissions (``0o666`` less the umask).
-    A read-only file at ``path`` is not replaced, as ``cp`` would not overwrite it.
-
-    Parameters
-    ----------
-    model : SoftmaxRegression
-        A fitted model.
-    path : str or path-like
-        Destination; ``.npz`` is not added automatically.
-
-    Returns
-    -------
-    pathlib.Path
-
-    Raises
-    ------
-    OSError
-        If ``path`` cannot be written (a missing folder, a folder in its
-        place, a read-only file, no permission, a full disk); the message names ``path``.
+    Returns the path. An ``OSError`` (a missing folder, a read-only file...) names ``path``.
     """
     check_is_fitted(model)
     path = Path(path)
     arrays = _as_arrays(model)
     if path.is_dir():
-        raise IsADirectoryError(
-            f"cannot save the model to {path}: it is a folder; give a file name such as "
-            f"{path / 'model.npz'}"
-        )
+        raise IsADirectoryError(f"cannot save the model to {path}: it is a folder; give a file "
+                                f"name such as {path / 'model.npz'}")
     return write_atomically(path, lambda handle: np.savez(handle, **arrays))
 
 
 def write_atomically(path, write):
     """Call ``write(handle)`` on a temporary file beside ``path``, then rename it over ``path``.
 
-    The one crash-safe write of the package (models here, the command line's
-    figures too): an interrupted or failed write (Ctrl-C, a full disk) leaves
-    any earlier file in place and no half-written one. The new file gets the
-    usual permissions (``0o666`` less the umask), and a read-only file at
-    ``path`` is not replaced, as ``cp`` would not overwrite it. An ``OSError``
-    has ``path`` as its ``filename``, never the temporary file.
+    The package's one crash-safe write (models, the command line's figures): a
+    failed or interrupted write leaves any earlier file and no half-written one.
+    The file gets ``0o666`` less the umask; a read-only file is not replaced, as
+    ``cp`` would not. An ``OSError`` names ``path``, never the temporary file.
     """
     path = Path(path)
     _refuse_read_only(path)
@@ -112,24 +87,15 @@ def write_atomically(path, write):
 
 
 def _refuse_read_only(path):
-    """Raise PermissionError if ``path`` is a file that is read-only.
-
-    The rename would replace it regardless (only the folder's permissions
-    count), so its mode is asked: no write bit at all (which root's
-    ``os.access`` would not report), or not writable by this user.
-    """
+    """Refuse a read-only file (no write bit, which root's ``os.access`` ignores, or no access)."""
     try:
         mode = path.stat().st_mode
     except OSError:
         return  # nothing there (or nothing to ask): the save itself reports any problem
     if mode & 0o222 and os.access(path, os.W_OK):
         return
-    raise PermissionError(
-        errno.EACCES,
-        f"the file there is read-only (mode {mode & 0o777:04o}); make it writable, "
-        "remove it, or choose another name",
-        str(path),
-    )
+    raise PermissionError(errno.EACCES, f"the file there is read-only (mode {mode & 0o777:04o}); "
+                          "make it writable, remove it, or choose another name", str(path))
 
 
 def _naming(error, path):
@@ -147,8 +113,7 @@ def _current_umask():
             if line.startswith("Umask:"):
                 return int(line.split()[1], 8)
     except (OSError, ValueError, IndexError):
-        pass
-    # Elsewhere setting it is the only way to read it: put it back at once.
+        pass  # elsewhere setting it is the only way to read it: set it, put it back
     umask = os.umask(0o022)
     os.umask(umask)
     return umask
@@ -156,200 +121,131 @@ def _current_umask():
 
 def _as_arrays(model):
     classes = np.asarray(model.classes_)
-    if classes.dtype == object:
+    if classes.dtype == object:  # strings, unless someone set classes_ by hand
         if not all(isinstance(c, str) for c in classes):
-            raise ValueError(
-                "classes_ mixes label types; only numeric or string labels can be saved"
-            )
+            raise ValueError("classes_ mixes label types; only numbers or strings can be saved")
         classes = classes.astype(str)
-    params = {
-        key: value.item() if isinstance(value, np.generic) else value
-        for key, value in model.get_params().items()
-    }
+    params = {key: value.item() if isinstance(value, np.generic) else value
+              for key, value in model.get_params().items()}
     if not isinstance(params["random_state"], (int, type(None))):
-        # A Generator has no portable form; the weights are what matter.
-        params["random_state"] = None
+        params["random_state"] = None  # a Generator has no portable form
     return {
-        "format": np.array(FORMAT_NAME),
-        "format_version": np.array(FORMAT_VERSION),
-        "params": np.array(json.dumps(params)),
-        "coef": model.coef_,
-        "intercept": model.intercept_,
-        "classes": classes,
-        "n_iter": np.array(model.n_iter_),
-        "best_epoch": np.array(model.best_epoch_),
-        "diverged": np.array(bool(getattr(model, "diverged_", False))),
+        "format": np.array(FORMAT_NAME), "format_version": np.array(FORMAT_VERSION),
+        "params": np.array(json.dumps(params)), "coef": model.coef_,
+        "intercept": model.intercept_, "classes": classes, "n_iter": np.array(model.n_iter_),
+        "best_epoch": np.array(model.best_epoch_), "diverged": np.array(bool(model.diverged_)),
         **{f"history_{name}": getattr(model.history_, name) for name in _HISTORY},
     }
 
 
-def load_model(path, cls=None):
-    """Load a model written by :func:`save_model`.
+def load_model(path):
+    """Load a model written by :func:`save_model`, fitted, with everything restored.
 
-    Parameters
-    ----------
-    path : str or path-like
-    cls : type, optional
-        The estimator class to build, :class:`~mnist_lr.SoftmaxRegression`
-        by default.
-
-    Returns
-    -------
-    SoftmaxRegression
-        Fitted, with its parameters, weights, classes, history, ``n_iter_``,
-        ``best_epoch_`` and ``diverged_`` restored.
-
-    Raises
-    ------
-    FileNotFoundError
-        If there is no file at ``path``.
-    ValueError
-        If the file is not a complete, valid model file of format version 1;
-        the message names the file and what is wrong.
+    Raises ``FileNotFoundError`` if there is no file, and ``ValueError`` naming
+    the file and what is wrong if it is not a complete, valid model file.
     """
-    from .model import SoftmaxRegression, TrainingHistory
-
-    cls = SoftmaxRegression if cls is None else cls
     path = Path(path)
     try:
         with np.load(path, allow_pickle=False) as stored:
-            found = _read_members(_MemberReader(stored, path))
+            found = _read_members(stored, path)
     except (FileNotFoundError, _BadModelFile):
         raise
     except Exception as exc:  # zipfile.BadZipFile, OSError, EOFError, pickled arrays...
         raise _invalid(path, f"it is not a readable model file ({exc})") from exc
-
-    model = cls(**_checked_params(found["params"], cls, path))
     try:
-        model._checked_params()
-        make_rng(model.random_state)
+        params = json.loads(found["params"])
+    except json.JSONDecodeError as exc:
+        raise _invalid(path, f"its parameters are not valid JSON ({exc})") from exc
+    if not isinstance(params, dict):
+        raise _invalid(path, f"its parameters must be a JSON object, got {type(params).__name__}")
+    unknown = sorted(set(params) - set(SoftmaxRegression().get_params()))
+    if unknown:
+        raise _invalid(path, f"it has parameters that SoftmaxRegression does not take: {unknown}")
+    try:
+        model = SoftmaxRegression(**params)
+        model.validate_params()
     except (TypeError, ValueError) as exc:
         raise _invalid(path, f"its parameters are invalid: {exc}") from exc
     _check_consistent(path, found)
-    model._set_fitted(
-        {"classes_": found["classes"], "n_features_in_": found["coef"].shape[1]},
-        coef_=found["coef"], intercept_=found["intercept"], n_iter_=found["n_iter"],
-        best_epoch_=found["best_epoch"], diverged_=found["diverged"],
-        history_=TrainingHistory(*found["history"]),
-    )
+    # A new estimator has no fitted attributes: set them, as fit would.
+    model.classes_, model.n_features_in_ = found["classes"], found["coef"].shape[1]
+    model.coef_, model.intercept_ = found["coef"], found["intercept"]
+    model.n_iter_, model.best_epoch_ = found["n_iter"], found["best_epoch"]
+    model.diverged_, model.history_ = found["diverged"], TrainingHistory(*found["history"])
     return model
-
-
-def _read_members(member):
-    """Each needed member of the archive, checked on its own; a dict by name."""
-    if "format" not in member.stored.files:
-        raise _invalid(member.path, f"it is not a {FORMAT_NAME} file (it has no 'format')")
-    fmt = member.text("format")
-    if fmt != FORMAT_NAME:
-        raise _invalid(member.path, f"it is not a {FORMAT_NAME} file (format {fmt!r})")
-    version = member.integer("format_version")
-    if version != FORMAT_VERSION:
-        raise _invalid(
-            member.path, f"it has format version {version}; this mnist_lr reads version "
-            f"{FORMAT_VERSION}"
-        )
-    has_flag = "diverged" in member.stored.files  # files from before it was added lack it
-    return {
-        "params": member.text("params"),
-        "coef": member.weights("coef", ndim=2),
-        "intercept": member.weights("intercept", ndim=1),
-        "classes": member.array("classes"),
-        "n_iter": member.integer("n_iter"),
-        "best_epoch": member.integer("best_epoch"),
-        "diverged": member.flag("diverged") if has_flag else False,
-        "history": [member.weights(f"history_{name}", ndim=1) for name in _HISTORY],
-    }
 
 
 class _BadModelFile(ValueError):
     """A model file that could be read but is not a valid model."""
 
 
-def _invalid(path, reason):
+def _invalid(path, reason):  # the one wording of every error about a model file
     return _BadModelFile(f"cannot load the model {path}: {reason}")
 
 
-class _MemberReader:
-    """Reads single members of an open .npz archive, checking each one; never all of them."""
+# Each kind of single-value member: (what the error says it must be, its test).
+_KINDS = {
+    "text": ("one text value", lambda v: v.dtype.kind == "U"),
+    "integer": ("one integer >= 0", lambda v: v.dtype.kind in "iu" and v >= 0),
+    "flag": ("True or False", lambda v: v.dtype.kind == "b"),
+}
 
-    def __init__(self, stored, path):
-        self.stored, self.path = stored, path
 
-    def array(self, name):
-        if name not in self.stored.files:
-            raise _invalid(self.path, f"it lacks the array {name!r}")
-        size = self.stored.zip.getinfo(f"{name}.npy").file_size
-        if size > _MAX_MEMBER_BYTES:
-            raise _invalid(self.path, f"its array {name!r} is implausibly large ({size} bytes)")
-        return self.stored[name]
-
-    def text(self, name):
-        value = self.array(name)
-        if value.shape != () or value.dtype.kind != "U":
-            raise _invalid(self.path, f"{name!r} must be one text value, got {_describe(value)}")
-        return str(value)
-
-    def integer(self, name):
-        value = self.array(name)
-        if value.shape != () or value.dtype.kind not in "iu" or value < 0:
-            raise _invalid(
-                self.path, f"{name!r} must be one integer >= 0, got {_describe(value)}"
-            )
-        return int(value)
-
-    def flag(self, name):
-        value = self.array(name)
-        if value.shape != () or value.dtype.kind != "b":
-            raise _invalid(self.path, f"{name!r} must be True or False, got {_describe(value)}")
-        return bool(value)
-
-    def weights(self, name, ndim):
-        value = self.array(name)
+def _member(stored, path, name, kind=None, ndim=None):
+    """One member of the archive, checked: a value of a ``kind``, or ``ndim`` finite floats."""
+    if name not in stored.files:
+        raise _invalid(path, f"it lacks the array {name!r}")
+    size = stored.zip.getinfo(f"{name}.npy").file_size
+    if size > _MAX_MEMBER_BYTES:
+        raise _invalid(path, f"its array {name!r} is implausibly large ({size} bytes)")
+    value = stored[name]
+    got = f"got {value.dtype} array of shape {value.shape}"
+    if kind is not None:
+        what, test = _KINDS[kind]
+        if value.shape != () or not test(value):
+            raise _invalid(path, f"{name!r} must be {what}, {got}")
+        return value.item()
+    if ndim is not None:
         if value.ndim != ndim or value.dtype not in (np.float32, np.float64):
-            raise _invalid(
-                self.path, f"{name!r} must be a {ndim}-D float32 or float64 array, got "
-                f"{_describe(value)}"
-            )
+            raise _invalid(path, f"{name!r} must be a {ndim}-D float32 or float64 array, {got}")
         if not np.isfinite(value).all():
-            raise _invalid(self.path, f"{name!r} holds NaN or infinite values")
-        return value
+            raise _invalid(path, f"{name!r} holds NaN or infinite values")
+    return value
 
 
-def _describe(value):
-    return f"{value.dtype} array of shape {value.shape}"
-
-
-def _checked_params(text, cls, path):
-    try:
-        params = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise _invalid(path, f"its parameters are not valid JSON ({exc})") from exc
-    if not isinstance(params, dict):
-        raise _invalid(path, f"its parameters must be a JSON object, got {type(params).__name__}")
-    unknown = sorted(set(params) - set(cls().get_params()))
-    if unknown:
-        raise _invalid(path, f"it has parameters that {cls.__name__} does not take: {unknown}")
-    return params
+def _read_members(stored, path):
+    """Each needed member of the archive, checked on its own; a dict by name."""
+    if "format" not in stored.files:
+        raise _invalid(path, f"it is not a {FORMAT_NAME} file (it has no 'format')")
+    fmt = _member(stored, path, "format", "text")
+    if fmt != FORMAT_NAME:
+        raise _invalid(path, f"it is not a {FORMAT_NAME} file (format {fmt!r})")
+    version = _member(stored, path, "format_version", "integer")
+    if version != FORMAT_VERSION:
+        raise _invalid(path, f"it has format version {version}; this mnist_lr reads version "
+                             f"{FORMAT_VERSION}")
+    found = {name: _member(stored, path, name, kind, ndim) for name, kind, ndim in [
+        ("params", "text", None), ("classes", None, None), ("n_iter", "integer", None),
+        ("best_epoch", "integer", None), ("coef", None, 2), ("intercept", None, 1)]}
+    # Files from before "diverged" was added lack it.
+    found["diverged"] = "diverged" in stored.files and _member(stored, path, "diverged", "flag")
+    found["history"] = [_member(stored, path, f"history_{name}", ndim=1) for name in _HISTORY]
+    return found
 
 
 def _check_consistent(path, found):
     """Check that the members agree with each other (each was checked on its own)."""
     coef, intercept, classes = found["coef"], found["intercept"], found["classes"]
-    n_iter, best_epoch, history = found["n_iter"], found["best_epoch"], found["history"]
-    n_classes = len(coef)
-    if intercept.shape != (n_classes,) or classes.shape != (n_classes,) or n_classes < 2:
-        raise _invalid(
-            path, f"its shapes are inconsistent: coef {coef.shape}, intercept "
-            f"{intercept.shape}, classes {classes.shape}"
-        )
+    n_iter = found["n_iter"]
+    if intercept.shape != (len(coef),) or classes.shape != (len(coef),) or len(coef) < 2:
+        raise _invalid(path, f"its shapes are inconsistent: coef {coef.shape}, intercept "
+                             f"{intercept.shape}, classes {classes.shape}")
     if classes.dtype.kind not in "iufU":
-        raise _invalid(path, f"its classes must be numbers or text, got {_describe(classes)}")
+        raise _invalid(path, f"its classes must be numbers or text, got {classes.dtype}")
     if not np.all(classes[1:] > classes[:-1]):
         raise _invalid(path, f"its classes must be distinct and sorted, got {classes.tolist()}")
-    if any(len(values) != n_iter for values in history):
-        raise _invalid(
-            path, f"its history arrays must have n_iter={n_iter} entries, got "
-            f"{[len(values) for values in history]}"
-        )
-    if best_epoch > n_iter or (n_iter and not best_epoch):
-        raise _invalid(path, f"best_epoch={best_epoch} is not one of its {n_iter} epochs")
+    lengths = [len(values) for values in found["history"]]
+    if any(length != n_iter for length in lengths):
+        raise _invalid(path, f"its history arrays must have n_iter={n_iter} entries, got {lengths}")
+    if found["best_epoch"] > n_iter or (n_iter and not found["best_epoch"]):
+        raise _invalid(path, f"best_epoch={found['best_epoch']} is not one of its {n_iter} epochs")

@@ -23,19 +23,9 @@ def kfold_indices(n_samples, n_splits=5, random_state=None):
     that the next block comes to the front. Fold sizes differ by at most one;
     every index is in exactly one validation block.
 
-    Parameters
-    ----------
-    n_samples : int
-    n_splits : int, default 5
-        At least 2 and at most ``n_samples``.
-    random_state : int, numpy.random.Generator or None
+    ``n_splits`` lies in 2..n_samples. Returns a list of ``(train_indices,
+    val_indices)``.
 
-    Returns
-    -------
-    list of (train_indices, val_indices)
-
-    Examples
-    --------
     >>> folds = kfold_indices(14, n_splits=5, random_state=0)
     >>> [len(val) for _, val in folds]
     [3, 3, 3, 3, 2]
@@ -47,19 +37,15 @@ def kfold_indices(n_samples, n_splits=5, random_state=None):
     folds = []
     for size in sizes:
         folds.append((order[size:].copy(), order[:size].copy()))
-        # Move the block just used to the back. (The article rolls the other
-        # way, which is the same when all folds have equal size but skips a
-        # sample when they do not.)
+        # Move the block just used to the back. (The article rolls the other way:
+        # the same for equal folds, but it skips a sample when they differ.)
         order = np.roll(order, -size)
     return folds
 
 
 @dataclass
 class KFoldCurves:
-    """Per-epoch curves of every fold; each array has shape (n_folds, n_epochs).
-
-    Accuracies are fractions in [0, 1].
-    """
+    """Per-epoch curves of every fold, each of shape (n_folds, n_epochs); accuracies in [0, 1]."""
 
     train_accuracy: np.ndarray
     val_accuracy: np.ndarray
@@ -76,21 +62,13 @@ class KFoldCurves:
     def summary(self):
         """Mean and standard deviation across folds of the last epoch, as a dict."""
         last_train, last_val = self.train_accuracy[:, -1], self.val_accuracy[:, -1]
-        return {
-            "train_mean": float(last_train.mean()),
-            "train_std": float(last_train.std()),
-            "val_mean": float(last_val.mean()),
-            "val_std": float(last_val.std()),
-            "gap": float(last_train.mean() - last_val.mean()),
-        }
+        return {"train_mean": float(last_train.mean()), "train_std": float(last_train.std()),
+                "val_mean": float(last_val.mean()), "val_std": float(last_val.std()),
+                "gap": float(last_train.mean() - last_val.mean())}
 
 
 def _check_folds_see_every_label(y, folds):
-    """Raise ValueError if a fold's validation part holds a label its training part lacks.
-
-    The model trained on that fold could never predict such a label, so the
-    error names the fold and the label rather than leaving it to ``fit``.
-    """
+    """Raise ValueError, naming fold and label, if a validation part holds an unseen label."""
     for number, (train, val) in enumerate(folds, start=1):
         unseen = np.setdiff1d(y[val], y[train])
         if unseen.size:
@@ -108,17 +86,8 @@ def _run_fold(estimator, X, y, train, val):
     return history.train_accuracy, history.val_accuracy, history.loss
 
 
-def kfold_curves(
-    X,
-    y,
-    estimator=None,
-    *,
-    n_splits=5,
-    epochs=30,
-    random_state=None,
-    n_jobs=None,
-    progress=False,
-):
+def kfold_curves(X, y, estimator=None, *, n_splits=5, epochs=30, random_state=None, n_jobs=None,
+                 progress=False):
     """Train a fresh model on each fold for a fixed number of epochs; collect its curves.
 
     Early stopping is off (``patience=None``) so every fold runs exactly
@@ -126,39 +95,23 @@ def kfold_curves(
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-    y : array-like of shape (n_samples,)
+    X, y : array-like of shape (n_samples, n_features) and (n_samples,)
     estimator : SoftmaxRegression, optional
         Template whose parameters are used (``max_epochs`` and ``patience``
         are overridden). Defaults to ``SoftmaxRegression()``.
-    n_splits : int, default 5
-    epochs : int, default 30
+    n_splits, epochs : int, default 5 and 30
     random_state : int, numpy.random.Generator or None
-        Seeds both the folds and each fold's shuffles, so the result does not
-        depend on ``n_jobs``.
+        Seeds the folds and each fold's shuffles: the result does not depend on ``n_jobs``.
     n_jobs : int or None
-        Folds to train in parallel through joblib (``-1``: all cores). Each
-        worker holds its own copy of a fold's training rows (about 175 MB for
-        56,000 MNIST images), so on a small machine such as Binder's 2 GB keep
-        this at 1 or 2.
+        Folds to train in parallel through joblib (``-1``: all cores). Each worker
+        copies a fold's training rows (175 MB for 56,000 images): on Binder's 2 GB, 1 or 2.
     progress : bool, default False
-        Show how many folds are done on one line, rewritten in place, ending
-        with ``5 folds done``.
+        Show how many folds are done on one line, ending with ``5 folds done``.
 
-    Returns
-    -------
-    KFoldCurves
+    Returns a :class:`KFoldCurves`. Raises ValueError if a fold's validation
+    part holds a label its training part lacks, and FloatingPointError if
+    training diverges on a fold.
 
-    Raises
-    ------
-    ValueError
-        If a fold's validation part holds a label that its training part
-        lacks (the message names the fold and the label).
-    FloatingPointError
-        If training diverges on a fold before the last epoch.
-
-    Examples
-    --------
     >>> curves = kfold_curves(X, y, epochs=30, random_state=0)  # doctest: +SKIP
     >>> curves.val_accuracy.shape  # doctest: +SKIP
     (5, 30)
@@ -169,10 +122,8 @@ def kfold_curves(
     if estimator is None:
         estimator = SoftmaxRegression()
     if isinstance(estimator, type):
-        raise TypeError(
-            f"estimator must be a model, not the class {estimator.__name__} itself; "
-            f"pass {estimator.__name__}() (with its parameters, if any)"
-        )
+        raise TypeError(f"estimator must be a model, not the class {estimator.__name__} "
+                        f"itself; pass {estimator.__name__}() (with its parameters, if any)")
     if not hasattr(estimator, "get_params") or "max_epochs" not in estimator.get_params():
         raise TypeError("estimator must be a SoftmaxRegression (or expose max_epochs/patience)")
     check_classification_targets(y)
@@ -180,12 +131,8 @@ def kfold_curves(
     folds = kfold_indices(len(y), n_splits, random_state=rng)
     _check_folds_see_every_label(y, folds)
     seeds = rng.integers(0, 2**31 - 1, size=len(folds))
-    templates = [
-        clone(estimator).set_params(
-            max_epochs=epochs, patience=None, random_state=int(seed), progress=False, verbose=0
-        )
-        for seed in seeds
-    ]
+    templates = [clone(estimator).set_params(max_epochs=epochs, patience=None, progress=False,
+                                             random_state=int(seed), verbose=0) for seed in seeds]
     from joblib import Parallel, delayed
 
     jobs = (delayed(_run_fold)(t, X, y, train, val) for t, (train, val) in zip(templates, folds))
@@ -195,10 +142,8 @@ def kfold_curves(
     collected = list(results)
     for fold, (train_acc, _, _) in enumerate(collected, start=1):
         if len(train_acc) < epochs:
-            raise FloatingPointError(
-                f"fold {fold} diverged after {len(train_acc)} of {epochs} epochs "
-                f"(learning_rate={estimator.get_params()['learning_rate']}); "
-                "use a smaller learning_rate"
-            )
+            rate = estimator.get_params()["learning_rate"]
+            raise FloatingPointError(f"fold {fold} diverged after {len(train_acc)} of {epochs} "
+                                     f"epochs (learning_rate={rate}); use a smaller learning_rate")
     train_acc, val_acc, loss = (np.stack(parts) for parts in zip(*collected))
     return KFoldCurves(train_accuracy=train_acc, val_accuracy=val_acc, loss=loss)

@@ -12,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnist_lr import SoftmaxRegression, cli
+from mnist_lr import cli, persistence
 from mnist_lr.model import ARTICLE_SETTINGS
+from mnist_lr.persistence import load_model
 
 
 def run(*args, env=None, timeout=300, cwd=None):
@@ -50,7 +51,7 @@ def test_train_end_to_end(tmp_path):
     assert "Most confused pair" in result.stdout
     for name in ("model.npz", "training_curves.png", "weights.png", "confusion_matrix.png"):
         assert (out / name).stat().st_size > 1000, name
-    model = SoftmaxRegression.load(out / "model.npz")
+    model = load_model(out / "model.npz")
     assert model.coef_.shape == (10, 784) and model.n_iter_ == 6
     assert len(model.history_) == 6
     assert np.isfinite(model.coef_).all()
@@ -328,6 +329,15 @@ def test_the_checking_code_s_message_names_the_option(args, message):
     assert "Done" not in result.stdout
 
 
+@pytest.mark.parametrize("args", [["--learning-rate", "-1"], ["--patience", "0"],
+                                  ["--max-epochs", "0"], ["--batch-size", "0"]])
+def test_the_model_s_options_are_checked_before_any_data_is_looked_for(args, tmp_path):
+    # An empty data folder: looking for the data there would fail with "MNIST is not ..."
+    result = run("train", *args, "--data-dir", str(tmp_path))
+    assert result.returncode == 2 and f"argument {args[0]}: " in result.stderr
+    assert "MNIST" not in result.stderr and "Training on" not in result.stdout
+
+
 def test_a_tiny_learning_rate_that_float32_holds_is_the_model_s_to_judge():
     # float32(1e-40) is a subnormal, not 0: the model trains with it (it used to be refused).
     result = run("train", "--learning-rate", "1e-40", "--subsample", "1000", "--max-epochs", "1",
@@ -348,10 +358,10 @@ def trained_args(tmp_path):
 def test_a_full_disk_while_saving_is_one_clear_line(trained_args, monkeypatch, capsys):
     out, args = trained_args
 
-    def full_disk(self, path):
+    def full_disk(model, path):
         raise OSError(28, "No space left on device", str(path))
 
-    monkeypatch.setattr(SoftmaxRegression, "save", full_disk)
+    monkeypatch.setattr(persistence, "save_model", full_disk)
     assert cli.main(args) == 1
     err = capsys.readouterr().err
     assert err == f"error: could not write {out / 'model.npz'}: No space left on device\n"

@@ -24,6 +24,7 @@ from mnist_lr import (
     softmax,
 )
 from mnist_lr.model import _loss_and_accuracy, _sgd_epoch
+from mnist_lr.persistence import load_model, save_model
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +118,7 @@ def test_model_loss_agrees_with_public_cross_entropy():
     codes = rng.integers(0, 5, 300)
     W = rng.normal(size=(20, 5))
     b = rng.normal(size=5)
-    loss, accuracy = _loss_and_accuracy(X, codes, W.T, b, chunk=64)
+    loss, accuracy = _loss_and_accuracy(X, codes, W, b, chunk=64)
     probs = softmax(X @ W + b)
     assert loss == pytest.approx(cross_entropy(probs, one_hot(codes, 5), eps=0.0), rel=1e-10)
     assert loss == pytest.approx(cross_entropy_from_scores(X @ W + b, one_hot(codes, 5)),
@@ -153,12 +154,12 @@ def test_fused_step_equals_the_public_gradient():
     rng = np.random.default_rng(7)
     X = rng.random((25, 6))
     codes = rng.integers(0, 4, 25)
-    coef, intercept = rng.normal(size=(4, 6)), rng.normal(size=4)
-    new_coef, new_intercept = coef.copy(), intercept.copy()
-    _sgd_epoch(X, codes, new_coef, new_intercept, rng.permutation(25), 25, 0.3)
-    grad_W, grad_b = cross_entropy_gradient(X, softmax(X @ coef.T + intercept), one_hot(codes, 4))
-    np.testing.assert_allclose(new_coef, coef - 0.3 * grad_W.T, rtol=1e-12)
-    np.testing.assert_allclose(new_intercept, intercept - 0.3 * grad_b, rtol=1e-12)
+    W, b = rng.normal(size=(6, 4)), rng.normal(size=4)
+    new_W, new_b = W.copy(), b.copy()
+    _sgd_epoch(X, one_hot(codes, 4), new_W, new_b, rng.permutation(25), 25, 0.3)
+    grad_W, grad_b = cross_entropy_gradient(X, softmax(X @ W + b), one_hot(codes, 4))
+    np.testing.assert_allclose(new_W, W - 0.3 * grad_W, rtol=1e-12)
+    np.testing.assert_allclose(new_b, b - 0.3 * grad_b, rtol=1e-12)
 
 
 def test_one_sgd_step_is_the_gradient_step():
@@ -191,7 +192,8 @@ def test_regularised_step_matches_finite_differences():
                 + alpha / 2 * np.sum(coef**2))
 
     new_coef, new_intercept = coef.copy(), intercept.copy()
-    _sgd_epoch(X, codes, new_coef, new_intercept, np.arange(9), 9, learning_rate,
+    # _sgd_epoch takes notebook 02's W (features x classes): pass a view of new_coef.
+    _sgd_epoch(X, T, new_coef.T, new_intercept, np.arange(9), 9, learning_rate,
                learning_rate * alpha)
     grad_coef = (coef - new_coef) / learning_rate
     grad_intercept = (intercept - new_intercept) / learning_rate
@@ -491,13 +493,13 @@ def test_save_and_load_round_trip(tmp_path, digits):
     X, y = digits
     model = SoftmaxRegression(max_epochs=4, batch_size=np.int64(50), learning_rate=0.2,
                               random_state=np.int64(3)).fit(X, y)
-    path = model.save(tmp_path / "model.npz")
-    loaded = SoftmaxRegression.load(path)
+    path = save_model(model, tmp_path / "model.npz")
+    loaded = load_model(path)
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     assert loaded.get_params()["random_state"] == 3 and loaded.n_iter_ == 4
     ridge = SoftmaxRegression(max_epochs=2, alpha=0.125, random_state=0).fit(X, y)
-    assert SoftmaxRegression.load(ridge.save(tmp_path / "ridge.npz")).alpha == 0.125
+    assert load_model(save_model(ridge, tmp_path / "ridge.npz")).alpha == 0.125
     np.testing.assert_array_equal(loaded.history_.val_accuracy, model.history_.val_accuracy)
 
 

@@ -15,6 +15,7 @@ from sklearn.exceptions import NotFittedError
 
 import mnist_lr
 from mnist_lr import DivergenceWarning, SoftmaxRegression
+from mnist_lr.persistence import load_model, save_model
 
 
 @pytest.fixture(scope="module")
@@ -253,7 +254,7 @@ def trained(digits):
 
 def test_load_restores_identical_predictions(trained, tmp_path):
     model, X = trained
-    loaded = SoftmaxRegression.load(model.save(tmp_path / "m.npz"))
+    loaded = load_model(save_model(model, tmp_path / "m.npz"))
     np.testing.assert_array_equal(loaded.predict_proba(X), model.predict_proba(X))
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     assert loaded.get_params() == model.get_params()
@@ -266,62 +267,62 @@ def test_string_labels_survive_saving(digits, tmp_path):
     X, y = digits
     names = np.array(list("abcdefghij"))[y]
     model = small().fit(X, names)
-    loaded = SoftmaxRegression.load(model.save(tmp_path / "m.npz"))
+    loaded = load_model(save_model(model, tmp_path / "m.npz"))
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
 
 
 def test_saving_unfitted_model_fails(tmp_path):
     with pytest.raises(NotFittedError):
-        SoftmaxRegression().save(tmp_path / "m.npz")
+        save_model(SoftmaxRegression(), tmp_path / "m.npz")
 
 
 def test_truncated_file(trained, tmp_path):
     model, _ = trained
-    path = model.save(tmp_path / "m.npz")
+    path = save_model(model, tmp_path / "m.npz")
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.raises(ValueError, match="not a readable model file"):
-        SoftmaxRegression.load(path)
+        load_model(path)
 
 
 def test_corrupted_file(trained, tmp_path):
     model, _ = trained
-    path = model.save(tmp_path / "m.npz")
+    path = save_model(model, tmp_path / "m.npz")
     data = bytearray(path.read_bytes())
     data[len(data) // 3 : len(data) // 3 + 64] = b"\x00" * 64
     path.write_bytes(bytes(data))
     with pytest.raises(ValueError, match=str(path.name)):
-        SoftmaxRegression.load(path)
+        load_model(path)
 
 
 def test_not_a_model_file(tmp_path):
     path = tmp_path / "other.npz"
     np.savez(path, weights=np.ones(3))
     with pytest.raises(ValueError, match="not a mnist_lr.SoftmaxRegression file"):
-        SoftmaxRegression.load(path)
+        load_model(path)
     text = tmp_path / "notes.npz"
     text.write_text("hello")
     with pytest.raises(ValueError, match="not a readable model file"):
-        SoftmaxRegression.load(text)
+        load_model(text)
 
 
 def test_mismatched_file(trained, tmp_path):
     model, _ = trained
-    path = model.save(tmp_path / "m.npz")
+    path = save_model(model, tmp_path / "m.npz")
     with np.load(path, allow_pickle=False) as stored:
         arrays = {key: stored[key] for key in stored.files}
     arrays["intercept"] = arrays["intercept"][:-1]
     np.savez(path, **arrays)
     with pytest.raises(ValueError, match="inconsistent"):
-        SoftmaxRegression.load(path)
+        load_model(path)
     arrays["format_version"] = np.array(99)
     np.savez(path, **arrays)
     with pytest.raises(ValueError, match="format version 99"):
-        SoftmaxRegression.load(path)
+        load_model(path)
 
 
 def test_interrupted_save_keeps_the_previous_file(trained, tmp_path, monkeypatch):
     model, X = trained
-    path = model.save(tmp_path / "m.npz")
+    path = save_model(model, tmp_path / "m.npz")
     before = path.read_bytes()
 
     def broken_savez(handle, **arrays):
@@ -330,16 +331,16 @@ def test_interrupted_save_keeps_the_previous_file(trained, tmp_path, monkeypatch
 
     monkeypatch.setattr(np, "savez", broken_savez)
     with pytest.raises(KeyboardInterrupt):
-        model.save(path)
+        save_model(model, path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]  # no temporary file left
     monkeypatch.undo()
-    np.testing.assert_array_equal(SoftmaxRegression.load(path).predict(X), model.predict(X))
+    np.testing.assert_array_equal(load_model(path).predict(X), model.predict(X))
 
 
 def test_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError):
-        SoftmaxRegression.load(tmp_path / "absent.npz")
+        load_model(tmp_path / "absent.npz")
 
 
 # -- 2. a failed or interrupted fit leaves the model as it was --------------------------
