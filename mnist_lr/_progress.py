@@ -53,8 +53,9 @@ def describe_ending(n_epochs, best_epoch, best_accuracy, max_epochs, patience, d
     if diverged:
         return f"diverged in epoch {n_epochs + 1} (the weights overflowed); {kept}"
     if n_epochs < max_epochs:
-        return f"stopped early after epoch {n_epochs}: no new best for {patience} epochs; {kept}"
-    return f"ran all {n_epochs} epochs; {kept}"
+        epochs = "1 epoch" if patience == 1 else f"{patience} epochs"
+        return f"stopped early after epoch {n_epochs}: no new best for {epochs}; {kept}"
+    return f"ran all {n_epochs} epochs; {kept}" if n_epochs > 1 else f"ran its one epoch; {kept}"
 
 
 class TrainingReport:

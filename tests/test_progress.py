@@ -9,7 +9,7 @@ import pytest
 from sklearn.datasets import load_digits
 
 from mnist_lr import DivergenceWarning, SoftmaxRegression, kfold_curves
-from mnist_lr._progress import StatusLine
+from mnist_lr._progress import StatusLine, describe_ending
 
 # What nbval does to a stored stream before comparing it: on each line, drop
 # everything up to the last carriage return that is not followed by a newline.
@@ -93,3 +93,15 @@ def test_kfold_curves_reports_folds(digits, capsys):
     out = capsys.readouterr().out
     assert as_stored(out) == "3 folds done\n"
     assert "folds: 0/3 done" in out
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ((1, 1, 0.5, 1, 10), "ran its one epoch; kept epoch 1 (validation 50.00%)"),
+    ((3, 2, 0.5, 3, 10), "ran all 3 epochs; kept epoch 2 (validation 50.00%)"),
+    ((3, 2, 0.5, 9, 1), "stopped early after epoch 3: no new best for 1 epoch; kept epoch 2 "
+                        "(validation 50.00%)"),
+    ((0, 0, 0.0, 9, 2, True), "diverged in epoch 1 (the weights overflowed); kept the initial "
+                              "all-zero weights"),
+])
+def test_describe_ending_in_the_singular_and_the_plural(args, expected):
+    assert describe_ending(*args) == expected
