@@ -109,6 +109,13 @@ def test_ctrl_c_early_in_start_up_says_interrupted(tmp_path):
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env=dict(os.environ, MPLBACKEND="Agg"),
     )
+    # A signal that came between fork and exec would be lost with the forked copy of this
+    # process (its handler only sets a flag), so wait for the new program to be running.
+    cmdline = Path(f"/proc/{proc.pid}/cmdline")
+    deadline = time.monotonic() + 30
+    while cmdline.exists() and b"mnist_lr" not in cmdline.read_bytes():
+        assert time.monotonic() < deadline, "the command line did not start"
+        time.sleep(0.01)
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=120)
