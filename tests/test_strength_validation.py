@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -64,5 +66,19 @@ def test_an_estimator_without_max_epochs_is_refused_in_full_words(digits):
 def test_a_class_missing_from_a_training_part_is_named_with_the_remedy():
     X = np.arange(40, dtype=float).reshape(20, 2)
     y = np.array([0, 1] * 9 + [0, 2])  # the one 2 is never in a training part
-    with pytest.raises(ValueError, match=r"^fold \d+ of 4: .*drop the rare classes\.$"):
+    message = (
+        r"^fold \d of 4: label\(s\) \[2\] appear only in its validation part, so the model "
+        r"trained on that fold never sees them\. Every class needs several samples: use fewer "
+        r"folds \(n_splits\), another random_state, or drop the rare classes\.$"
+    )
+    with pytest.raises(ValueError, match=message):
         kfold_curves(X, y, SoftmaxRegression(batch_size=5), n_splits=4, epochs=1)
+
+
+def test_at_most_ten_missing_classes_are_named():
+    y = np.array([0] * 10 + list(range(1, 31)))  # 30 classes with one sample each
+    X = np.arange(2 * len(y), dtype=float).reshape(-1, 2)
+    with pytest.raises(ValueError, match=r"label\(s\) \[") as caught:
+        kfold_curves(X, y, SoftmaxRegression(batch_size=5), n_splits=2, epochs=1, random_state=0)
+    named = re.search(r"label\(s\) \[([^]]*)\]", str(caught.value)).group(1).split(", ")
+    assert len(named) == 10
