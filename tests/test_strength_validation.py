@@ -76,7 +76,7 @@ def test_a_class_missing_from_a_training_part_is_named_with_the_remedy():
 
 
 def test_at_most_ten_missing_classes_are_named():
-    y = np.array([0] * 10 + list(range(1, 31)))  # 30 classes with one sample each
+    y = np.array([0] * 40 + list(range(1, 31)))  # 30 classes with one sample each
     X = np.arange(2 * len(y), dtype=float).reshape(-1, 2)
     with pytest.raises(ValueError, match=r"label\(s\) \[") as caught:
         kfold_curves(X, y, SoftmaxRegression(batch_size=5), n_splits=2, epochs=1, random_state=0)
