@@ -5,6 +5,7 @@
 #   make test-quick  the unit tests without the full-size notebook, browser and Binder runs
 #   make site        build the reading site (the notebooks as stored) in docs/_build/html
 #   make student     write student/, the notebooks without their worked answers
+#   make mutation    mutation testing of the tests (not part of `make test`)
 # The environment is created on first use. `make lab` installs what the
 # notebooks need; `make test` adds the test tools (after `make lab`, only
 # those). Each part is reinstalled when pyproject.toml changes.
@@ -16,9 +17,10 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 LAB_STAMP := $(VENV)/.installed-notebooks
 TEST_STAMP := $(VENV)/.installed-test
+MUTATION_STAMP := $(VENV)/.installed-mutation
 LAB_ARGS ?=
 
-.PHONY: lab reset test test-quick site student benchmark clean
+.PHONY: lab reset test test-quick site student benchmark mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -78,5 +80,28 @@ student: $(TEST_STAMP)
 benchmark: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# Mutation testing with mutmut (settings in pyproject.toml, [tool.mutmut]; see
+# docs/MUTATION.md). One module at a time, then the score of each. MUTANTS is a
+# glob on the mutants' names: the default runs the fixed fifth whose number ends
+# in 0 or 5; MUTANTS='*' runs them all. MUTATION_JOBS: mutants tried at once.
+MUTATION_MODULES ?= model data metrics validation persistence
+MUTANTS ?= *[05]
+MUTATION_JOBS ?= 2
+# mutmut runs the tests from a copy in mutants/, where tests/conftest.py cannot
+# find ../shared/data/mnist by itself: point at it, unless MNIST_LR_DATA is set.
+SHARED_MNIST := $(wildcard $(abspath ../shared/data/mnist))
+mutation: export MNIST_LR_DATA ?= $(SHARED_MNIST)
+
+$(MUTATION_STAMP): pyproject.toml $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[mutation]"
+	touch $@
+
+mutation: $(MUTATION_STAMP)
+	set -e; for module in $(MUTATION_MODULES); do \
+	    echo "== mnist_lr/$$module.py"; \
+	    $(BIN)/mutmut run --max-children $(MUTATION_JOBS) "mnist_lr.$$module.$(MUTANTS)"; \
+	done
+	$(BIN)/python scripts/mutation_score.py
+
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) mutants

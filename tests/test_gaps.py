@@ -1,7 +1,7 @@
 """Tests for behaviour that mutation testing showed no other test pins down.
 
-Each class holds the gaps of one module, so that ``scripts/mutation.py`` can
-run just the class that belongs to the module it mutates.
+Each class holds the gaps of one module. Newer ones are in the
+``test_strength_<module>.py`` files (docs/MUTATION.md).
 """
 
 from __future__ import annotations
