@@ -38,7 +38,8 @@ def test_confusion_matrix_messages_in_full(y_true, y_pred, labels, message):
 
 
 @pytest.mark.parametrize("matrix, message", [
-    ([[1.0, np.nan], [0.0, 1.0]], r"matrix contains NaN or infinity; it must hold counts"),
+    ([[1.0, np.nan], [0.0, 1.0]],
+     r"matrix must hold counts \(whole numbers >= 0, no NaN or infinity\), as .*"),
     ([[0.5, 0.5], [0.0, 1.0]],
      r"matrix must hold counts \(.*\), as .*; pass the raw counts, not a normalised matrix"),
 ])
