@@ -45,9 +45,7 @@ ARTICLE_SETTINGS = {"learning_rate": 0.24, "batch_size": 100, "patience": 10}
 
 
 def one_hot(labels, n_classes=None, dtype=np.float64):
-    """Encode integer labels 0..K-1 as rows of shape (n_classes,) with a single 1.
-
-    ``n_classes`` (K) defaults to ``labels.max() + 1``.
+    """Encode integer labels 0..K-1 as rows with a single 1; K defaults to ``max(labels) + 1``.
 
     >>> one_hot([0, 2, 1], 3)
     array([[1., 0., 0.],
@@ -55,6 +53,7 @@ def one_hot(labels, n_classes=None, dtype=np.float64):
            [0., 1., 0.]])
     """
     labels = np.asarray(labels)
+    labels = labels.astype(np.intp) if labels.size == 0 else labels  # [] would be float
     if labels.ndim != 1:
         raise ValueError(f"labels must be 1-D, got shape {labels.shape}")
     if labels.size and not np.issubdtype(labels.dtype, np.integer):

@@ -533,3 +533,9 @@ def test_matches_the_plain_reference_on_real_mnist(mnist_split, alpha):
     np.testing.assert_array_equal(model.history_.val_accuracy, [c[2] for c in curve])
     np.testing.assert_allclose(model.coef_, kept[1:].T, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(model.intercept_, kept[0], rtol=1e-9, atol=1e-12)
+
+
+def test_one_hot_of_no_labels_is_an_empty_matrix():
+    assert one_hot([], 3).shape == (0, 3) and one_hot([]).shape == (0, 0)
+    with pytest.raises(ValueError, match="1-D"):
+        one_hot([[]])
