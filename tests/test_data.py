@@ -253,8 +253,6 @@ def test_loaders_pass_the_fetch_options_on(tmp_path, loader):
 
 @pytest.mark.parametrize("loader", [load_mnist, load_mnist_train_test, load_mnist_split])
 def test_loaders_pass_every_fetch_option_on(monkeypatch, loader):
-    import mnist_lr.data
-
     seen = {}
 
     def record(data_dir, **options):
