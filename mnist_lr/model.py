@@ -226,14 +226,18 @@ def _check_flag(value, name):
     return bool(value)
 
 
-def _at_least(check, minimum, hint):
-    """``check``, then ``value >= minimum`` (None passes), with a hint of what to pass instead."""
-    def checked(value, name):
-        value = check(value, name)
-        if value is not None and value < minimum:
-            raise ValueError(f"{name} must be >= {minimum}, got {value}; {hint}")
-        return value
-    return checked
+def _check_patience(value, name):
+    value = check_int(value, name, allow_none=True)
+    if value is not None and value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}; patience=None turns it off")
+    return value
+
+
+def _check_alpha(value, name):
+    value = check_real(value, name)
+    if value < 0:
+        raise ValueError(f"{name} must be >= 0, got {value}; use alpha=0 for no penalty")
+    return value
 
 
 def _check_seed(value, name):
@@ -247,13 +251,12 @@ _PARAMETER_RULES = {
     "learning_rate": partial(check_real, positive=True),
     "max_epochs": partial(check_int, minimum=1),
     "batch_size": partial(check_int, minimum=1, allow_none=True),
-    "patience": _at_least(partial(check_int, allow_none=True), 1,
-                          "use patience=None to turn early stopping off"),
+    "patience": _check_patience,
     "random_state": _check_seed,
     "verbose": lambda value, name: check_int(
         int(value) if isinstance(value, bool) else value, name, minimum=0),
     "progress": _check_flag,
-    "alpha": _at_least(check_real, 0, "use alpha=0 for no penalty"),
+    "alpha": _check_alpha,
     "restore_best": _check_flag,
 }
 
@@ -445,8 +448,7 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     Attributes
     ----------
     coef_ : numpy.ndarray of shape (n_classes, n_features)
-        The kept weights, ``W.T`` (the article's (785, 10) matrix, less its bias
-        row 0, transposed).
+        The kept weights ``W.T``: the article's (785, 10) matrix less its bias row 0, transposed.
     intercept_ : numpy.ndarray of shape (n_classes,)
         The kept bias ``b``.
     classes_ : numpy.ndarray
@@ -485,9 +487,8 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     def validate_params(self):
         """Check every constructor parameter; return the checked values in a dict.
 
-        ``fit`` calls it first; call it to report a bad setting before loading data.
-        One rule per parameter (``_PARAMETER_RULES``), then ``_check_together``.
-        Raises TypeError or ValueError, with a message that names the parameter.
+        ``fit`` calls it first; call it to report a bad setting before loading data. One rule
+        per parameter (``_PARAMETER_RULES``), then ``_check_together``; errors name it.
         """
         params = {name: rule(getattr(self, name), name) for name, rule in _PARAMETER_RULES.items()}
         _check_together(params)
