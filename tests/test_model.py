@@ -11,7 +11,6 @@ from sklearn.exceptions import NotFittedError
 from sklearn.model_selection import cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import MinMaxScaler
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from mnist_lr import (
     DivergenceWarning,
@@ -439,23 +438,6 @@ def test_works_in_pipeline_clone_and_cross_val(digits):
     assert scores.min() > 0.85
     fresh = clone(SoftmaxRegression(learning_rate=0.1, patience=None))
     assert fresh.get_params()["patience"] is None and not hasattr(fresh, "coef_")
-
-
-# -- scikit-learn's own conformance suite --------------------------------------
-
-
-@parametrize_with_checks(
-    [
-        # Full-batch gradient descent, and small mini-batches: the suite's data
-        # sets have fewer rows than the article's batch of 100, which our
-        # batch_size check rightly rejects.
-        SoftmaxRegression(batch_size=None, random_state=0),
-        SoftmaxRegression(batch_size=5, learning_rate=0.05, random_state=0),
-        SoftmaxRegression(batch_size=None, alpha=0.01, random_state=0),
-    ]
-)
-def test_sklearn_estimator_checks(estimator, check):
-    check(estimator)
 
 
 # -- the real thing --------------------------------------------------------------
