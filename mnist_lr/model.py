@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import NamedTuple
@@ -28,6 +27,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d,
 from threadpoolctl import threadpool_limits
 
 from ._checks import check_int, check_label_kinds, check_real, check_same_length, make_rng
+from ._interrupts import interrupts_noticed
 from ._progress import TrainingReport
 
 __all__ = [
@@ -502,44 +502,45 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
         least two classes. ``X_val, y_val`` pick the best epoch and stop early;
         without them the training data serves as validation data.
         """
-        p = self.validate_params()
-        X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val)
-        batch_size, rate, rate_alpha = _step_sizes(p, X)
-        W, b, T = _starting_point(codes, len(fitted["classes_"]), X.shape[1], X.dtype)
-        rng = make_rng(self.random_state)
-        records, best_epoch, best_accuracy, best = [], 0, -1.0, (W.copy(order="K"), b.copy())
-        with (TrainingReport(p["max_epochs"], p["verbose"], p["progress"]) as report,
-              ThreadPoolExecutor(1) as helper, threadpool_limits(1, "blas")):
-            # -- shuffle, then one pass of mini-batch steps (epoch 1; later ones: below)
-            _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
-            for epoch in range(1, p["max_epochs"] + 1):
-                weights = W.copy(order="K"), b.copy()
-                # -- measure, on a helper thread; meanwhile (the speed trick) shuffle and
-                #    train the next epoch here, thrown away if training stops at this one
-                pending = helper.submit(_measure, *weights, X, codes, X_val, val_codes, p["alpha"])
-                if epoch < p["max_epochs"]:
+        # From the first line: a Ctrl-C that Python swallows is still noticed (_interrupts.py).
+        with interrupts_noticed() as check_interrupt:
+            p = self.validate_params()
+            X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val)
+            batch_size, rate, rate_alpha = _step_sizes(p, X)
+            W, b, T = _starting_point(codes, len(fitted["classes_"]), X.shape[1], X.dtype)
+            rng = make_rng(self.random_state)
+            records, best_epoch, best_accuracy = [], 0, -1.0
+            best = last = (W.copy(order="K"), b.copy())
+            # The speed trick: BLAS on one thread (these small products lose time to threading).
+            with (TrainingReport(p["max_epochs"], p["verbose"], p["progress"]) as report,
+                  threadpool_limits(1, "blas")):
+                for epoch in range(1, p["max_epochs"] + 1):
+                    # -- shuffle, then one pass of mini-batch steps
                     _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
-                record = pending.result()  # waits for the measurement
-                if record is DIVERGED:
-                    break
-                records.append(record)
-                last = weights
-                # -- keep the best
-                if record.val_accuracy > best_accuracy:
-                    best_epoch, best_accuracy, best = epoch, record.val_accuracy, weights
-                report.epoch(epoch, record, best_epoch, best_accuracy)
-                # -- patience: stop after `patience` epochs without a new best
-                if p["patience"] is not None and epoch - best_epoch >= p["patience"]:
-                    break
-            if not p["restore_best"] and records:  # keep the last epoch run instead
-                best_epoch, best_accuracy, best = len(records), records[-1].val_accuracy, last
-            diverged = record is DIVERGED
-            report.done(len(records), best_epoch, best_accuracy, p["patience"], diverged)
-        if diverged:
-            _warn_diverged(len(records) + 1, best_epoch, p["learning_rate"])
-        self._set_fitted(fitted, coef_=best[0].T, intercept_=best[1], n_iter_=len(records),
-                         best_epoch_=best_epoch, diverged_=diverged,
-                         history_=TrainingHistory.from_records(records))
+                    check_interrupt()  # a Ctrl-C that Python swallowed stops training here
+                    # -- measure
+                    record = _measure(W, b, X, codes, X_val, val_codes, p["alpha"])
+                    if record is DIVERGED:
+                        break
+                    records.append(record)
+                    last = W.copy(order="K"), b.copy()
+                    # -- keep the best
+                    if record.val_accuracy > best_accuracy:
+                        best_epoch, best_accuracy, best = epoch, record.val_accuracy, last
+                    report.epoch(epoch, record, best_epoch, best_accuracy)
+                    # -- patience: stop after `patience` epochs without a new best
+                    if p["patience"] is not None and epoch - best_epoch >= p["patience"]:
+                        break
+                if not p["restore_best"] and records:  # keep the last epoch run instead
+                    best_epoch, best_accuracy, best = len(records), records[-1].val_accuracy, last
+                diverged = record is DIVERGED
+                report.done(len(records), best_epoch, best_accuracy, p["patience"], diverged)
+            check_interrupt()
+            if diverged:
+                _warn_diverged(len(records) + 1, best_epoch, p["learning_rate"])
+            self._set_fitted(fitted, coef_=best[0].T, intercept_=best[1], n_iter_=len(records),
+                             best_epoch_=best_epoch, diverged_=diverged,
+                             history_=TrainingHistory.from_records(records))
         return self
 
     def _checked_data(self, X, y, X_val, y_val):
