@@ -5,6 +5,7 @@
 #   make test-quick  the unit tests without the full-size notebook, browser and Binder runs
 #   make site        build the reading site (the notebooks as stored) in docs/_build/html
 #   make student     write student/, the notebooks without their worked answers
+#   make check-setups  check the stored outputs under three numerical set-ups
 #   make mutation    mutation testing of the tests (not part of `make test`)
 # The environment is created on first use. `make lab` installs what the
 # notebooks need; `make test` adds the test tools (after `make lab`, only
@@ -20,7 +21,7 @@ TEST_STAMP := $(VENV)/.installed-test
 MUTATION_STAMP := $(VENV)/.installed-mutation
 LAB_ARGS ?=
 
-.PHONY: lab reset test test-quick site student benchmark mutation clean
+.PHONY: lab reset test test-quick check-setups site student benchmark mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,15 +55,19 @@ reset:
 	git checkout -- notebooks
 	@echo "The notebooks are as stored in git again."
 
-# -v prints each test's name as it starts, so a long notebook run shows what
-# it is doing; --durations lists the slowest at the end.
-PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -v --durations=10
+# -v prints each test's name as it ends, so a long notebook run shows what
+# it is doing; --durations lists the slowest at the end. TEST_WORKERS processes
+# share the tests out (pytest-xdist; one per core by default), a test file or
+# a notebook at a time: a notebook's cells share one kernel, in order.
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -v --durations=15
+PARALLEL := -n $(TEST_WORKERS) --dist loadscope
 
 test: $(TEST_STAMP)
-	$(PYTEST) --nbval mnist_lr tests notebooks
+	$(PYTEST) $(PARALLEL) --nbval mnist_lr tests notebooks
 
 test-quick: $(TEST_STAMP)
-	$(PYTEST) -m "not slow" mnist_lr tests
+	$(PYTEST) $(PARALLEL) -m "not slow" mnist_lr tests
 
 # The notebooks as stored (never executed), with warnings as errors; -E rereads
 # every page, so a warning is never hidden by an earlier build.
@@ -76,6 +81,12 @@ site: $(TEST_STAMP)
 # (tests/test_student_edition.py fails while student/ is stale).
 student: $(TEST_STAMP)
 	$(BIN)/python scripts/make_student.py
+
+# Every notebook under three numerical set-ups (BLAS kernels, NumPy code paths),
+# compared with its stored outputs; writes nothing (docs/CONTRIBUTING.md).
+check-setups: export MNIST_LR_DATA ?= $(SHARED_MNIST)
+check-setups: $(TEST_STAMP)
+	$(BIN)/python scripts/execute_notebooks.py --check notebooks/[0-9][0-9]_*.ipynb
 
 benchmark: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py

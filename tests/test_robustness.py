@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import signal
 import threading
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -424,6 +426,25 @@ def test_ctrl_c_during_fit_leaves_the_model_and_no_threads(digits, capsys):
     _fit_until_interrupted(fresh, X, y)
     with pytest.raises(NotFittedError):
         fresh.predict(X)
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix",
+                    reason="needs POSIX signals")
+# The swallowed interrupts themselves: Python reports each as "Exception ignored".
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_no_interrupt_is_lost_even_when_python_swallows_it():
+    """20 SIGINTs at random moments of fit, with finalizers running: each stops fit within 1 s.
+
+    A KeyboardInterrupt raised inside a finalizer is discarded by Python; fit
+    notices the signal anyway (mnist_lr/_interrupts.py). The long run of the
+    same check is ``python scripts/interrupt_stress.py --interrupts 200 --load``.
+    """
+    spec = importlib.util.spec_from_file_location(
+        "interrupt_stress", Path(__file__).resolve().parents[1] / "scripts" / "interrupt_stress.py")
+    stress = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(stress)
+    latencies = stress.run(20, deadline=1.0, seed=1)
+    assert len(latencies) == 20 and None not in latencies, latencies
 
 
 # -- 7. a learning rate that rounds to zero -----------------------------------------------
