@@ -251,10 +251,13 @@ def notebook_differences(stored, fresh, skip=()):
     return found
 
 
-def check(paths, timeout=900):
-    """Run each notebook under every set-up and compare with its stored outputs; 0 if all hold."""
+def check(paths, timeout=900, only=None):
+    """Run each notebook under every set-up (or the one named ``only``) and compare with its
+    stored outputs; 0 if all hold."""
     failures = 0
     for name, variables in setups().items():
+        if only is not None and name != only:
+            continue
         print(f"== {name}: {describe_setup(variables)}", flush=True)
         for path in paths:
             path = Path(path)
@@ -298,9 +301,11 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true",
                         help="write nothing: run under every numerical set-up and compare "
                              "with the stored outputs")
+    parser.add_argument("--setup", choices=sorted(setups()),
+                        help="with --check: only this set-up (default: all)")
     args = parser.parse_args(argv)
     if args.check:
-        return check(args.notebooks, args.timeout)
+        return check(args.notebooks, args.timeout, args.setup)
     for path in args.notebooks:
         if args.memory:
             seconds, peak_mb = execute_measured(path, args.timeout)
