@@ -1,7 +1,13 @@
-"""``python -m mnist_lr`` end to end, in a real subprocess."""
+"""``python -m mnist_lr`` end to end.
+
+Most tests call ``cli.main`` in this process (``run`` below); a real subprocess
+runs where the process itself is under test: the entry point, and Ctrl-C.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import signal
 import subprocess
@@ -17,17 +23,36 @@ from mnist_lr.model import ARTICLE_SETTINGS
 from mnist_lr.persistence import load_model
 
 
-def run(*args, env=None, timeout=300, cwd=None):
-    environment = dict(os.environ, MPLBACKEND="Agg")
-    environment.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "mnist_lr", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=timeout,
-        cwd=cwd,
-    )
+def run(*args, env=None, cwd=None):
+    """``python -m mnist_lr ARGS``, in this process: ``cli.main`` with its exit code and output.
+
+    A real subprocess is kept only where the process itself is under test: Ctrl-C
+    and the entry points (below).
+    """
+    saved_environment, saved_cwd = dict(os.environ), os.getcwd()
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        os.environ.update(env or {})
+        os.chdir(cwd or saved_cwd)
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                code = cli.main(list(args))
+            except SystemExit as exit_:  # argparse: --help, --version and bad arguments
+                code = exit_.code if isinstance(exit_.code, int) else int(exit_.code is not None)
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_environment)
+    return subprocess.CompletedProcess(args, code, stdout.getvalue(), stderr.getvalue())
+
+
+def test_the_entry_point_runs_in_a_process_of_its_own():
+    import mnist_lr
+
+    result = subprocess.run([sys.executable, "-m", "mnist_lr", "--version"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert mnist_lr.__version__ in result.stdout
 
 
 def test_fetch_verifies_the_local_copy():

@@ -414,7 +414,7 @@ def test_ctrl_c_during_fit_leaves_the_model_and_no_threads(digits, capsys):
     threads = threading.active_count()
     endless = dict(max_epochs=10**7, patience=None, batch_size=10, progress=True)
     _fit_until_interrupted(model.set_params(**endless), X, y + 100)
-    assert threading.active_count() == threads  # the measuring thread has ended
+    assert threading.active_count() == threads  # no thread left behind
     model.set_params(**{key: before[key] for key in endless})
     _assert_unchanged(model, before)
     np.testing.assert_array_equal(model.predict(X), predictions)
