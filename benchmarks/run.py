@@ -637,10 +637,10 @@ def main(argv=None):
         f"train_val_split(X, y, {VAL_FRACTION}, random_state={SEED}) -> 48,000 / 12,000 "
         "of the 60,000 training images.",
         "Per-epoch times include the per-epoch evaluation (loss, train and val accuracy); "
-        "SoftmaxRegression trains and then measures, on one BLAS thread; the reference "
-        "runs with the default BLAS threads. On a loaded machine (load average above the "
-        "core count) the reference loses its second core: compare ratios only between "
-        "runs at similar load.",
+        "SoftmaxRegression overlaps it with training on a helper thread, one BLAS thread "
+        "each; the reference runs with the default BLAS threads. On a loaded machine "
+        "(load average above the core count) the overlap loses its second core and the "
+        "ratio falls: compare ratios only between runs at similar load.",
         "Tried for the SGD pass, timed in the same process against the current step on the "
         "real data: gathering the whole epoch's rows at once (X[order]) and slicing "
         "contiguous batches is slower (a 175 MB copy per epoch, about +40 %); inlining "

@@ -1,10 +1,9 @@
 r"""Softmax (multinomial logistic) regression, written out in NumPy.
 
-For an image :math:`x` (784 pixels) the model computes one score per class,
-:math:`z = x W + b`, and the probabilities :math:`p = \mathrm{softmax}(z)`.
-Training lowers the cross-entropy :math:`-\log p_{\text{true class}}` by
-mini-batch SGD; its gradient with respect to the scores is :math:`p - t`
-(:math:`t`: the one-hot label).
+For an image :math:`x` (784 pixels) the model computes scores :math:`z = x W + b`
+and probabilities :math:`p = \mathrm{softmax}(z)`. Training lowers the cross-entropy
+:math:`-\log p_{\text{true class}}` by mini-batch SGD; its gradient with respect to
+the scores is :math:`p - t` (:math:`t`: the one-hot label).
 
 The module reads top to bottom: the math as small public functions; then the
 pieces of training in the order :meth:`SoftmaxRegression.fit` uses them; last
@@ -16,6 +15,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import NamedTuple
@@ -209,9 +209,8 @@ class TrainingHistory:
 
 
 #: The four numbers measured after one epoch, named as the fields of TrainingHistory.
-EpochRecord = NamedTuple(
-    "EpochRecord", [(f.name, float) for f in dataclasses.fields(TrainingHistory)]
-)
+EpochRecord = NamedTuple("EpochRecord",
+                         [(f.name, float) for f in dataclasses.fields(TrainingHistory)])
 
 #: What :func:`_measure` returns instead of a record when the weights overflowed.
 DIVERGED = "diverged"
@@ -322,10 +321,7 @@ def _validation_set(X, classes, X_val, y_val):
 
 
 def _starting_point(codes, n_classes, n_features, dtype):
-    """Notebook 02's all-zero ``W`` (features x classes) and ``b``, and one-hot targets ``T``.
-
-    ``W`` is a transposed (classes x features) array, so that ``coef_ = W.T`` is C-ordered.
-    """
+    """Notebook 02's all-zero ``W`` (transposed: ``W.T`` is C-ordered) and ``b``; one-hot ``T``."""
     W = np.zeros((n_classes, n_features), dtype=dtype).T
     return W, np.zeros(n_classes, dtype=dtype), one_hot(codes, n_classes, dtype=dtype)
 
@@ -333,8 +329,7 @@ def _starting_point(codes, n_classes, n_features, dtype):
 def _sgd_epoch(X, T, W, b, order, batch_size, rate, rate_alpha=None):
     """Notebook 02's pass of mini-batch steps over ``X`` in ``order``, updating ``W`` and ``b``.
 
-    ``rate`` and ``rate_alpha`` (``learning_rate * alpha``; None: no penalty)
-    are scalars of ``X``'s dtype; ``T`` holds the one-hot targets.
+    ``rate``, ``rate_alpha`` (``learning_rate * alpha``; None: no penalty): ``X``'s dtype.
     """
     # Overflowing weights are detected once per epoch, when they are measured.
     with np.errstate(over="ignore", invalid="ignore"):
@@ -377,10 +372,7 @@ def _loss_and_accuracy(X, codes, W, b, chunk=4096):
 
 
 def _measure(W, b, X, codes, X_val, val_codes, alpha):
-    """The :class:`EpochRecord` of these weights (losses with the penalty), or DIVERGED.
-
-    Without validation data the training numbers serve as validation numbers.
-    """
+    """These weights' :class:`EpochRecord` (no ``X_val``: training numbers twice), or DIVERGED."""
     if not (np.isfinite(W).all() and np.isfinite(b).all()):
         return DIVERGED
     penalty = 0.5 * alpha * float(np.square(W, dtype=np.float64).sum()) if alpha else 0.0
@@ -397,7 +389,7 @@ def _warn_diverged(epoch, best_epoch, learning_rate):
         f"training diverged in epoch {epoch}: the weights overflowed with "
         f"learning_rate={learning_rate}. Stopped and kept {kept}; try a smaller "
         "learning_rate, or check that the inputs are scaled (MNIST pixels: 0 to 1).",
-        DivergenceWarning, stacklevel=3)
+        DivergenceWarning, stacklevel=4)  # the caller of fit (fit -> _fit -> here)
 
 
 # -- The estimator ---------------------------------------------------------
@@ -497,50 +489,56 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
     def fit(self, X, y, X_val=None, y_val=None):
         """Train on ``X, y``, validating on ``X_val, y_val`` after every epoch; return self.
 
-        ``X`` (n_samples, n_features): float32 stays float32 (fast, half the
-        memory), anything else becomes float64. ``y``: labels of any kind, at
-        least two classes. ``X_val, y_val`` pick the best epoch and stop early;
-        without them the training data serves as validation data.
+        ``X`` (n_samples, n_features): float32 stays float32 (fast, half the memory),
+        anything else becomes float64. ``y``: labels of any kind, at least two classes.
+        ``X_val, y_val`` pick the best epoch and stop early; without them the training
+        data serves as validation data.
         """
         # From the first line: a Ctrl-C that Python swallows is still noticed (_interrupts.py).
         with interrupts_noticed() as check_interrupt:
-            p = self.validate_params()
-            X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val)
-            batch_size, rate, rate_alpha = _step_sizes(p, X)
-            W, b, T = _starting_point(codes, len(fitted["classes_"]), X.shape[1], X.dtype)
-            rng = make_rng(self.random_state)
-            records, best_epoch, best_accuracy = [], 0, -1.0
-            best = last = (W.copy(order="K"), b.copy())
-            # The speed trick: BLAS on one thread (these small products lose time to threading).
-            with (TrainingReport(p["max_epochs"], p["verbose"], p["progress"]) as report,
-                  threadpool_limits(1, "blas")):
-                for epoch in range(1, p["max_epochs"] + 1):
-                    # -- shuffle, then one pass of mini-batch steps
+            return self._fit(check_interrupt, X, y, X_val, y_val)
+
+    def _fit(self, check_interrupt, X, y, X_val, y_val):
+        """:meth:`fit`'s loop, in notebook 02's order; ``check_interrupt()`` raises after Ctrl-C."""
+        p = self.validate_params()
+        X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val)
+        batch_size, rate, rate_alpha = _step_sizes(p, X)
+        W, b, T = _starting_point(codes, len(fitted["classes_"]), X.shape[1], X.dtype)
+        rng = make_rng(self.random_state)
+        records, best_epoch, best_accuracy, best = [], 0, -1.0, (W.copy(order="K"), b.copy())
+        with (TrainingReport(p["max_epochs"], p["verbose"], p["progress"]) as report,
+              ThreadPoolExecutor(1) as helper, threadpool_limits(1, "blas")):
+            # -- shuffle, then one pass of mini-batch steps (epoch 1; later ones: below)
+            _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
+            for epoch in range(1, p["max_epochs"] + 1):
+                weights = W.copy(order="K"), b.copy()
+                # -- measure on a helper thread while the next epoch trains (the speed trick)
+                pending = helper.submit(_measure, *weights, X, codes, X_val, val_codes, p["alpha"])
+                if epoch < p["max_epochs"]:
                     _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
-                    check_interrupt()  # a Ctrl-C that Python swallowed stops training here
-                    # -- measure
-                    record = _measure(W, b, X, codes, X_val, val_codes, p["alpha"])
-                    if record is DIVERGED:
-                        break
-                    records.append(record)
-                    last = W.copy(order="K"), b.copy()
-                    # -- keep the best
-                    if record.val_accuracy > best_accuracy:
-                        best_epoch, best_accuracy, best = epoch, record.val_accuracy, last
-                    report.epoch(epoch, record, best_epoch, best_accuracy)
-                    # -- patience: stop after `patience` epochs without a new best
-                    if p["patience"] is not None and epoch - best_epoch >= p["patience"]:
-                        break
-                if not p["restore_best"] and records:  # keep the last epoch run instead
-                    best_epoch, best_accuracy, best = len(records), records[-1].val_accuracy, last
-                diverged = record is DIVERGED
-                report.done(len(records), best_epoch, best_accuracy, p["patience"], diverged)
-            check_interrupt()
-            if diverged:
-                _warn_diverged(len(records) + 1, best_epoch, p["learning_rate"])
-            self._set_fitted(fitted, coef_=best[0].T, intercept_=best[1], n_iter_=len(records),
-                             best_epoch_=best_epoch, diverged_=diverged,
-                             history_=TrainingHistory.from_records(records))
+                record = pending.result()  # waits for the measurement
+                check_interrupt()  # a Ctrl-C that Python swallowed stops training here
+                if record is DIVERGED:
+                    break
+                records.append(record)
+                last = weights
+                # -- keep the best
+                if record.val_accuracy > best_accuracy:
+                    best_epoch, best_accuracy, best = epoch, record.val_accuracy, weights
+                report.epoch(epoch, record, best_epoch, best_accuracy)
+                # -- patience: stop after `patience` epochs without a new best
+                if p["patience"] is not None and epoch - best_epoch >= p["patience"]:
+                    break
+            if not p["restore_best"] and records:  # keep the last epoch run instead
+                best_epoch, best_accuracy, best = len(records), records[-1].val_accuracy, last
+            diverged = record is DIVERGED
+            report.done(len(records), best_epoch, best_accuracy, p["patience"], diverged)
+        check_interrupt()
+        if diverged:
+            _warn_diverged(len(records) + 1, best_epoch, p["learning_rate"])
+        self._set_fitted(fitted, coef_=best[0].T, intercept_=best[1], n_iter_=len(records),
+                         best_epoch_=best_epoch, diverged_=diverged,
+                         history_=TrainingHistory.from_records(records))
         return self
 
     def _checked_data(self, X, y, X_val, y_val):
