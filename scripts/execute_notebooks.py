@@ -206,6 +206,18 @@ def figures_match(stored_png, fresh_png):
     return True, ""
 
 
+def figure_differences(stored, fresh):
+    """What differs between the figures (PNGs, in order) of two lists of outputs; [] if none."""
+    def pngs(outputs):
+        return [output["data"]["image/png"] for output in outputs
+                if "image/png" in output.get("data", {})]
+
+    want, got = pngs(stored), pngs(fresh)
+    if len(want) != len(got):
+        return [f"{len(want)} figures stored, {len(got)} drawn"]
+    return [why for same, why in map(figures_match, want, got) if not same]
+
+
 def _describe(outputs):
     """A short account of a cell's outputs, for a readable message."""
     parts = []

@@ -2,10 +2,11 @@
 
 Two executions of every notebook check the stored outputs, each under a
 different numerical set-up: nbval runs ``notebooks/`` under this machine's
-own BLAS kernel and NumPy paths, comparing text; the student edition runs
-under another kernel (tests/test_student_edition.py) and compares text and
-figures with the teacher's stored outputs, through the functions tested
-here (scripts/execute_notebooks.py). Text must match exactly; a figure must
+own BLAS kernel and NumPy paths, comparing text (and the root conftest.py
+compares each cell's figures); the student edition runs under another kernel
+(tests/test_student_edition.py) and compares text and figures with the
+teacher's stored outputs. Both use the functions tested here
+(scripts/execute_notebooks.py). Text must match exactly; a figure must
 look the same, not be the same bytes, because rounding noise moves an
 antialiased edge by a few levels of grey.
 """
@@ -21,6 +22,7 @@ from pathlib import Path
 import matplotlib
 import nbformat
 import numpy as np
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location(
@@ -109,6 +111,36 @@ def test_a_moved_curve_fails_the_notebook_comparison():
     assert index == 0 and "pixels changed visibly" in why
     fresh.cells[0].outputs = []
     assert execute_notebooks.notebook_differences(stored, fresh)
+
+
+def test_nbval_cells_have_their_figures_compared_too():
+    """The root conftest.py checks each nbval cell's figures after nbval has checked its text."""
+    import types
+
+    spec = importlib.util.spec_from_file_location("root_conftest", ROOT / "conftest.py")
+    root_conftest = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(root_conftest)
+    val_accuracy = 0.90 - 0.08 / np.arange(1, 21)
+    moved = val_accuracy.copy()
+    moved[9] += 0.01
+
+    def figure(png):
+        return {"output_type": "display_data", "data": {"image/png": png, "text/plain": "F"}}
+
+    def cell(fresh_png, check=True):
+        return types.SimpleNamespace(
+            nodeid="notebooks/x.ipynb::Cell 3", options={"check": check},
+            cell=types.SimpleNamespace(outputs=[figure(_curves_png(val_accuracy))]),
+            test_outputs=[figure(fresh_png)])
+
+    root_conftest.check_figures(cell(_curves_png(val_accuracy * (1 + 1e-6))))  # passes
+    with pytest.raises(AssertionError, match="figures differ.*pixels changed visibly"):
+        root_conftest.check_figures(cell(_curves_png(moved)))
+    root_conftest.check_figures(cell(_curves_png(moved), check=False))  # output not compared
+    missing = cell(_curves_png(val_accuracy))
+    missing.test_outputs = []
+    with pytest.raises(AssertionError, match="1 figures stored, 0 drawn"):
+        root_conftest.check_figures(missing)
 
 
 def test_every_setup_names_what_it_changes():
