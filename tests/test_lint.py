@@ -1,0 +1,15 @@
+"""The code follows the project's style rules: ruff, configured in pyproject.toml, finds nothing."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKED = ["mnist_lr", "tests", "scripts", "benchmarks", "conftest.py"]
+
+
+def test_ruff_finds_nothing():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", *CHECKED],
+                            cwd=ROOT, capture_output=True, text=True, timeout=100)
+    command = f"ruff check {' '.join(CHECKED)}"
+    assert result.returncode == 0, f"{command}:\n{result.stdout}{result.stderr}"
