@@ -402,6 +402,27 @@ def _open_and_run(page, url):
     raise AssertionError(f"{never_run} cells of {url} never ran")
 
 
+def _open_until_shown(page, url, selector, attempts=2):
+    """Open and run a notebook (:func:`_open_and_run`) until the explorer ``selector`` shows.
+
+    When JupyterLab replaces the kernel while the page connects (the server logs a
+    failed websocket), the widget manager can stay with the first connection and
+    every widget says "Loading widget..." for good; a fresh page and run shows them.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(1, attempts + 1):
+        _open_and_run(page, url)
+        explorer = page.locator(selector).first
+        try:
+            explorer.wait_for(state="visible", timeout=90_000)
+            return explorer
+        except PlaywrightTimeout:
+            page.screenshot(path=str(ARTIFACTS / f"not-shown-{selector[1:]}-{attempt}.png"))
+            if attempt == attempts:
+                raise
+
+
 def _wait_for_done(page, explorer):
     page.wait_for_function(
         """(selector) => document.querySelector(selector + ' .mnist-lr-status')
@@ -416,11 +437,9 @@ def _check_sample_size_explorer(page, base, token, runtime, report):
     Its readout writes numbers as the title does, and at the smallest sample
     the validation curve lies on the axes.
     """
-    _open_and_run(page, f"{base}/lab/workspaces/sample-size/tree/{SAMPLE_EXPLORER}"
-                        f"?token={token}")
     ss = ".sample-size-explorer"
-    sample = page.locator(ss).first
-    sample.wait_for(state="visible", timeout=180_000)
+    sample = _open_until_shown(
+        page, f"{base}/lab/workspaces/sample-size/tree/{SAMPLE_EXPLORER}?token={token}", ss)
     _wait_for_done(page, ss)
     _show(page, ss)
     slider_readout = sample.locator(".widget-readout").first
@@ -458,11 +477,8 @@ def test_sliders_in_jupyterlab(lab_server):
         laptop = dict(zip(("width", "height"), SCREENS[0], strict=True))
         page = browser.new_page(viewport=laptop)
         try:
-            _open_and_run(page, f"{base}/lab/tree/{NOTEBOOK}?token={token}")
-
             lr, tr = ".lr-explorer", ".training-explorer"
-            explorer = page.locator(lr).first
-            explorer.wait_for(state="visible", timeout=180_000)
+            explorer = _open_until_shown(page, f"{base}/lab/tree/{NOTEBOOK}?token={token}", lr)
             before = _output_image(page)
             _show(page, lr)
             _wait_for_done(page, lr)
