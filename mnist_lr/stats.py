@@ -42,7 +42,9 @@ class McNemarResult(NamedTuple):
 def _scores(values, name):
     array = np.asarray(values, dtype=float)
     if array.ndim != 1 or array.size < 2:
-        raise ValueError(f"{name} must be a list of at least two per-fold scores; got shape {array.shape}")
+        raise ValueError(
+            f"{name} must be a list of at least two per-fold scores; got shape {array.shape}"
+        )
     return array
 
 
@@ -62,12 +64,15 @@ def paired_difference(a, b, n_train=None, n_test=None):
     >>> r = paired_difference([91.0, 92.0, 90.0], [90.0, 90.0, 90.0])
     >>> round(r.mean, 3), round(r.std_error, 3), r.n_positive, r.n_negative, r.n_tied
     (1.0, 0.577, 2, 0, 1)
-    >>> round(paired_difference([91.0, 92.0, 90.0], [90.0] * 3, n_train=200, n_test=100).std_error, 3)
+    >>> widened = paired_difference([91.0, 92.0, 90.0], [90.0] * 3, n_train=200, n_test=100)
+    >>> round(widened.std_error, 3)
     0.913
     """
     a, b = _scores(a, "a"), _scores(b, "b")
     if a.shape != b.shape:
-        raise ValueError(f"a and b must hold one score per fold each; got {a.size} and {b.size} scores")
+        raise ValueError(
+            f"a and b must hold one score per fold each; got {a.size} and {b.size} scores"
+        )
     if (n_train is None) != (n_test is None):
         raise ValueError("give both n_train and n_test (images per fold), or neither")
     differences = a - b
@@ -103,7 +108,8 @@ def mcnemar(y_true, pred_a, pred_b):
         )
     right_a, right_b = pred_a == y_true, pred_b == y_true
     only_a, only_b = int(np.sum(right_a & ~right_b)), int(np.sum(right_b & ~right_a))
-    p_value = 1.0 if only_a + only_b == 0 else _scipy_stats.binomtest(only_a, only_a + only_b).pvalue
+    disagreements = only_a + only_b
+    p_value = 1.0 if disagreements == 0 else _scipy_stats.binomtest(only_a, disagreements).pvalue
     return McNemarResult(only_a, only_b, float(p_value))
 
 
