@@ -26,7 +26,7 @@ def softmax(Z):
     return E / E.sum(axis=1, keepdims=True)
 
 
-def cross_entropy(Z, T):
+def cross_entropy_from_scores(Z, T):
     """Mean cross-entropy of scores Z (n, k) against one-hot targets T (n, k)."""
     # log p = z - log(sum exp z), with the row maximum taken out first (log-sum-exp).
     shifted = Z - Z.max(axis=1, keepdims=True)
@@ -41,6 +41,20 @@ def gradient(X, T, W, b):
     P = E / E.sum(axis=1, keepdims=True)
     error = (P - T) / len(X)  # dL/dZ for the mean loss
     return X.T @ error, error.sum(axis=0)
+
+
+def numerical_gradient(loss, W, h=1e-6):
+    """Central-difference estimate of the gradient of loss(W): an array shaped like W."""
+    grad = np.zeros(W.shape)
+    for index in np.ndindex(W.shape):  # every (i, j) of W, whatever its shape
+        old = W[index]
+        W[index] = old + h
+        above = loss(W)
+        W[index] = old - h
+        below = loss(W)
+        W[index] = old  # put the entry back before nudging the next one
+        grad[index] = (above - below) / (2 * h)  # the two points are 2h apart
+    return grad
 
 
 def log_softmax(Z):
@@ -145,6 +159,20 @@ def per_digit_accuracy(y_true, y_pred):
     return np.array([np.mean(y_pred[y_true == digit] == digit) for digit in range(10)])
 
 
+def mcnemar_test(y_true, pred_a, pred_b):
+    """McNemar's exact test on the same images: (only_a, only_b, two-sided p-value)."""
+    from math import comb
+
+    right_a, right_b = pred_a == y_true, pred_b == y_true
+    only_a = int(np.sum(right_a & ~right_b))  # images only model a gets right
+    only_b = int(np.sum(right_b & ~right_a))
+    n = only_a + only_b  # images where both are right, or both wrong, say nothing
+    # Were the models equally good, each of the n disagreements would be a fair coin
+    # toss: add up the chance of a split at least this lopsided, on either side.
+    tail = sum(comb(n, i) for i in range(min(only_a, only_b) + 1)) / 2**n
+    return only_a, only_b, min(1.0, 2 * tail)
+
+
 # -- notebook 06: confusion ---------------------------------------------------
 
 
@@ -173,6 +201,16 @@ def kfold_indices(n_samples, n_splits):
     order = np.arange(n_samples)  # shuffle it first if the rows have an order
     blocks = np.array_split(order, n_splits)  # sizes differ by at most one
     return [(np.concatenate(blocks[:i] + blocks[i + 1:]), block) for i, block in enumerate(blocks)]
+
+
+def fold_scores(make_model, X, y, folds):
+    """Validation accuracy of each fold: a fresh model trained on the others, scored on it."""
+    scores = []
+    for train_idx, val_idx in folds:
+        model = make_model()  # a fresh, untrained model for every fold
+        model.fit(X[train_idx], y[train_idx])
+        scores.append(model.score(X[val_idx], y[val_idx]))
+    return np.array(scores)
 
 
 # -- notebook 09: regularisation ----------------------------------------------

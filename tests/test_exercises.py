@@ -18,10 +18,12 @@ import pytest
 from mnist_lr import _solutions, exercises
 from mnist_lr.exercises import _loop
 
-TOPICS = ["one_hot", "softmax", "cross_entropy", "gradient", "training_loop", "l2_gradient",
-          "accuracy", "confusion_matrix", "kfold_indices", "digit_shares", "best_epoch",
+TOPICS = ["one_hot", "softmax", "cross_entropy_from_scores", "gradient", "numerical_gradient",
+          "training_loop", "l2_gradient",
+          "accuracy", "confusion_matrix", "kfold_indices", "fold_scores", "digit_shares",
+          "best_epoch",
           "early_stopping", "ignored_pixels", "most_confused_pair", "train_val_gap",
-          "per_digit_accuracy"]
+          "per_digit_accuracy", "mcnemar_test"]
 REFERENCE = {topic: getattr(_solutions, topic) for topic in TOPICS if topic != "training_loop"}
 REFERENCE["training_loop"] = _solutions.MySoftmaxRegression
 
@@ -105,6 +107,107 @@ def _kfold_sklearn(n_samples, n_splits):
     return list(KFold(n_splits).split(np.zeros(n_samples)))
 
 
+def _folds_by_cross_val_score(make_model, X, y, folds):
+    from sklearn.model_selection import cross_val_score
+
+    return cross_val_score(make_model(), X, y, cv=folds)
+
+
+def _folds_by_clone_with_validation_data(make_model, X, y, folds):
+    from sklearn.base import clone
+
+    template = make_model()
+    return [clone(template).fit(X[train], y[train], X[val], y[val]).score(X[val], y[val])
+            for train, val in folds]
+
+
+def _folds_by_predict_also_scoring_training(make_model, X, y, folds):
+    scores = []
+    for train, val in folds:
+        model = make_model()
+        model.fit(X[train], y[train])
+        print("training accuracy", model.score(X[train], y[train]))  # shown, not returned
+        scores.append(float(np.mean(model.predict(X[val]) == y[val])))
+    return scores
+
+
+def _folds_one_model(make_model, X, y, folds):
+    model = make_model()  # made once, outside the loop
+    return [model.fit(X[train], y[train]).score(X[val], y[val]) for train, val in folds]
+
+
+def _folds_five_hard_coded(make_model, X, y, folds):
+    scores = np.zeros(5)
+    for i, (train, val) in enumerate(folds[:5]):
+        scores[i] = make_model().fit(X[train], y[train]).score(X[val], y[val])
+    return scores
+
+
+def _fd_on_copies(loss, W, h):
+    """Another correct style: nudged copies of W, two plain loops."""
+    grad = np.zeros_like(W)
+    for i in range(W.shape[0]):
+        for j in range(W.shape[1]):
+            up, down = W.copy(), W.copy()
+            up[i, j] += h
+            down[i, j] -= h
+            grad[i, j] = (loss(up) - loss(down)) / (2 * h)
+    return grad
+
+
+def _fd_undo_by_arithmetic(loss, W, h):
+    """Another correct style: nudged in place and undone by adding h back."""
+    grad = np.zeros(W.shape)
+    for i, j in np.ndindex(*W.shape):
+        W[i, j] += h
+        above = loss(W)
+        W[i, j] -= 2 * h
+        below = loss(W)
+        W[i, j] += h
+        grad[i, j] = (above - below) / (2 * h)
+    return grad
+
+
+def _mcnemar_by_scipy(y_true, pred_a, pred_b, *, counts="disagree", p_value="exact"):
+    """McNemar's test with scipy, right by default; one mistake switched on by its name."""
+    from scipy import stats
+
+    right_a, right_b = pred_a == y_true, pred_b == y_true
+    only_a, only_b = np.sum(right_a & ~right_b), np.sum(right_b & ~right_a)
+    if counts == "swapped":
+        only_a, only_b = only_b, only_a
+    elif counts == "with agreements":
+        only_a, only_b = right_a.sum(), right_b.sum()
+    elif counts == "agreements":
+        only_a, only_b = np.sum(right_a & right_b), np.sum(~right_a & ~right_b)
+    elif counts == "different predictions":
+        only_b = np.sum(~right_a & (pred_a != pred_b))
+    n = only_a + only_b
+    p = {"exact": lambda: stats.binomtest(only_a, n).pvalue,
+         "uncapped": lambda: 2 * stats.binom.cdf(min(only_a, only_b), n, 0.5),
+         "one-sided": lambda: stats.binomtest(only_a, n, alternative="greater").pvalue,
+         "lower tail": lambda: stats.binom.cdf(min(only_a, only_b), n, 0.5),
+         "all images": lambda: stats.binomtest(only_a, len(y_true)).pvalue,
+         "chi-square": lambda: stats.chi2.sf((abs(only_a - only_b) - 1) ** 2 / n, 1),
+         "hard-coded": lambda: stats.binomtest(only_a, 12).pvalue}[p_value]()
+    return only_a, only_b, p
+
+
+def _mcnemar_by_disagreement(y_true, pred_a, pred_b):
+    """Another correct style: where the predictions differ, at most one of them is right."""
+    differ = pred_a != pred_b
+    only_a = int(np.sum(differ & (pred_a == y_true)))
+    only_b = int(np.sum(differ & (pred_b == y_true)))
+    return only_a, only_b, _solutions.mcnemar_test(y_true, pred_a, pred_b)[2]
+
+
+def _mcnemar_from_the_package(y_true, pred_a, pred_b):
+    """Another correct answer: the package's own test, a named tuple of three."""
+    from mnist_lr.stats import mcnemar
+
+    return mcnemar(y_true, pred_a, pred_b)
+
+
 ALTERNATIVES = [
     ("one_hot", lambda y, n: np.eye(n, dtype=int)[y]),
     ("one_hot", lambda y, n: y[:, None] == np.arange(n)),  # booleans
@@ -114,7 +217,7 @@ ALTERNATIVES = [
     ("softmax", lambda Z: np.exp(Z - Z.max(axis=1)[:, None])
      / np.exp(Z - Z.max(axis=1)[:, None]).sum(axis=1)[:, None]),
     ("softmax", _softmax_by_rows),
-    ("cross_entropy", lambda Z, T: float(np.mean(
+    ("cross_entropy_from_scores", lambda Z, T: float(np.mean(
         np.log(np.exp(Z - Z.max(1, keepdims=True)).sum(1)) + Z.max(1) - (Z * T).sum(1)))),
     ("accuracy", lambda y_true, y_pred: np.count_nonzero(y_true.ravel() == y_pred.ravel())
      / y_true.size),
@@ -122,10 +225,18 @@ ALTERNATIVES = [
     ("confusion_matrix", lambda t, p, n: np.eye(n, dtype=int)[t].T @ np.eye(n, dtype=int)[p]),
     ("kfold_indices", _kfold_shuffled),  # shuffled folds are fine
     ("kfold_indices", _kfold_sklearn),
+    ("fold_scores", _folds_by_cross_val_score),
+    ("fold_scores", _folds_by_clone_with_validation_data),
+    ("fold_scores", _folds_by_predict_also_scoring_training),
     ("ignored_pixels", lambda X: np.nonzero(X.sum(axis=0) == 0)),  # a 1-tuple, in any order
     ("ignored_pixels", lambda X: [i for i in range(X.shape[1])[::-1] if not X[:, i].any()]),
     ("most_confused_pair", lambda m: (3, 1)),  # either order of the pair
     ("best_epoch", lambda v: list(v).index(max(v)) + 1),
+    ("numerical_gradient", _fd_on_copies),
+    ("numerical_gradient", _fd_undo_by_arithmetic),
+    ("mcnemar_test", _mcnemar_by_scipy),
+    ("mcnemar_test", _mcnemar_by_disagreement),
+    ("mcnemar_test", _mcnemar_from_the_package),
 ]
 
 
@@ -300,6 +411,22 @@ def _naive_ce(Z, T):
     return -(T * np.log(P)).sum(axis=1).mean()
 
 
+def _fd(loss, W, h, *, kind="central", restore=True, shape=None):
+    """A finite-difference gradient, entry by entry, with one mistake switched on."""
+    grad = np.zeros(W.shape if shape is None else shape)  # a hard-coded shape
+    for index in np.ndindex(grad.shape):
+        old = W[index]
+        W[index] = old + h if kind != "backward" else old
+        above = loss(W)
+        W[index] = old - h if kind != "forward" else old
+        below = loss(W)
+        if restore:
+            W[index] = old
+        grad[index] = (above - below) / (2 * h if kind == "central" else h)
+    return grad
+
+
+
 def _grad(X, T, W, b, *, sign=1, scale=None, scores=False, db_mode="mean", transpose=False):
     """The gradient with one mistake switched on."""
     Z = X @ W + b
@@ -349,19 +476,19 @@ MISTAKES = [
      "maximum of the whole array"),
     ("softmax", _softmax_in_place, "changes its argument Z in place"),
     # cross-entropy
-    ("cross_entropy", lambda Z, T: _ce_log(Z, T, eps=1e-7), "capped"),
-    ("cross_entropy", lambda Z, T: _ce_log(Z, T, clip=True), "capped"),
-    ("cross_entropy", lambda Z, T: len(Z) * _ce_log(Z, T), "adds up the losses"),
-    ("cross_entropy", lambda Z, T: _ce_log(Z, T) / Z.shape[1], "all 4 × 3 entries"),
-    ("cross_entropy", lambda Z, T: -(T * np.log(Z)).sum(axis=1).mean(),
+    ("cross_entropy_from_scores", lambda Z, T: _ce_log(Z, T, eps=1e-7), "capped"),
+    ("cross_entropy_from_scores", lambda Z, T: _ce_log(Z, T, clip=True), "capped"),
+    ("cross_entropy_from_scores", lambda Z, T: len(Z) * _ce_log(Z, T), "adds up the losses"),
+    ("cross_entropy_from_scores", lambda Z, T: _ce_log(Z, T) / Z.shape[1], "all 4 × 3 entries"),
+    ("cross_entropy_from_scores", lambda Z, T: -(T * np.log(Z)).sum(axis=1).mean(),
      "log of the scores"),
-    ("cross_entropy", lambda Z, T: _ce_log(_stable_softmax(Z), T), "softmax twice"),
-    ("cross_entropy", lambda Z, T: -_ce_log(Z, T), "wrong sign"),
-    ("cross_entropy", lambda Z, T: -(T * np.log(_stable_softmax(Z))).sum(axis=1),
+    ("cross_entropy_from_scores", lambda Z, T: _ce_log(_stable_softmax(Z), T), "softmax twice"),
+    ("cross_entropy_from_scores", lambda Z, T: -_ce_log(Z, T), "wrong sign"),
+    ("cross_entropy_from_scores", lambda Z, T: -(T * np.log(_stable_softmax(Z))).sum(axis=1),
      "one loss per row"),
-    ("cross_entropy", lambda Z, T: -(T * np.log(_stable_softmax(Z))), "table"),
-    ("cross_entropy", _naive_ce, "nan for a score of 800"),
-    ("cross_entropy", lambda Z, T: _ce_log(Z, T), "inf for a confident mistake"),
+    ("cross_entropy_from_scores", lambda Z, T: -(T * np.log(_stable_softmax(Z))), "table"),
+    ("cross_entropy_from_scores", _naive_ce, "nan for a score of 800"),
+    ("cross_entropy_from_scores", lambda Z, T: _ce_log(Z, T), "inf for a confident mistake"),
     # gradient
     ("gradient", lambda X, T, W, b: _grad(X, T, W, b, sign=-1), "wrong sign: it is T - P"),
     ("gradient", lambda X, T, W, b: (-_grad(X, T, W, b)[0], _grad(X, T, W, b)[1]),
@@ -379,6 +506,27 @@ MISTAKES = [
     ("gradient", lambda X, T, W, b: (*_grad(X, T, W, b), 0), "returned 3 values"),
     ("gradient", lambda X, T, W, b: (_grad(X, T, W, b)[0], None),
      "db your gradient returns is None"),
+    # numerical gradient (the finite-difference check)
+    ("numerical_gradient", lambda loss, W, h: _fd(loss, W, h, kind="forward"),
+     "one-sided difference, (loss(W + h) - loss(W)) / h"),
+    ("numerical_gradient", lambda loss, W, h: _fd(loss, W, h, kind="backward"),
+     "one-sided difference, (loss(W) - loss(W - h)) / h"),
+    ("numerical_gradient", lambda loss, W, h: _fd(loss, W, h, restore=False), "leaves W changed"),
+    ("numerical_gradient", lambda loss, W, h: -_fd(loss, W, h), "wrong sign"),
+    ("numerical_gradient", lambda loss, W, h: 2 * _fd(loss, W, h), "divide by 2 * h, not h"),
+    ("numerical_gradient", lambda loss, W, h: h * h * _fd(loss, W, h),
+     "divides by 2 and then multiplies by h"),
+    ("numerical_gradient", lambda loss, W, h: 2 * h * _fd(loss, W, h), "without dividing"),
+    ("numerical_gradient", lambda loss, W, h: (loss(W + h) - loss(W - h)) / (2 * h),
+     "every entry of W at once"),
+    ("numerical_gradient",
+     lambda loss, W, h: np.full(W.shape, (loss(W + h) - loss(W - h)) / (2 * h)),
+     "every entry of W at once"),
+    ("numerical_gradient", lambda loss, W, h: _fd(loss, W, h).T, "transposed"),
+    ("numerical_gradient", lambda loss, W, h: _fd(loss, W, h, shape=(3, 2)),
+     "works for W of shape (3, 2) but not for (2, 5)"),
+    ("numerical_gradient", lambda loss, W, h: _fd(loss, W, h)[:, :2],
+     "works for W of shape (3, 2) but not for (2, 5)"),
     # l2 gradient
     ("l2_gradient", lambda X, T, W, b, alpha: _grad(X, T, W, b), "no penalty term"),
     ("l2_gradient", lambda X, T, W, b, alpha: _l2(X, T, W, b, alpha, bias=1.0),
@@ -434,6 +582,23 @@ MISTAKES = [
                                     _solutions.kfold_indices(n, k)], "twice"),
     ("kfold_indices", lambda n, k: [(train + 1, val) for train, val in
                                     _solutions.kfold_indices(n, k)], "outside 0.."),
+    # the fold loop
+    ("fold_scores", lambda make, X, y, folds: np.mean(_solutions.fold_scores(make, X, y, folds)),
+     "returns the mean over the folds"),
+    ("fold_scores", _folds_five_hard_coded, "shape (5,) for 3 folds"),
+    ("fold_scores", lambda make, X, y, folds: 100 * _solutions.fold_scores(make, X, y, folds),
+     "percentages"),
+    ("fold_scores", _folds_one_model, "fits one model again and again"),
+    ("fold_scores", lambda make, X, y, folds: [make().fit(X[val], y[val]).score(X[train], y[train])
+                                               for train, val in folds],
+     "trains on the validation part"),
+    ("fold_scores", lambda make, X, y, folds: [make().fit(X, y).score(X[val], y[val])
+                                               for train, val in folds],
+     "trains on the held-out fold too"),
+    ("fold_scores", lambda make, X, y, folds: [make().fit(X[train], y[train]).score(X[train],
+                                                                                    y[train])
+                                               for train, val in folds],
+     "scores each model on images it trained on"),
     # digit shares
     ("digit_shares", lambda y: np.bincount(y) / len(y), "up to the largest label"),
     ("digit_shares", lambda y: np.unique(y, return_counts=True)[1] / len(y),
@@ -481,6 +646,24 @@ MISTAKES = [
     ("per_digit_accuracy", lambda t, p: 100 * _solutions.per_digit_accuracy(t, p),
      "percentages"),
     ("per_digit_accuracy", lambda t, p: np.full(10, np.mean(t == p)), "overall accuracy"),
+    # McNemar's test
+    ("mcnemar_test", lambda y, a, b: _mcnemar_by_scipy(y, a, b, counts="swapped"), "swapped"),
+    ("mcnemar_test", lambda y, a, b: _mcnemar_by_scipy(y, a, b, counts="with agreements"),
+     "include the images both models get right"),
+    ("mcnemar_test", lambda y, a, b: _mcnemar_by_scipy(y, a, b, counts="agreements"),
+     "the images the two models agree on"),
+    ("mcnemar_test", lambda y, a, b: _mcnemar_by_scipy(y, a, b, counts="different predictions"),
+     "both models get wrong, with different digits"),
+    ("mcnemar_test", lambda y, a, b: _mcnemar_by_scipy(y, a, b, p_value="uncapped"), "cap it at 1"),
+    ("mcnemar_test", lambda y, a, b: _mcnemar_by_scipy(y, a, b, p_value="one-sided"), "one-sided"),
+    ("mcnemar_test", lambda y, a, b: _mcnemar_by_scipy(y, a, b, p_value="lower tail"), "one-sided"),
+    ("mcnemar_test", lambda y, a, b: _mcnemar_by_scipy(y, a, b, p_value="all images"),
+     "every image as a coin toss"),
+    ("mcnemar_test", lambda y, a, b: _mcnemar_by_scipy(y, a, b, p_value="chi-square"),
+     "chi-square approximation"),
+    ("mcnemar_test", lambda y, a, b: _mcnemar_by_scipy(y, a, b, p_value="hard-coded"),
+     "with 23 images"),
+    ("mcnemar_test", lambda y, a, b: _mcnemar_by_scipy(y, a, b)[:2], "expected three"),
 ]
 
 

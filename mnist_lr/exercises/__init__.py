@@ -29,21 +29,25 @@ False
 True
 """
 
+from ._comparing import check_mcnemar_test, hint_mcnemar_test, solution_mcnemar_test
 from ._loop import check_training_loop, hint_training_loop, solution_training_loop
 from ._pieces import (
-                      check_cross_entropy,
+                      check_cross_entropy_from_scores,
                       check_gradient,
                       check_l2_gradient,
+                      check_numerical_gradient,
                       check_one_hot,
                       check_softmax,
-                      hint_cross_entropy,
+                      hint_cross_entropy_from_scores,
                       hint_gradient,
                       hint_l2_gradient,
+                      hint_numerical_gradient,
                       hint_one_hot,
                       hint_softmax,
-                      solution_cross_entropy,
+                      solution_cross_entropy_from_scores,
                       solution_gradient,
                       solution_l2_gradient,
+                      solution_numerical_gradient,
                       solution_one_hot,
                       solution_softmax,
 )
@@ -73,25 +77,31 @@ from ._results import (
 from ._scoring import (
                       check_accuracy,
                       check_confusion_matrix,
+                      check_fold_scores,
                       check_kfold_indices,
                       hint_accuracy,
                       hint_confusion_matrix,
+                      hint_fold_scores,
                       hint_kfold_indices,
                       solution_accuracy,
                       solution_confusion_matrix,
+                      solution_fold_scores,
                       solution_kfold_indices,
 )
 
 __all__ = [
     "check_one_hot", "hint_one_hot", "solution_one_hot",
     "check_softmax", "hint_softmax", "solution_softmax",
-    "check_cross_entropy", "hint_cross_entropy", "solution_cross_entropy",
+    "check_cross_entropy_from_scores", "hint_cross_entropy_from_scores",
+    "solution_cross_entropy_from_scores",
     "check_gradient", "hint_gradient", "solution_gradient",
+    "check_numerical_gradient", "hint_numerical_gradient", "solution_numerical_gradient",
     "check_training_loop", "hint_training_loop", "solution_training_loop",
     "check_l2_gradient", "hint_l2_gradient", "solution_l2_gradient",
     "check_accuracy", "hint_accuracy", "solution_accuracy",
     "check_confusion_matrix", "hint_confusion_matrix", "solution_confusion_matrix",
     "check_kfold_indices", "hint_kfold_indices", "solution_kfold_indices",
+    "check_fold_scores", "hint_fold_scores", "solution_fold_scores",
     "check_digit_shares", "hint_digit_shares", "solution_digit_shares",
     "check_best_epoch", "hint_best_epoch", "solution_best_epoch",
     "check_early_stopping", "hint_early_stopping", "solution_early_stopping",
@@ -99,5 +109,6 @@ __all__ = [
     "check_most_confused_pair", "hint_most_confused_pair", "solution_most_confused_pair",
     "check_train_val_gap", "hint_train_val_gap", "solution_train_val_gap",
     "check_per_digit_accuracy", "hint_per_digit_accuracy", "solution_per_digit_accuracy",
+    "check_mcnemar_test", "hint_mcnemar_test", "solution_mcnemar_test",
 ]
 

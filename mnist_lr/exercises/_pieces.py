@@ -1,4 +1,4 @@
-"""Checks for the pieces of the model (notebook 02) and the L2 gradient (notebook 09)."""
+"""Checks for the pieces of the model and the gradient check (notebook 02), and for L2 (09)."""
 
 from __future__ import annotations
 
@@ -176,7 +176,7 @@ solution_softmax = _solution("softmax", _solutions.softmax)
 def _cross_entropy_variants(Z, T):
     """What the usual mistakes return for scores Z and one-hot T, most specific first."""
     P = _solutions.softmax(Z)
-    loss = _solutions.cross_entropy(Z, T)
+    loss = _solutions.cross_entropy_from_scores(Z, T)
     n, k = Z.shape
     return [
         (-loss, "Your cross-entropy has the wrong sign: it is minus the mean log-probability "
@@ -195,7 +195,7 @@ def _cross_entropy_variants(Z, T):
 
 
 @_check()
-def check_cross_entropy(f):
+def check_cross_entropy_from_scores(f):
     """Check ``f(Z, T)``: the mean cross-entropy from scores Z and one-hot targets T.
 
     Mistakes it recognises: one loss per row (or the whole table) instead
@@ -211,15 +211,16 @@ def check_cross_entropy(f):
                   [1.0, 1.0, 3.0],
                   [0.7, 0.2, 0.4]])
     T = np.eye(3)[[0, 2, 2, 1]]
-    expected = _solutions.cross_entropy(Z, T)
-    raw = _array(_call(f, "cross_entropy", Z=Z, T=T), "cross_entropy")
+    expected = _solutions.cross_entropy_from_scores(Z, T)
+    name = "cross_entropy_from_scores"
+    raw = _array(_call(f, name, Z=Z, T=T), name)
     if raw.shape == (len(Z),):
         raise _wrong(f"Your cross-entropy returns one loss per row (shape {raw.shape}); "
                      "return their mean, a single number.")
     if raw.shape == Z.shape:
         raise _wrong(f"Your cross-entropy returns a {Z.shape} table; sum over the classes "
                      "and average over the rows to get a single number.")
-    loss = _number(raw, "cross_entropy")
+    loss = _number(raw, name)
     # A guard such as log(P + 1e-7) moves ordinary losses by less than 1e-5.
     if not np.isclose(loss, expected, rtol=1e-4):
         _first_match(loss, _cross_entropy_variants(Z, T),
@@ -235,8 +236,9 @@ def _cross_entropy_of_a_confident_mistake(f):
     """A score of 800 for class 0, but the truth is class 1: the loss must be 800, uncapped."""
     Z = np.array([[800.0, 0.0]])
     T = np.array([[0.0, 1.0]])
-    expected = _solutions.cross_entropy(Z, T)  # 800, to the last digit
-    loss = _number(_call(f, "cross_entropy", Z=Z, T=T), "cross_entropy")
+    expected = _solutions.cross_entropy_from_scores(Z, T)  # 800, to the last digit
+    name = "cross_entropy_from_scores"
+    loss = _number(_call(f, name, Z=Z, T=T), name)
     if np.isnan(loss):
         raise _wrong("Your cross-entropy is nan for a score of 800: exp overflows. Subtract each "
                      "row's maximum first, and take the log of softmax as z - log(sum(exp(z))).")
@@ -253,11 +255,12 @@ def _cross_entropy_of_a_confident_mistake(f):
                      f"expected {expected:.2f}.")
 
 
-hint_cross_entropy = _hint("cross_entropy",
-                           "log softmax(z) = z - log(sum(exp(z))). Subtract each row's maximum m "
-                           "first; then log(sum(exp(z - m))) is finite. The loss is "
-                           "-(T * log_P).sum(axis=1).mean().")
-solution_cross_entropy = _solution("cross_entropy", _solutions.cross_entropy)
+hint_cross_entropy_from_scores = _hint(
+    "cross_entropy_from_scores",
+    "log softmax(z) = z - log(sum(exp(z))). Subtract each row's maximum m first; then "
+    "log(sum(exp(z - m))) is finite. The loss is -(T * log_P).sum(axis=1).mean().")
+solution_cross_entropy_from_scores = _solution("cross_entropy_from_scores",
+                                               _solutions.cross_entropy_from_scores)
 
 
 def _problem(n=5, d=4, k=3, seed=0):
@@ -354,6 +357,113 @@ hint_gradient = _hint("gradient",
                       "scores is (P - T) / n; then dW = X.T @ that (the shape of W) and db = its "
                       "sum over axis 0.")
 solution_gradient = _solution("gradient", _solutions.gradient)
+
+
+def _coupled_quadratic(shape, seed):
+    """A loss of W whose entries interact, and its exact gradient at a random W.
+
+    A central difference is exact for a quadratic (up to rounding), whatever h,
+    while each usual mistake is off by an amount of its own. The last term
+    couples the entries, so that an entry left nudged spoils the next ones.
+    """
+    rng = np.random.default_rng(seed)
+    A, B = rng.normal(size=shape), rng.normal(size=shape)
+    C = rng.uniform(0.5, 2.0, size=shape)
+    W = rng.normal(size=shape)
+
+    def loss(V):
+        V = np.asarray(V, dtype=float)
+        if V.shape != shape:
+            raise ValueError(f"loss expects an array of shape {shape}, got {V.shape}")
+        return float((A * V).sum() + (C * V**2).sum() + 0.5 * (B * V).sum() ** 2)
+
+    gradient = A + 2 * C * W + B * (B * W).sum()
+    curvature = 2 * C + B**2  # the second derivative along each single entry
+    return loss, W, gradient, curvature
+
+
+def _numerical_gradient_call(f, loss, W, h):
+    """The learner's estimate for (loss, W, h); a clear line if W is left changed."""
+    mine = W.copy()
+    name = "numerical_gradient"
+    result = _call(lambda loss, h: f(loss, mine, h), name, loss=loss, h=h)
+    if not _close(mine, W):
+        index = np.unravel_index(np.argmax(np.abs(mine - W)), W.shape)
+        where = ", ".join(str(int(i)) for i in index)
+        raise _wrong(f"Your numerical_gradient leaves W changed: afterwards W[{where}] is "
+                     f"{_fmt(mine[index])}, not {_fmt(W[index])}. Put each entry back after "
+                     "nudging it (keep its old value), or the next differences start from "
+                     "the wrong point.")
+    return _array(result, name)
+
+
+def _numerical_gradient_mistakes(result, gradient, curvature, h):
+    """Name the usual mistake whose answer ``result`` is; else say what is wrong."""
+    at_once = np.full(gradient.shape, gradient.sum())  # one slope along all entries together
+    if result.shape in ((), (1,), gradient.shape) and _close(
+            np.broadcast_to(result, gradient.shape), at_once):
+        raise _wrong("Your numerical_gradient nudges every entry of W at once, which gives "
+                     "one slope for all of them together: nudge one entry at a time.")
+    if _close(result, gradient.T):
+        raise _wrong(f"Your numerical_gradient is transposed: shape {result.shape}, but W is "
+                     f"{gradient.shape}; entry [i, j] belongs to W[i, j].")
+    _expect_shape(result, gradient.shape, "numerical_gradient", "an array", ", the shape of W")
+    _first_match(result, [
+        (gradient + h / 2 * curvature, "Your numerical_gradient takes a one-sided difference, "
+                                       "(loss(W + h) - loss(W)) / h: use both sides, "
+                                       "(loss(W + h) - loss(W - h)) / (2h), which is far "
+                                       "more accurate."),
+        (gradient - h / 2 * curvature, "Your numerical_gradient takes a one-sided difference, "
+                                       "(loss(W) - loss(W - h)) / h: use both sides, "
+                                       "(loss(W + h) - loss(W - h)) / (2h)."),
+        (-gradient, "Your numerical_gradient has the wrong sign: it is "
+                    "(loss(W + h) - loss(W - h)) / (2h), the nudge up first."),
+        (2 * gradient, "Your numerical_gradient is twice too big: the two nudged points are "
+                       "2h apart, so divide by 2 * h, not h."),
+        (h * h * gradient, "Your numerical_gradient divides by 2 and then multiplies by h: "
+                           "write / (2 * h), with the brackets."),
+        (2 * h * gradient, "Your numerical_gradient returns the change in the loss without "
+                           "dividing it by the distance between the points, 2 * h."),
+    ], f"Your numerical_gradient gives {_fmt(result.ravel()[:3])} for the first entries; "
+       f"expected {_fmt(gradient.ravel()[:3])}.")
+
+
+@_check()
+def check_numerical_gradient(f):
+    """Check ``f(loss, W, h)``: the central-difference gradient of ``loss`` at ``W``.
+
+    It is tried on two shapes of ``W`` and two step sizes ``h``. Mistakes
+    it recognises: a one-sided difference (forward or backward); a nudged
+    entry not put back (W changed afterwards); the wrong sign; dividing by
+    h instead of 2h; ``/ 2 * h`` without brackets; no division at all;
+    every entry nudged at once; a transposed result; sizes that work for
+    one shape of W only (hard-coded sizes).
+    """
+    loss, W, gradient, curvature = _coupled_quadratic((3, 2), seed=0)
+    h = 0.01
+    result = _numerical_gradient_call(f, loss, W, h)
+    if not _close(result, gradient):
+        _numerical_gradient_mistakes(result, gradient, curvature, h)
+    loss, W, gradient, curvature = _coupled_quadratic((2, 5), seed=1)
+    try:
+        result = _numerical_gradient_call(f, loss, W, 0.001)
+        _expect_shape(result, W.shape, "numerical_gradient", "an array", ", the shape of W")
+    except _Verdict as verdict:
+        reason = str(verdict).rstrip(".")
+        raise _wrong(f"Your numerical_gradient works for W of shape (3, 2) but not for (2, 5) "
+                     f"({reason}): take every size from W.shape, never hard-code it.") from None
+    if not _close(result, gradient):
+        _numerical_gradient_mistakes(result, gradient, curvature, 0.001)
+    return ("your numerical_gradient takes a central difference, one entry at a time, puts "
+            "each entry back, and works for W of more than one shape.")
+
+
+hint_numerical_gradient = _hint(
+    "numerical_gradient",
+    "Start from grad = np.zeros(W.shape) and loop over every index of W (np.ndindex(W.shape)). "
+    "For each: keep old = W[index], set W[index] = old + h and old - h in turn, call loss(W) "
+    "each time, put old back, and store (above - below) / (2 * h).")
+solution_numerical_gradient = _solution("numerical_gradient", _solutions.numerical_gradient)
 
 
 @_check()

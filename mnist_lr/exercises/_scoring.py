@@ -1,4 +1,5 @@
-"""Checks for measuring a model: accuracy (notebook 03), the confusion matrix (06), k-fold (07)."""
+"""Checks for measuring a model: accuracy (notebook 03), the confusion matrix (06), k-fold
+indices and the fold loop (07)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ._common import (
     _array,
     _call,
     _check,
+    _close,
     _describe,
     _expect_shape,
     _first_match,
@@ -202,3 +204,120 @@ hint_kfold_indices = _hint("kfold_indices",
                            "concatenation of the others.")
 solution_kfold_indices = _solution("kfold_indices", _solutions.kfold_indices)
 
+
+
+def _tiny_model_class():
+    """A fresh stand-in for SoftmaxRegression, fast enough for a check, that logs its calls.
+
+    Column 0 of X holds each row's number. ``fit`` remembers the label of
+    every row it is given and keeps that memory across fits, as a model
+    trained further from where it stopped would; ``predict`` answers from
+    memory and gives an unseen row the commonest label of its training data.
+    So a held-out score is below 1, a score on seen rows is 1, and a model
+    reused across folds has seen the next fold's rows already.
+    """
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class TinyModel(ClassifierMixin, BaseEstimator):
+        log = []  # (model, "fit" or "predict", row numbers), shared by clones
+
+        def fit(self, X, y, X_val=None, y_val=None):
+            rows, labels = np.asarray(X)[:, 0].astype(int), np.asarray(y).astype(int)
+            self.memory_ = {**getattr(self, "memory_", {}), **dict(zip(rows, labels))}
+            self.fallback_ = int(np.argmax(np.bincount(labels)))
+            self.classes_ = np.unique(labels)
+            TinyModel.log.append((self, "fit", rows))
+            return self
+
+        def predict(self, X):
+            rows = np.asarray(X)[:, 0].astype(int)
+            TinyModel.log.append((self, "predict", rows))
+            return np.array([self.memory_.get(row, self.fallback_) for row in rows])
+
+    return TinyModel
+
+
+def _fold_data(n_samples, n_splits, seed):
+    """Rows numbered in column 0, labels 0..2, and shuffled folds of uneven sizes."""
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([np.arange(n_samples), rng.normal(size=(n_samples, 2))])
+    y = rng.integers(0, 3, size=n_samples)
+    y[: n_samples // 2] = 0  # label 0 is the commonest in every training part
+    order = rng.permutation(n_samples)
+    blocks = np.array_split(order, n_splits)
+    folds = [(np.setdiff1d(order, block), np.sort(block)) for block in blocks]
+    return X, y, folds
+
+
+def _fold_log_verdict(log, folds):
+    """The most specific mistake that the logged fits and predictions show, or None."""
+    fits = [(model, set(rows.tolist())) for model, call, rows in log if call == "fit"]
+    if len({id(model) for model, _ in fits}) < len(fits):
+        return ("Your fold_scores fits one model again and again: each fold needs a fresh "
+                "model from make_model(), or it starts from what it learned on the fold before.")
+    trains = [set(train.tolist()) for train, _ in folds]
+    vals = [set(val.tolist()) for _, val in folds]
+    for _, seen in fits:
+        if seen in vals:
+            return ("Your fold_scores trains on the validation part of a fold: each fold is "
+                    "a pair (train_idx, val_idx); fit on X[train_idx], score on X[val_idx].")
+        if any(seen > train for train in trains):
+            return ("Your fold_scores trains on the held-out fold too: fit each model on that "
+                    "fold's training rows only, X[train_idx] and y[train_idx].")
+    trained = dict((id(model), seen) for model, seen in fits)
+    for model, call, rows in log:
+        if call == "predict" and set(rows.tolist()) & trained.get(id(model), set()):
+            return ("Your fold_scores scores each model on images it trained on: score it on "
+                    "the held-out fold, X[val_idx] and y[val_idx].")
+    return None
+
+
+@_check()
+def check_fold_scores(f):
+    """Check ``f(make_model, X, y, folds)``: one validation accuracy per fold, in fold order.
+
+    Run on a tiny stand-in model, with 3, 5 and 2 folds of uneven sizes.
+    Mistakes it recognises: the mean returned instead of the per-fold
+    scores; a number of scores that is not the number of folds (a size
+    written into the code); percentages; one model fitted on every fold
+    instead of a fresh one per fold; training on the validation part (the
+    pair read the wrong way round); training on the held-out fold as well;
+    scoring on the images the model trained on.
+    """
+    for n_samples, n_splits, seed in ((14, 3, 0), (23, 5, 1), (9, 2, 2)):
+        X, y, folds = _fold_data(n_samples, n_splits, seed)
+        reference = _tiny_model_class()
+        expected = np.asarray(_solutions.fold_scores(reference, X, y, folds), dtype=float)
+        model_class = _tiny_model_class()
+        result = _call(f, "fold_scores", make_model=model_class, X=X, y=y, folds=folds)
+        scores = _array(result, "fold_scores").astype(float)
+        _fold_shape_verdict(scores, expected, n_splits)
+        if _close(scores, expected):
+            continue
+        if _close(scores, 100 * expected):
+            raise _wrong("Your fold_scores returns percentages; return fractions, as "
+                         "model.score does.")
+        diagnosis = _fold_log_verdict(model_class.log, folds)
+        if diagnosis:
+            raise _wrong(diagnosis)
+        raise _wrong(f"With {n_splits} folds your fold_scores returns {_fmt(scores)}; "
+                     f"expected {_fmt(expected)}.")
+    return ("your fold_scores trains a fresh model on each fold's training part and scores "
+            "it on that fold's held-out part, one score per fold.")
+
+
+def _fold_shape_verdict(scores, expected, n_splits):
+    if scores.size == 1 and np.isclose(float(scores.reshape(-1)[0]), expected.mean()):
+        raise _wrong("Your fold_scores returns the mean over the folds; return one score per "
+                     "fold, so that their spread can be seen (take the mean afterwards).")
+    if scores.ndim != 1 or scores.size != n_splits:
+        raise _wrong(f"Your fold_scores returns {_describe(scores)} for {n_splits} folds; "
+                     "expected one score per fold. Loop over folds itself rather than "
+                     "a fixed range.")
+
+
+hint_fold_scores = _hint("fold_scores",
+                         "For each (train_idx, val_idx) in folds: model = make_model(), "
+                         "model.fit(X[train_idx], y[train_idx]), then append "
+                         "model.score(X[val_idx], y[val_idx]); return the list as an array.")
+solution_fold_scores = _solution("fold_scores", _solutions.fold_scores)
