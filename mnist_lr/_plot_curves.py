@@ -152,11 +152,13 @@ def _draw_curves(loss_ax, acc_ax, history, first, best, best_accuracy):
         ax.grid(alpha=0.3)
 
 
-def plot_histories_side_by_side(histories, title=None, ylim=None):
+def plot_histories_side_by_side(histories, title=None, ylim=None, mean_of_last=None):
     """Accuracy curves of several runs ``{panel title: history or fitted model}``, side by side.
 
     The static counterpart of the explorers in :mod:`mnist_lr.widgets`, on one
-    y-scale (``ylim``, in percent, or one that holds every curve). Returns the Figure.
+    y-scale (``ylim``, in percent, or one that holds every curve). Each panel's
+    title quotes the last epoch's validation accuracy or, with ``mean_of_last=k``,
+    its mean over the last k epochs (steadier when the curve is jumpy). Returns the Figure.
     """
     fig = plt.figure(figsize=(4.4 * len(histories), 3.9), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(histories), sharey=True))
@@ -167,8 +169,10 @@ def plot_histories_side_by_side(histories, title=None, ylim=None):
                 linestyle=TRAIN_STYLE, label="training")
         ax.plot(epochs, 100 * history.val_accuracy, color=VAL_COLOR,
                 linestyle=VAL_STYLE, label="validation")
-        ax.set_title(f"{name}\nvalidation after epoch {len(history)}: "
-                     f"{100 * history.val_accuracy[-1]:.1f}%", fontsize=10)
+        quoted = (f"validation after epoch {len(history)}: {100 * history.val_accuracy[-1]:.1f}%"
+                  if mean_of_last is None else f"validation, mean of the last {mean_of_last} "
+                  f"epochs: {100 * history.val_accuracy[-mean_of_last:].mean():.1f}%")
+        ax.set_title(f"{name}\n{quoted}", fontsize=10)
         ax.set_xlabel("epoch")
         if i == 0:
             ax.set_ylabel("accuracy (%)")
@@ -377,6 +381,47 @@ def plot_learning_curve(sizes, curves, ax=None, title="Learning curve: accuracy 
     ax.minorticks_off()
     ax.set_xlabel("training images (log scale)")
     _accuracy_axes(ax, title)
+    return ax
+
+
+def plot_weight_norm(epochs, norms, stops=None, ax=None,
+                     title="Size of the weights during training"):
+    """The weights' norm against the epoch (log axis), one line per model.
+
+    ``epochs`` increase; ``norms`` maps a model name to its norms, one per
+    epoch in ``epochs``; ``stops`` (optional) maps the same names to the
+    ``(epoch, norm)`` where early stopping kept the weights, drawn as a marker.
+    Returns the Axes.
+
+    >>> ax = plot_weight_norm([1, 10, 100], {"alpha = 0": [1.0, 5.0, 10.0]},
+    ...                       stops={"alpha = 0": (12, 5.2)})
+    >>> [t.get_text() for t in ax.get_legend().get_texts()]
+    ['alpha = 0', 'alpha = 0: kept by early stopping']
+    """
+    epochs = _numeric_array(epochs, "epochs", 1)
+    if epochs.size == 0 or (epochs <= 0).any() or (np.diff(epochs) <= 0).any():
+        raise ValueError("epochs must be positive and increasing")
+    if not isinstance(norms, Mapping) or not 0 < len(norms) <= len(MODEL_COLORS):
+        raise TypeError(f"norms must be a dict {{model name: norms}} of 1 to {len(MODEL_COLORS)} "
+                        "models")
+    stops = {} if stops is None else stops
+    ax = _check_ax(ax, (7.0, 4.5))
+    for (name, values), color in zip(norms.items(), MODEL_COLORS):
+        values = _numeric_array(values, f"norms[{name!r}]", 1)
+        if values.shape != epochs.shape:
+            raise ValueError(f"norms[{name!r}] needs one norm per epoch ({epochs.size})")
+        ax.plot(epochs, values, color=color, marker="o", markersize=4,
+                label=_check_title(name, "name"))
+        if name in stops:
+            epoch, norm = stops[name]
+            ax.plot([epoch], [norm], color=color, marker="*", markersize=14, linestyle="none",
+                    markeredgecolor="black", label=f"{name}: kept by early stopping")
+    ax.set_xscale("log")
+    ax.set_xlabel("epoch (log scale)")
+    ax.set_ylabel("size of the weights ||W||")
+    ax.set_title(_check_title(title, "title"))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best")
     return ax
 
 

@@ -41,6 +41,7 @@ from ._plot_curves import (
     plot_learning_curve,
     plot_training_curves,
     plot_validation_curve,
+    plot_weight_norm,
 )
 from .features import as_images
 
@@ -53,7 +54,7 @@ __all__ = [
     # Accuracy per epoch, fold, setting and data size, and the final error rates (_plot_curves)
     "plot_training_curves", "plot_histories_side_by_side", "plot_kfold_curves",
     "plot_kfold_comparison", "plot_fold_diagram", "plot_validation_curve", "plot_learning_curve",
-    "plot_error_rates",
+    "plot_error_rates", "plot_weight_norm",
 ]
 
 IMAGE_CMAP, WEIGHT_CMAP, CONFUSION_CMAP = "gray_r", "RdBu_r", "Blues"

@@ -738,6 +738,13 @@ def test_side_by_side_panels_share_the_y_range(fitted_model):
     assert _plot_axes(fig)[0].get_ylim() == (0, 100)
 
 
+def test_side_by_side_can_quote_the_mean_of_the_last_epochs(fitted_model):
+    fig = plots.plot_histories_side_by_side({"one": fitted_model}, mean_of_last=2)
+    mean = 100 * fitted_model.history_.val_accuracy[-2:].mean()
+    title = _plot_axes(fig)[0].get_title()
+    assert title == f"one\nvalidation, mean of the last 2 epochs: {mean:.1f}%"
+
+
 def test_weights_colorbar_label(fitted_model):
     fig = plot_weights(fitted_model, colorbar_label="mean pixel value")
     colorbar_ax = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"][0]

@@ -28,6 +28,7 @@ from mnist_lr.plots import (  # noqa: E402
     plot_error_rates,
     plot_learning_curve,
     plot_validation_curve,
+    plot_weight_norm,
     plot_weight_rows,
 )
 
@@ -346,3 +347,17 @@ def test_error_rates_measured_only():
 def test_error_rates_reject_bad_input(measured, published, error, match):
     with pytest.raises(error, match=match):
         plot_error_rates(measured, published)
+
+
+def test_weight_norm_draws_one_line_per_model_and_marks_the_early_stop():
+    ax = plot_weight_norm([1, 2, 4, 8], {"alpha = 0": [1.0, 2.0, 3.0, 4.0],
+                                        "alpha = 0.01": [1.0, 1.8, 2.2, 2.3]},
+                          stops={"alpha = 0.01": (3, 2.1)}, title="norms")
+    assert ax.get_title() == "norms" and ax.get_xscale() == "log"
+    assert ax.get_xlabel().startswith("epoch") and "||W||" in ax.get_ylabel()
+    assert _legend(ax) == ["alpha = 0", "alpha = 0.01", "alpha = 0.01: kept by early stopping"]
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1.0, 1.8, 2.2, 2.3])
+    with pytest.raises(ValueError, match="one norm per epoch"):
+        plot_weight_norm([1, 2], {"a": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match="increasing"):
+        plot_weight_norm([2, 1], {"a": [1.0, 2.0]})

@@ -206,3 +206,89 @@ def test_kfold_curves_rejects_bad_arguments(digits, make_args, kwargs, error, ma
 def test_kfold_indices_names_too_few_samples():
     with pytest.raises(ValueError, match="n_samples must be >= 2"):
         kfold_indices(1, 2)
+
+
+@pytest.fixture(scope="module")
+def alpha_search(digits):
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = digits
+    folds = kfold_indices(len(y), n_splits=3, random_state=0)
+    template = SoftmaxRegression(learning_rate=0.1, batch_size=50, max_epochs=3, patience=None,
+                                 restore_best=False, random_state=0)
+    search = GridSearchCV(template, {"alpha": [0.0, 0.01, 1.0]}, cv=folds,
+                          scoring={"accuracy": "accuracy", "cross-entropy": "neg_log_loss"},
+                          refit="accuracy", return_train_score=True).fit(X, y)
+    return search, folds
+
+
+def test_search_scores_reads_every_fold_of_a_grid_search(alpha_search):
+    from mnist_lr.validation import search_scores
+
+    search, folds = alpha_search
+    scores = search_scores(search)
+    assert scores.alphas == [0.0, 0.01, 1.0]
+    assert scores.val_accuracy.shape == scores.train_accuracy.shape == (3, 3)
+    results = search.cv_results_
+    np.testing.assert_allclose(scores.val_accuracy.mean(axis=1), results["mean_test_accuracy"])
+    np.testing.assert_allclose(scores.train_accuracy[:, 2], results["split2_train_accuracy"])
+    np.testing.assert_allclose(scores.val_cross_entropy.mean(axis=1),
+                               -results["mean_test_cross-entropy"])
+    assert (scores.val_cross_entropy > 0).all()
+    assert scores.chosen == search.best_params_["alpha"]
+    assert (scores.n_train, scores.n_val) == (len(folds[0][0]), len(folds[0][1]))
+
+
+def test_search_scores_difference_is_the_paired_one_in_points(alpha_search):
+    from mnist_lr.stats import paired_difference
+    from mnist_lr.validation import search_scores
+
+    scores = search_scores(alpha_search[0])
+    expected = paired_difference(100 * scores.val_accuracy[2], 100 * scores.val_accuracy[0],
+                                 n_train=scores.n_train, n_test=scores.n_val)
+    assert scores.difference(1.0) == expected
+    gap = 100 * (scores.train_accuracy - scores.val_accuracy)
+    assert scores.difference(1.0, 0.01, score="gap").mean == pytest.approx(gap[2].mean()
+                                                                          - gap[1].mean())
+    with pytest.raises(ValueError, match="score must be one of"):
+        scores.difference(1.0, score="loss")
+
+
+def test_search_scores_table_has_one_line_per_alpha_with_sample_std(alpha_search):
+    from mnist_lr.validation import search_scores
+
+    scores = search_scores(alpha_search[0])
+    lines = scores.table().splitlines()
+    assert len(lines) == 4 and "cross-entropy" in lines[0]
+    val = 100 * scores.val_accuracy[1]
+    assert f"{val.mean():6.2f}% ± {val.std(ddof=1):4.2f}" in lines[2]
+    assert len(scores.table(alphas=[0.0, 1.0]).splitlines()) == 3
+
+
+def test_search_scores_needs_training_scores(digits):
+    from sklearn.model_selection import GridSearchCV
+
+    from mnist_lr.validation import search_scores
+
+    X, y = digits
+    search = GridSearchCV(SoftmaxRegression(max_epochs=1, patience=None), {"alpha": [0.0]},
+                          cv=2).fit(X[:200], y[:200])
+    with pytest.raises(ValueError, match="return_train_score=True"):
+        search_scores(search)
+    assert search_scores.__doc__ and "GridSearchCV" in search_scores.__doc__
+
+
+def test_search_scores_compare_prints_folds_mean_errors_and_signs(alpha_search):
+    from mnist_lr.validation import search_scores
+
+    scores = search_scores(alpha_search[0])
+    text = scores.compare(1.0).splitlines()
+    assert text[0].startswith("alpha 1 minus alpha 0, fold by fold")
+    assert [line.split()[0] for line in text[1:]] == ["training", "validation", "gap"]
+    plain = scores.difference(1.0, corrected=False)
+    wide = scores.difference(1.0)
+    assert wide.std_error > plain.std_error  # the correction widens it
+    assert (f"{plain.mean:+5.2f} ± {plain.std_error:.2f} ({wide.std_error:.2f});  "
+            f"{plain.n_positive}/{plain.n_negative}/{plain.n_tied}") in text[2]
+    per_fold = 100 * (scores.val_accuracy[2] - scores.val_accuracy[0])
+    assert text[2].split()[1:4] == [f"{d:+.2f}" for d in per_fold]
