@@ -159,3 +159,84 @@ def test_no_cell_relies_on_a_trailing_semicolon(path):
     for cell in _cells(path, "code"):
         lines = "".join(cell["source"]).rstrip().split("\n")
         assert not lines[-1].rstrip().endswith(";"), f"{path.name}: {lines[-1]}"
+
+
+# -- exercise first, answer after ---------------------------------------------
+
+STUDENT = Path(__file__).resolve().parents[1] / "student"
+
+#: Code that gives an exercise's answer away, per notebook and exercise. The prose
+#: above an exercise explains the idea (a formula, a rule); no code cell above it,
+#: nor what such a cell printed, may hold these pieces of the answer itself. The
+#: learner's own earlier answers are allowed to be there: each list names what is
+#: particular to its exercise.
+ANSWER_TELLTALES = {
+    "02_model.ipynb": {
+        "one_hot": [r"np\.eye\("],
+        "softmax": [r"np\.exp\("],
+        "cross_entropy_from_scores": [r"np\.log\(", r"log_softmax", r"logsumexp"],
+        "gradient": [r"\.T\s*@", r"\bP\s*-\s*T\b", r"cross_entropy_gradient"],
+        "numerical_gradient": [r"\b2\s*\*\s*h\b", r"np\.ndindex"],
+        "MySoftmaxRegression": [r"\.permutation\(", r"epochs_since_best", r"best_epoch"],
+    },
+}
+
+
+def _exercises(cells):
+    """(index, name) of every exercise cell, in order."""
+    for index, cell in enumerate(cells):
+        if cell["cell_type"] == "code" and "exercise" in _tags(cell):
+            yield index, re.search(r"^(?:def|class) (\w+)", "".join(cell["source"]),
+                                   re.MULTILINE).group(1)
+
+
+def _code_and_output(cell):
+    return "".join(cell["source"]) + "".join(text for _, text in _output_texts(cell))
+
+
+def _editions(path):
+    return [(f"notebooks/{path.name}", path), (f"student/{path.name}", STUDENT / path.name)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_no_answer_is_defined_above_its_exercise(path):
+    for edition, file in _editions(path):
+        cells = _cells(file)
+        for index, name in _exercises(cells):
+            for above in cells[:index]:
+                source = "".join(above["source"])
+                assert not (above["cell_type"] == "code" and re.search(
+                    rf"^\s*(?:def|class) {name}\b", source, re.MULTILINE)), (
+                    f"{edition}: a cell above the {name} exercise defines {name}")
+
+
+@pytest.mark.parametrize("name", sorted(ANSWER_TELLTALES))
+def test_no_piece_of_an_answer_stands_above_its_exercise(name):
+    telltales = ANSWER_TELLTALES[name]
+    path = next(path for path in NOTEBOOKS if path.name == name)
+    for edition, file in _editions(path):
+        cells = _cells(file)
+        exercises = dict((exercise, index) for index, exercise in _exercises(cells))
+        assert set(exercises) == set(telltales), (
+            f"{edition}: list the telltales of each exercise: {sorted(exercises)}")
+        for exercise, index in exercises.items():
+            for number, above in enumerate(cells[:index]):
+                if above["cell_type"] != "code":
+                    continue
+                text = _code_and_output(above)
+                for pattern in telltales[exercise]:
+                    assert not re.search(pattern, text), (
+                        f"{edition}, cell {number} gives away part of the {exercise} exercise "
+                        f"below it ({pattern!r}):\n{text[:300]}")
+
+
+# A lesson of one sitting: the longest notebooks are held to about an hour's reading.
+MAX_CELLS, MAX_PROSE_WORDS = 40, 2_000
+
+
+@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] in ("02", "09")],
+                         ids=lambda path: path.name)
+def test_a_lesson_fits_one_sitting(path):
+    words = sum(len("".join(cell["source"]).split()) for cell in _cells(path, "markdown"))
+    assert len(_cells(path)) <= MAX_CELLS, f"{path.name}: {len(_cells(path))} cells"
+    assert words <= MAX_PROSE_WORDS, f"{path.name}: {words} words of prose"
