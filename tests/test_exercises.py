@@ -426,7 +426,6 @@ def _fd(loss, W, h, *, kind="central", restore=True, shape=None):
     return grad
 
 
-
 def _grad(X, T, W, b, *, sign=1, scale=None, scores=False, db_mode="mean", transpose=False):
     """The gradient with one mistake switched on."""
     Z = X @ W + b

@@ -205,7 +205,6 @@ hint_kfold_indices = _hint("kfold_indices",
 solution_kfold_indices = _solution("kfold_indices", _solutions.kfold_indices)
 
 
-
 def _tiny_model_class():
     """A fresh stand-in for SoftmaxRegression, fast enough for a check, that logs its calls.
 
