@@ -5,6 +5,7 @@
 #   make test-quick  the unit tests without the full-size notebook, browser and Binder runs
 #   make site        build the reading site (the notebooks as stored) in docs/_build/html
 #   make student     write student/, the notebooks without their worked answers
+#   make translations  update translations/ja/ and write the Japanese edition, ja/
 #   make check-setups  check the stored outputs under three numerical set-ups
 #   make mutation    mutation testing of the tests (not part of `make test`)
 # The environment is created on first use. `make lab` installs what the
@@ -21,7 +22,7 @@ TEST_STAMP := $(VENV)/.installed-test
 MUTATION_STAMP := $(VENV)/.installed-mutation
 LAB_ARGS ?=
 
-.PHONY: lab reset test test-quick check-setups site student benchmark mutation clean
+.PHONY: lab reset test test-quick check-setups site student translations benchmark mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,15 +73,24 @@ test-quick: $(TEST_STAMP)
 # The notebooks as stored (never executed), with warnings as errors; -E rereads
 # every page, so a warning is never hidden by an earlier build.
 SITE := docs/_build/html
+# The Japanese edition (docs/ja, from ja/notebooks and README.ja.md) goes in ja/.
 site: $(TEST_STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -E -b html -d docs/_build/doctrees docs $(SITE)
+	$(BIN)/python -m sphinx -W --keep-going -E -b html -d docs/_build/doctrees-ja docs/ja $(SITE)/ja
 	@echo "The site is in $(SITE)/index.html"
 
-# The student edition is generated, never edited by hand: after changing or
+# The student editions are generated, never edited by hand: after changing or
 # re-executing notebooks/, run this and commit student/ with them
-# (tests/test_student_edition.py fails while student/ is stale).
+# (tests/test_student_edition.py fails while student/ is stale). It makes
+# ja/student/ from ja/notebooks/ too, which `make translations` also does.
 student: $(TEST_STAMP)
 	$(BIN)/python scripts/make_student.py
+
+# The Japanese edition: updates translations/ja/*.po from notebooks/ (a changed
+# English cell's entry becomes fuzzy), then writes ja/notebooks/ and ja/student/
+# (tests/test_translations.py fails while any of them is stale).
+translations: $(TEST_STAMP)
+	$(BIN)/python scripts/make_translations.py
 
 # Every notebook under three numerical set-ups (BLAS kernels, NumPy code paths),
 # compared with its stored outputs; writes nothing (docs/CONTRIBUTING.md).

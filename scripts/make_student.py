@@ -49,7 +49,6 @@ import notebook_header  # noqa: E402  (a sibling script, not an installed module
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTION, EXERCISE, CHECK = "solution", "exercise", "check"
-TEACHER_FOLDER, STUDENT_FOLDER = "notebooks", "student"
 PATTERN = "[0-9][0-9]_*.ipynb"
 
 
@@ -57,10 +56,9 @@ class UntaggedSolutionError(ValueError):
     """A worked answer without the ``solution`` tag: it would reach the student edition."""
 
 
-def note_line(name):
+def note_line(name, edition=notebook_header.ENGLISH):
     """The line under the title of a student notebook."""
-    return (f"*Student edition: the worked answers are left out. The teacher edition, with "
-            f"answers, is [{TEACHER_FOLDER}/{name}](../{TEACHER_FOLDER}/{name}).*")
+    return edition.student_note.format(name=name)
 
 
 def _tags(cell):
@@ -78,18 +76,19 @@ def check_solutions_tagged(notebook, name):
             )
 
 
-def _set_header(notebook, repo, name):
+def _set_header(notebook, repo, name, edition):
     header = next((cell for cell in notebook.cells if cell.cell_type == "markdown"), None)
     if header is None:
         raise ValueError(f"{name} has no markdown cell for the header")
-    notebook_header.set_badges(header, notebook_header.badge_line(repo, name, STUDENT_FOLDER))
+    notebook_header.set_badges(header, notebook_header.badge_line(repo, name, edition.student))
     lines = header.source.split("\n")
     at = next((i + 1 for i, text in enumerate(lines) if text.startswith("# ")), 0)
-    lines[at:at] = ["", note_line(name)] if at else [note_line(name), ""]
+    note = note_line(name, edition)
+    lines[at:at] = ["", note] if at else [note, ""]
     header.source = "\n".join(lines)
 
 
-def student_notebook(notebook, repo, name):
+def student_notebook(notebook, repo, name, edition=notebook_header.ENGLISH):
     """The student edition of one teacher notebook (a new notebook; the input is unchanged).
 
     Parameters
@@ -100,6 +99,8 @@ def student_notebook(notebook, repo, name):
         GitHub ``owner/name``, for the badges.
     name : str
         The notebook's file name.
+    edition : notebook_header.Edition
+        Which language's words the header uses.
 
     Returns
     -------
@@ -110,17 +111,17 @@ def student_notebook(notebook, repo, name):
     remover = TagRemovePreprocessor(remove_cell_tags={SOLUTION},
                                     remove_all_outputs_tags={EXERCISE, CHECK})
     student, _ = remover.preprocess(student, {})
-    _set_header(student, repo, name)
+    _set_header(student, repo, name, edition)
     return student
 
 
-def render(path, repo):
+def render(path, repo, edition=notebook_header.ENGLISH):
     """The text of the student edition of the notebook at ``path``."""
     teacher = nbformat.reads(Path(path).read_text(encoding="utf-8"), as_version=4)
-    return nbformat.writes(student_notebook(teacher, repo, Path(path).name)) + "\n"
+    return nbformat.writes(student_notebook(teacher, repo, Path(path).name, edition)) + "\n"
 
 
-def stale_files(source, dest, repo):
+def stale_files(source, dest, repo, edition=notebook_header.ENGLISH):
     """Compare ``dest`` with what ``source`` gives.
 
     Returns
@@ -131,7 +132,8 @@ def stale_files(source, dest, repo):
         One line per file of ``dest`` that is missing, out of date, or has no
         teacher notebook.
     """
-    wanted = {path.name: render(path, repo) for path in sorted(Path(source).glob(PATTERN))}
+    wanted = {path.name: render(path, repo, edition)
+              for path in sorted(Path(source).glob(PATTERN))}
     stale = []
     for name, text in wanted.items():
         target = Path(dest) / name
@@ -145,47 +147,64 @@ def stale_files(source, dest, repo):
     return wanted, stale
 
 
-def main(argv=None):
-    """Write (or with ``--check``, only compare) the student edition; returns the exit code."""
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="change nothing; exit 1 if student/ is not what would be made")
-    parser.add_argument("--source", type=Path, default=ROOT / TEACHER_FOLDER,
-                        help="the teacher edition (default: %(default)s)")
-    parser.add_argument("--dest", type=Path, default=ROOT / STUDENT_FOLDER,
-                        help="the student edition (default: %(default)s)")
-    parser.add_argument("--pyproject", type=Path, default=ROOT / "pyproject.toml",
-                        help="where to read [project.urls] Source (default: %(default)s)")
-    args = parser.parse_args(argv)
-    repo = notebook_header.repository(args.pyproject)
+def write_edition(source, dest, repo, edition=notebook_header.ENGLISH, check=False):
+    """Write (or with ``check``, only compare) one student edition; returns the exit code."""
     try:
-        wanted, stale = stale_files(args.source, args.dest, repo)
+        wanted, stale = stale_files(source, dest, repo, edition)
     except UntaggedSolutionError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     if not wanted:
-        print(f"error: no notebooks matching {PATTERN} in {args.source}", file=sys.stderr)
+        print(f"error: no notebooks matching {PATTERN} in {source}", file=sys.stderr)
         return 2
-    if args.check:
+    if check:
         for line in stale:
             print(line)
         if stale:
             print("The student edition is stale: run `make student`.")
             return 1
-        print(f"{len(wanted)} student notebooks in {args.dest} are up to date.")
-        return 0
-    args.dest.mkdir(parents=True, exist_ok=True)
-    for name, text in wanted.items():
-        target = args.dest / name
-        if not target.exists() or target.read_text(encoding="utf-8") != text:
-            target.write_text(text, encoding="utf-8")
-            print(f"wrote {target}")
-    for extra in sorted(args.dest.glob(PATTERN)):
-        if extra.name not in wanted:
-            extra.unlink()
-            print(f"removed {extra} (no teacher notebook)")
-    print(f"{len(wanted)} student notebooks in {args.dest} are up to date.")
+    else:
+        dest.mkdir(parents=True, exist_ok=True)
+        for name, text in wanted.items():
+            target = dest / name
+            if not target.exists() or target.read_text(encoding="utf-8") != text:
+                target.write_text(text, encoding="utf-8")
+                print(f"wrote {target}")
+        for extra in sorted(dest.glob(PATTERN)):
+            if extra.name not in wanted:
+                extra.unlink()
+                print(f"removed {extra} (no teacher notebook)")
+    print(f"{len(wanted)} student notebooks in {dest} are up to date.")
     return 0
+
+
+def main(argv=None):
+    """Write (or with ``--check``, only compare) the student editions; returns the exit code.
+
+    By default both: ``student/`` from ``notebooks/``, and ``ja/student/`` from
+    ``ja/notebooks/`` (written by scripts/make_translations.py) where that exists.
+    """
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true",
+                        help="change nothing; exit 1 if a student edition would change")
+    parser.add_argument("--source", type=Path,
+                        help="one teacher edition to make a student edition of "
+                             "(default: every edition)")
+    parser.add_argument("--dest", type=Path,
+                        help="where --source's student edition goes")
+    parser.add_argument("--pyproject", type=Path, default=ROOT / "pyproject.toml",
+                        help="where to read [project.urls] Source (default: %(default)s)")
+    args = parser.parse_args(argv)
+    repo = notebook_header.repository(args.pyproject)
+    if args.source or args.dest:
+        if not (args.source and args.dest):
+            parser.error("--source and --dest go together")
+        return write_edition(args.source, args.dest, repo, check=args.check)
+    codes = [write_edition(ROOT / edition.teacher, ROOT / edition.student, repo, edition,
+                           args.check)
+             for edition in notebook_header.EDITIONS
+             if edition is notebook_header.ENGLISH or (ROOT / edition.teacher).is_dir()]
+    return max(codes)
 
 
 if __name__ == "__main__":

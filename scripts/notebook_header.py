@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -67,18 +68,48 @@ def repository(pyproject=ROOT / "pyproject.toml"):
     return match.group(1)
 
 
+@dataclass(frozen=True)
+class Edition:
+    """One language's pair of folders, and the words its notebook headers use.
+
+    ``student_link`` introduces the student edition in a teacher notebook's
+    badge line; ``student_note`` (with ``{name}`` for the file name) is the
+    line under a student notebook's title (see scripts/make_student.py).
+    """
+
+    teacher: str
+    student: str
+    student_link: str
+    student_note: str
+
+
+ENGLISH = Edition(
+    "notebooks", "student", "student edition, without the answers",
+    "*Student edition: the worked answers are left out. The teacher edition, with "
+    "answers, is [notebooks/{name}](../notebooks/{name}).*")
+#: Written by scripts/make_translations.py from notebooks/ and translations/ja/.
+JAPANESE = Edition(
+    "ja/notebooks", "ja/student", "解答を省いた生徒用",
+    "*生徒用：練習問題の解答例を省いた版です。解答例のある教師用は "
+    "[notebooks/{name}](../notebooks/{name}) にあります。*")
+EDITIONS = (ENGLISH, JAPANESE)
+
+
 def badge_line(repo, notebook_name, folder="notebooks"):
     """The Binder and Colab badges for one notebook, as one markdown line.
 
-    ``folder`` is where the notebook lives in the repository: ``notebooks``
-    (the teacher edition) or ``student`` (see scripts/make_student.py).
+    ``folder`` is where the notebook lives in the repository: a teacher
+    edition (``notebooks``, ``ja/notebooks``) or a student one (``student``,
+    ``ja/student``; see scripts/make_student.py). A teacher notebook's line
+    points at its student notebook too.
     """
     binder, colab = _launch_urls(repo, notebook_name, folder)
     line = (f"[![Binder](https://mybinder.org/badge_logo.svg)]({binder}) "
             f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab})")
-    if folder == "notebooks":  # the teacher edition points at the student one too
-        binder, colab = _launch_urls(repo, notebook_name, "student")
-        line += (f" · student edition, without the answers: "
+    edition = next((e for e in EDITIONS if e.teacher == folder), None)
+    if edition is not None:
+        binder, colab = _launch_urls(repo, notebook_name, edition.student)
+        line += (f" · {edition.student_link}: "
                  f"[{notebook_name}](../student/{notebook_name}) "
                  f"([Binder]({binder}), [Colab]({colab}))")
     return line
@@ -87,7 +118,7 @@ def badge_line(repo, notebook_name, folder="notebooks"):
 def _launch_urls(repo, notebook_name, folder):
     """Binder's and Colab's addresses of one notebook in one folder of the repository."""
     binder = (f"https://mybinder.org/v2/gh/{repo}/HEAD"
-              f"?labpath={folder}%2F{notebook_name}")
+              f"?labpath={folder.replace('/', '%2F')}%2F{notebook_name}")
     colab = (f"https://colab.research.google.com/github/{repo}/blob/{BRANCH}/"
              f"{folder}/{notebook_name}")
     return binder, colab

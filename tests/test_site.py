@@ -87,18 +87,20 @@ def site(tmp_path_factory):
     build = tmp_path_factory.mktemp("site")
     out = build / "html"
     start = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-E", "-q", "-b", "html",
-         "-d", str(build / "doctrees"), str(ROOT / "docs"), str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-    )
+    for source, target in ((ROOT / "docs", out), (ROOT / "docs" / "ja", out / "ja")):
+        result = subprocess.run(
+            [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-E", "-q", "-b", "html",
+             "-d", str(build / f"doctrees-{target.name}"), str(source), str(target)],
+            cwd=ROOT, capture_output=True, text=True, timeout=600,
+        )
+        assert result.returncode == 0, (f"the site build of {source} failed:\n"
+                                        f"{result.stdout}\n{result.stderr}")
+        assert "WARNING" not in result.stderr, result.stderr
     seconds = time.monotonic() - start
-    assert result.returncode == 0, f"the site build failed:\n{result.stdout}\n{result.stderr}"
-    assert "WARNING" not in result.stderr, result.stderr
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "site-build.txt").write_text(
-        f"site build (sphinx -W -E, {len(NOTEBOOKS)} notebooks): {seconds:.1f} s, "
+        f"site build (sphinx -W -E, {len(NOTEBOOKS)} notebooks in two languages): {seconds:.1f} s, "
         f"{size / 2**20:.1f} MiB in {sum(1 for f in out.rglob('*') if f.is_file())} files\n"
     )
     return out
@@ -367,6 +369,44 @@ def test_search_finds_softmax_offline(offline_page, served):
     assert not offline_page.blocked, f"the search reached for other hosts: {offline_page.blocked}"
 
 
+def test_every_page_links_the_same_page_in_the_other_language(site):
+    pages = ["index.html"] + [f"notebooks/{path.stem}.html" for path in NOTEBOOKS]
+    for name in pages:
+        english, japanese = _page(site, name), _page(site, f"ja/{name}")
+        assert '<html lang="ja"' in japanese, name
+        up = "../" * name.count("/")
+        assert f'href="{up}ja/{name}" hreflang="ja"' in english, name
+        assert f'href="{up}../{name}" hreflang="en"' in japanese, name
+    # The Japanese pages launch the Japanese notebooks.
+    page = _page(site, "ja/notebooks/03_training.html")
+    assert "tree/ja/notebooks/03_training.ipynb" in page
+    assert "labpath=ja%2Fstudent%2F03_training.ipynb" in page
+
+
+@slow
+def test_a_japanese_page_reads_in_a_browser(offline_page, served):
+    if not subprocess.run(["fc-list", ":lang=ja"], capture_output=True, text=True).stdout:
+        _skip_or_fail("no Japanese font (apt-get install fonts-ipafont-gothic)")
+    page, name = offline_page.page, "ja/notebooks/02_model.html"
+    page.goto(f"{served}/{name}", wait_until="load", timeout=60_000)
+    assert _check_math(page, name, offline_page.blocked) > 0
+    _check_images(page, name)
+    _check_links(page, name, served, set())
+    assert "交差エントロピー" in _visible_prose(page)
+    assert page.locator("details.hide:has(.collapsed:text-is('解答例を表示'))").count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "site-ja-02_model.png"))
+    page.locator("p.language-switch a").click()
+    page.wait_for_url(f"{served}/notebooks/02_model.html", timeout=30_000)
+    page.goto(f"{served}/ja/search.html?q=交差エントロピー", wait_until="load", timeout=60_000)
+    results = page.locator("#search-results ul.search li")
+    results.first.wait_for(timeout=60_000)
+    titles = results.locator("a").all_inner_texts()
+    assert any(title.startswith("02") for title in titles), titles
+    assert not offline_page.blocked, f"the site tried to reach other hosts: {offline_page.blocked}"
+    assert not offline_page.errors, f"JavaScript errors: {offline_page.errors}"
+
+
 # -- the read-time transforms (quick) -----------------------------------------------------------
 
 
@@ -415,6 +455,25 @@ def test_a_widget_becomes_a_note_and_its_state_goes():
     assert first["text/markdown"].startswith(":::{note}\n**Explorer for: alpha.**")
     assert "live Python kernel" in first["text/markdown"]
     assert "VBox" not in second["text/markdown"]  # a raw widget repr is not shown
+
+
+def test_the_readme_links_pages_of_its_own_language_and_github_for_the_rest():
+    readme_for_site = _stored_notebooks().readme_for_site
+    text = ("[01](ja/notebooks/01_data.ipynb) [en](notebooks/01_data.ipynb) "
+            "![w](docs/images/weights.png) [licence](LICENSE) [top](#the-data)")
+    assert readme_for_site(text, "B/", "ja/", "../images") == (
+        "[01](notebooks/01_data.ipynb) [en](B/notebooks/01_data.ipynb) "
+        "![w](../images/weights.png) [licence](B/LICENSE) [top](#the-data)")
+    assert readme_for_site(text, "B/").startswith("[01](B/ja/notebooks/01_data.ipynb) "
+                                                  "[en](notebooks/01_data.ipynb) "
+                                                  "![w](images/weights.png)")
+
+
+def test_the_language_switch_points_at_the_same_page():
+    switch = _stored_notebooks().language_switch
+    assert 'href="../ja/notebooks/02_model.html"' in switch("notebooks/02_model", "en", "")
+    assert 'href="../index.html"' in switch("index", "ja", "ja/")
+    assert ">English<" in switch("index", "ja", "ja/")
 
 
 def test_mirror_copies_the_notebooks_and_drops_stale_ones(tmp_path):

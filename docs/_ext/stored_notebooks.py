@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
 import shutil
 from importlib import metadata
@@ -42,16 +43,37 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util.fileutil import copy_asset
 
+#: The README's figures (docs/images/), shared by both languages of the site.
+DOCS_IMAGES = Path(__file__).resolve().parents[1] / "images"
 SOLUTION_TAG = "solution"
 COLAB_TAG = "colab-install"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
-#: What the sliders' note says, on every page that stores a widget.
-SLIDER_NOTE = (
-    "The sliders need a live Python kernel, which a static page does not have. "
-    "Open this notebook on Binder or Colab (the rocket button at the top of the page), "
-    "or on your own machine in JupyterLab (`make lab`), and run it."
-)
+#: The words the site adds to a page, in each language of the site (Sphinx's
+#: ``language``): what the sliders' note says, on every page that stores a
+#: widget; the solution toggle; the link to the same page in the other language.
+WORDS = {
+    "en": {
+        "slider note": (
+            "The sliders need a live Python kernel, which a static page does not have. "
+            "Open this notebook on Binder or Colab (the rocket button at the top of the page), "
+            "or on your own machine in JupyterLab (`make lab`), and run it."),
+        "sliders": "Interactive sliders",
+        "show": "Show solution",
+        "hide": "Hide solution",
+        "other language": "日本語",
+    },
+    "ja": {
+        "slider note": (
+            "スライダーを動かすには Python のカーネルが必要ですが、静的なページにはありません。"
+            "このノートブックを Binder か Colab で開くか（ページ上部のロケットのボタン）、"
+            "手元の JupyterLab で開いて（`make lab`）実行してください。"),
+        "sliders": "スライダー",
+        "show": "解答例を表示",
+        "hide": "解答例を隠す",
+        "other language": "English",
+    },
+}
 
 #: MathJax 3 as the pages load it: the combined TeX-to-HTML component and its
 #: fonts, plus what it fetches on demand (TeX extensions, the right-click menu,
@@ -93,8 +115,10 @@ def mirror_notebooks(source, target):
 def _on_config_inited(app: Sphinx, config) -> None:
     source = Path(app.confdir, config.stored_notebooks_source).resolve()
     mirror_notebooks(source, Path(app.srcdir, "notebooks"))
-    readme = (source.parent / "README.md").read_text(encoding="utf-8")
-    text = readme_for_site(readme, config.stored_notebooks_blob)
+    readme = Path(app.confdir, config.stored_notebooks_readme).read_text(encoding="utf-8")
+    text = readme_for_site(readme, config.stored_notebooks_blob,
+                           config.stored_notebooks_prefix,
+                           os.path.relpath(DOCS_IMAGES, app.srcdir))
     target = Path(app.srcdir, "_readme.md")
     if not target.exists() or target.read_text(encoding="utf-8") != text:
         target.write_text(text, encoding="utf-8")
@@ -104,20 +128,23 @@ def _on_config_inited(app: Sphinx, config) -> None:
 _LINK = re.compile(r"\]\((?!#|[a-z][a-z0-9+.-]*:)([^)\s]+)")
 
 
-def readme_for_site(text, blob):
+def readme_for_site(text, blob, prefix="", images="images"):
     """The README with its links made to work from the site's landing page.
 
-    Links to notebooks stay (they are pages of the site), the README's images
-    are found beside this file, and links to any other file of the repository
-    (the student edition, the licences, contributor notes) go to the file on
-    GitHub (``blob`` is its base address), since the site does not hold them.
+    Links to notebooks stay (they are pages of the site; ``prefix`` is the
+    folder of the repository the site stands for: ``ja/`` for the Japanese
+    one), the README's images are found in ``images`` (``docs/images``, seen
+    from the site's source folder), and links to any other file of the
+    repository (the student edition, the licences, contributor notes) go to
+    the file on GitHub (``blob`` is its base address), since the site does
+    not hold them.
     """
     def target(match):
         path = match.group(1)
-        if path.startswith("notebooks/"):
-            return match.group(0)
+        if path.startswith(prefix + "notebooks/"):
+            return "](" + path.removeprefix(prefix)
         if path.startswith("docs/images/"):
-            return "](" + path.removeprefix("docs/")
+            return "](" + images + "/" + path.removeprefix("docs/images/")
         return "](" + blob + path
     return _LINK.sub(target, text)
 
@@ -140,23 +167,26 @@ def is_solution(cell):
     )
 
 
-def _widget_note(output):
+def _widget_note(output, words=WORDS["en"]):
     """A MyST note that stands in for one stored widget output."""
     description = "".join(output["data"].get("text/plain", "")).strip().strip("'\"")
-    # A bare widget repr such as "VBox(children=...)" says nothing to a reader.
-    if not description or re.match(r"^\w+\(", description):
-        description = "Interactive sliders"
-    return f":::{{note}}\n**{description.rstrip('.')}.** {SLIDER_NOTE}\n:::\n"
+    # A bare widget repr such as "VBox(children=...)" says nothing to a reader,
+    # and a description in English does not belong on a page in another language.
+    if not description or re.match(r"^\w+\(", description) or words is not WORDS["en"]:
+        description = words["sliders"]
+    return f":::{{note}}\n**{description.rstrip('.')}.** {words['slider note']}\n:::\n"
 
 
-def for_the_site(notebook, blob=""):
+def for_the_site(notebook, blob="", language="en"):
     """A copy of ``notebook`` (a dict in nbformat 4) arranged for reading on a static page.
 
     Solutions get the ``hide-cell`` tag and a "Show solution" prompt; the Colab
     install cell gets ``remove-cell``; each widget output becomes a markdown
     note; the stored widget state goes; links to other folders of the
-    repository (``../student/...``) go to GitHub, at ``blob``.
+    repository (``../student/...``) go to GitHub, at ``blob``. The words
+    added are in ``language`` (a key of ``WORDS``).
     """
+    words = WORDS[language]
     notebook = copy.deepcopy(notebook)
     notebook.get("metadata", {}).pop("widgets", None)
     for cell in notebook.get("cells", []):
@@ -168,13 +198,13 @@ def for_the_site(notebook, blob=""):
         if is_solution(cell):
             tags.append("hide-cell")
             meta.setdefault("mystnb", {}).update(
-                code_prompt_show="Show solution", code_prompt_hide="Hide solution"
+                code_prompt_show=words["show"], code_prompt_hide=words["hide"]
             )
         if COLAB_TAG in tags:
             tags.append("remove-cell")
         for output in cell.get("outputs", []):
             if WIDGET_VIEW in output.get("data", {}):
-                output["data"] = {"text/markdown": _widget_note(output)}
+                output["data"] = {"text/markdown": _widget_note(output, words)}
                 output["metadata"] = {}
     return notebook
 
@@ -183,8 +213,37 @@ def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     if Path(app.env.doc2path(docname)).suffix != ".ipynb":
         return
     notebook = json.loads(source[0])
-    source[0] = json.dumps(for_the_site(notebook, app.config.stored_notebooks_blob),
+    config = app.config
+    source[0] = json.dumps(for_the_site(notebook, config.stored_notebooks_blob
+                                        + config.stored_notebooks_prefix, _language(config)),
                            ensure_ascii=False)
+
+
+def _language(config):
+    return "ja" if (config.language or "en").startswith("ja") else "en"
+
+
+# -- the same page in the other language --------------------------------------------------
+
+
+def language_switch(pagename, language, prefix):
+    """The HTML of the link from page ``pagename`` to the same page in the other language.
+
+    The English site is the root; the Japanese one is its ``ja/`` folder
+    (``prefix`` is the folder of the site that holds the page).
+    """
+    up = "../" * pagename.count("/")
+    other = "../" if prefix else "ja/"
+    lang = "en" if prefix else "ja"
+    return (f'<p class="language-switch"><a href="{up}{other}{pagename}.html" hreflang="{lang}" '
+            f'lang="{lang}">{WORDS[language]["other language"]}</a></p>\n')
+
+
+def _on_page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if "body" in context and doctree is not None:
+        config = app.config
+        context["body"] = (language_switch(pagename, _language(config),
+                                           config.stored_notebooks_prefix) + context["body"])
 
 
 # -- no remote images ---------------------------------------------------------------------
@@ -270,7 +329,12 @@ def setup(app: Sphinx):
     app.add_config_value("stored_notebooks_source", "../notebooks", "env", str)
     # The repository's files on GitHub, for links to files the site does not hold.
     app.add_config_value("stored_notebooks_blob", "", "env", str)
+    # The landing page's text, relative to the folder of conf.py.
+    app.add_config_value("stored_notebooks_readme", "../README.md", "env", str)
+    # The repository folder this site stands for: "" (English) or "ja/" (Japanese).
+    app.add_config_value("stored_notebooks_prefix", "", "env", str)
     app.connect("config-inited", _on_config_inited)
+    app.connect("html-page-context", _on_page_context)
     app.connect("source-read", _on_source_read)
     app.connect("doctree-read", _no_remote_images)
     app.connect("build-finished", _copy_mathjax)
