@@ -1,5 +1,8 @@
 """Make the student edition, ``student/NN_*.ipynb``, from the teacher edition in ``notebooks/``.
 
+The Japanese edition is made the same way: ``ja/student/`` from ``ja/notebooks/``
+(which scripts/make_translations.py writes), with the header in Japanese.
+
 The two editions differ only in what the cell tags say (docs/EXERCISES.md
 explains the convention for teachers):
 
@@ -29,7 +32,7 @@ stops the script: it would hand the answer to the learner.
 
 Usage::
 
-    python scripts/make_student.py          # (re)write student/ (``make student``)
+    python scripts/make_student.py          # (re)write student/ and ja/student/ (``make student``)
     python scripts/make_student.py --check  # change nothing; exit 1 naming stale files
 
 The output depends only on the input: running it twice gives byte-identical files.

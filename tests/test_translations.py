@@ -97,6 +97,21 @@ def test_a_japanese_notebook_differs_only_in_its_prose(name, folder):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_the_japanese_badges_open_the_japanese_notebooks(name):
+    header = make_translations.notebook_header
+    repo = header.repository()
+    for folder in ("ja/notebooks", "ja/student"):
+        first = next(c for c in _notebook(ROOT / folder / name).cells
+                     if c.cell_type == "markdown")
+        badges = [line for line in first.source.split("\n")
+                  if make_translations._is_badge_line(line)]
+        assert badges == [header.badge_line(repo, name, folder)], f"{folder}/{name}"
+    student = next(c for c in _notebook(ROOT / "ja/student" / name).cells
+                   if c.cell_type == "markdown")
+    assert header.JAPANESE.student_note.format(name=name) in student.source
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_translation_is_japanese(name):
     english = [
         entry.msgctxt for entry in _catalogue(name)
