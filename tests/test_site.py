@@ -446,15 +446,20 @@ def test_the_colab_cell_is_left_out():
 def test_a_widget_becomes_a_note_and_its_state_goes():
     for_the_site = _stored_notebooks().for_the_site
     notebook = {"metadata": {"widgets": {"application/vnd.jupyter.widget-state+json": {}}},
-                "cells": [_cell(outputs=[_widget_output("Explorer for: alpha"),
-                                         _widget_output("VBox(children=(IntSlider(),))")])]}
+                "cells": [_cell(outputs=[
+                    _widget_output("Interactive explorer with sliders for: alpha"),
+                    _widget_output("Interactive explorer with sliders for: a, b_c, d"),
+                    _widget_output("VBox(children=(IntSlider(),))")])]}
     site = for_the_site(notebook)
     assert "widgets" not in site["metadata"]
-    first, second = (output["data"] for output in site["cells"][0]["outputs"])
-    assert list(first) == list(second) == ["text/markdown"]
-    assert first["text/markdown"].startswith(":::{note}\n**Explorer for: alpha.**")
+    first, second, third = (output["data"] for output in site["cells"][0]["outputs"])
+    assert list(first) == list(third) == ["text/markdown"]
+    assert first["text/markdown"].startswith(":::{note}\n**This cell has sliders for `alpha`.**")
+    assert "for `a`, `b_c` and `d`.**" in second["text/markdown"]
     assert "live Python kernel" in first["text/markdown"]
-    assert "VBox" not in second["text/markdown"]  # a raw widget repr is not shown
+    assert "VBox" not in third["text/markdown"]  # a raw widget repr is not shown
+    japanese = for_the_site(notebook, language="ja")["cells"][0]["outputs"][0]["data"]
+    assert "`alpha` のスライダー" in japanese["text/markdown"]
 
 
 def test_the_readme_links_pages_of_its_own_language_and_github_for_the_rest():

@@ -58,7 +58,6 @@ WORDS = {
             "The sliders need a live Python kernel, which a static page does not have. "
             "Open this notebook on Binder or Colab (the rocket button at the top of the page), "
             "or on your own machine in JupyterLab (`make lab`), and run it."),
-        "sliders": "Interactive sliders",
         "show": "Show solution",
         "hide": "Hide solution",
         "other language": "日本語",
@@ -68,7 +67,6 @@ WORDS = {
             "スライダーを動かすには Python のカーネルが必要ですが、静的なページにはありません。"
             "このノートブックを Binder か Colab で開くか（ページ上部のロケットのボタン）、"
             "手元の JupyterLab で開いて（`make lab`）実行してください。"),
-        "sliders": "スライダー",
         "show": "解答例を表示",
         "hide": "解答例を隠す",
         "other language": "English",
@@ -167,14 +165,25 @@ def is_solution(cell):
     )
 
 
-def _widget_note(output, words=WORDS["en"]):
-    """A MyST note that stands in for one stored widget output."""
-    description = "".join(output["data"].get("text/plain", "")).strip().strip("'\"")
-    # A bare widget repr such as "VBox(children=...)" says nothing to a reader,
-    # and a description in English does not belong on a page in another language.
-    if not description or re.match(r"^\w+\(", description) or words is not WORDS["en"]:
-        description = words["sliders"]
-    return f":::{{note}}\n**{description.rstrip('.')}.** {words['slider note']}\n:::\n"
+def _widget_note(output, language="en"):
+    """A MyST note that stands in for one stored widget output.
+
+    The explorers' plain-text form ends in the names of their sliders
+    ("... sliders for: learning_rate, batch_size"); the note names them.
+    """
+    text = "".join(output["data"].get("text/plain", ""))
+    names = re.findall(r"\w+", text.partition("sliders for:")[2])
+    words = WORDS[language]
+    if not names:
+        return f":::{{note}}\n{words['slider note']}\n:::\n"
+    quoted = [f"`{name}`" for name in names]
+    if language == "ja":
+        listed = "、".join(quoted)
+        lead = f"**このセルには {listed} のスライダーがあります。**"
+    else:
+        listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        lead = f"**This cell has sliders for {listed}.**"
+    return f":::{{note}}\n{lead} {words['slider note']}\n:::\n"
 
 
 def for_the_site(notebook, blob="", language="en"):
@@ -204,7 +213,7 @@ def for_the_site(notebook, blob="", language="en"):
             tags.append("remove-cell")
         for output in cell.get("outputs", []):
             if WIDGET_VIEW in output.get("data", {}):
-                output["data"] = {"text/markdown": _widget_note(output, words)}
+                output["data"] = {"text/markdown": _widget_note(output, language)}
                 output["metadata"] = {}
     return notebook
 
