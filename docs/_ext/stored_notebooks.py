@@ -41,6 +41,7 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.search.ja import DefaultSplitter
 from sphinx.util.fileutil import copy_asset
 
 #: The README's figures (docs/images/), shared by both languages of the site.
@@ -253,6 +254,23 @@ def _on_page_context(app: Sphinx, pagename, templatename, context, doctree) -> N
         config = app.config
         context["body"] = (language_switch(pagename, _language(config),
                                            config.stored_notebooks_prefix) + context["body"])
+
+
+# -- Japanese search ----------------------------------------------------------------------
+
+
+class JapaneseSplitter(DefaultSplitter):
+    """Sphinx's Japanese word splitter, plus every run of kanji and katakana kept whole.
+
+    The index gets TinySegmenter's pieces (交差 and エントロピー), but the
+    search page does not split a query the same way: it looks up
+    交差エントロピー as typed. Indexing each run of two or more kanji and
+    katakana as one word too lets such a term be found (``docs/ja/conf.py``
+    selects this class through ``html_search_options``).
+    """
+
+    def split(self, input):
+        return super().split(input) + re.findall(r"[\u30a0-\u30ff\u4e00-\u9fff]{2,}", input)
 
 
 # -- no remote images ---------------------------------------------------------------------

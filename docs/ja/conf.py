@@ -15,7 +15,8 @@ exec(compile(_ENGLISH.read_text(encoding="utf-8"), __file__, "exec"))
 __file__ = _THIS
 
 language = "ja"  # the theme's words and the search (Japanese word splitting)
-html_title = "mnist-lr: MNIST で学ぶロジスティック回帰（NumPy でスクラッチから）"
+html_search_options = {"type": "stored_notebooks.JapaneseSplitter"}
+html_title = "mnist-lr: NumPy でゼロから書く MNIST のロジスティック回帰"
 stored_notebooks_source = "../../ja/notebooks"
 stored_notebooks_readme = "../../README.ja.md"
 stored_notebooks_prefix = "ja/"
