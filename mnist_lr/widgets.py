@@ -3,8 +3,10 @@
 Needs ipywidgets (the notebook extra), unlike the rest of the package. Each
 explorer trains on a seeded subset for a few epochs, to answer within a second
 or two. While a setting trains on a helper thread, only the latest request
-counts and the old figure is dimmed; every figure has the same axes, and the
-article's setting as a faint grey reference curve.
+counts and the old figure is dimmed; the one-line status beside the sliders
+says so, and nothing above the figure changes height, so the figure holds
+still. Every figure has the same axes (:mod:`mnist_lr._explorer_figure`), and
+the article's setting as a faint grey reference curve.
 
 Examples
 --------
@@ -16,13 +18,11 @@ Examples
 from __future__ import annotations
 
 import html
-import io
 import math
 import numbers
+import re
 import threading
 import time
-
-import numpy as np
 
 try:
     import ipywidgets as _ipywidgets
@@ -33,6 +33,7 @@ except ModuleNotFoundError as exc:  # pragma: no cover - exercised in a subproce
         name=exc.name) from None
 
 from ._checks import check_int, check_real, check_Xy, make_rng
+from ._explorer_figure import ERROR_LIMITS, FIGURE_DPI, FIGURE_SIZE, beyond_the_loss_axis, draw
 from ._progress import describe_ending
 from .data import smallest_split, subsample, train_val_split
 from .model import ARTICLE_SETTINGS, SoftmaxRegression
@@ -44,26 +45,22 @@ __all__ = ["Explorer", "learning_rate_explorer", "training_explorer", "sample_si
 #: and containing the article's 0.24 (as 2.4 × 10⁻¹).
 _MANTISSAS = ("1", "1.2", "1.5", "2", "2.4", "3", "4", "5", "6", "8")
 
-#: All of the accuracy axis: a diverged model, or one taught by 80 images, scores low.
-ACCURACY_LIMITS = (0.0, 100.0)
-
 #: Logarithmic loss axes that hold every slider position's losses on MNIST: about 0.17
 #: to 10 (learning rate 8); 0.1 (batch 10) to 50 (one batch, rate 10); 0.2-2.3; 0.07-2.2.
 LOSS_LIMITS = {"learning_rate": (0.1, 100.0), "training": (0.01, 100.0),
                "sample_size": (0.1, 10.0), "alpha": (0.01, 10.0)}
 
-#: Short enough to sit under three sliders on a 1366 x 768 screen; shown pixel for
-#: pixel, its text is the size of the notebooks' inline figures (also 100 dpi).
-FIGURE_SIZE = (8.8, 4.0)
-FIGURE_DPI = 100
-
-#: Dims the figure while it no longer matches the sliders.
+#: Dims the figure while it no longer matches the sliders. The status is one
+#: line of fixed height (a longer text ends in "…", whole in its tooltip), so
+#: that the figure below never moves while a setting trains.
 _STYLE = """<style>
 .mnist-lr-stale { opacity: 0.35; transition: opacity 0.15s; }
-.mnist-lr-status { min-width: 16em; margin-left: 1em; }
+.mnist-lr-status { flex: 1 1 0; min-width: 12em; height: 28px; margin-left: 1em;
+                   overflow: hidden; }
+.mnist-lr-status .widget-html-content { white-space: nowrap; overflow: hidden;
+                                        text-overflow: ellipsis; }
 </style>"""
 
-REFERENCE_COLOR = "0.55"
 _BUSY_COLOR = "#D55E00"  # the plots' orange
 
 
@@ -105,15 +102,16 @@ def _slider_style():
 
 
 class Explorer:
-    """Sliders, a status, a caption and a figure that is redrawn whenever a slider is released.
+    """Sliders, a status, a figure that is redrawn whenever a slider is released, a caption.
 
     Made by the ``*_explorer`` functions. ``sliders`` are named by the keywords
     of ``train(**values)``, which returns a fitted model and a sentence for the
     caption; ``describe(**values)`` names a setting (the figure's title). The
     ``reference`` setting (the article's) is trained once, here, so a bad
-    argument fails here; its curve is drawn faint on every figure. Every
-    figure has the same axes: epochs 1 to ``epochs``, ``loss_limits`` (log
-    scale; the status says when a loss lies beyond) and accuracy 0-100%.
+    argument fails here; its curve is drawn faint on every figure, its last
+    validation accuracy in the legend. Every figure has the same axes: epochs
+    1 to ``epochs``, ``loss_limits`` (log scale; the status says when a loss
+    lies beyond), labelled ``loss_label``, and the error rate from 0 to 100%.
 
     Attributes: ``widget`` (the outer box, with ``css_class``), ``status``,
     ``caption``, ``image`` (the PNG of ``figure``), ``model`` (behind the
@@ -123,13 +121,14 @@ class Explorer:
     """
 
     def __init__(self, sliders, train, describe, caption, *, epochs, reference=None,
-                 loss_limits=LOSS_LIMITS["learning_rate"], css_class="mnist-lr-explorer"):
+                 loss_limits=LOSS_LIMITS["learning_rate"], loss_label="cross-entropy loss",
+                 css_class="mnist-lr-explorer"):
         self.sliders, self._train, self._describe = sliders, train, describe
         self._caption_text = caption
         low, high = (check_real(limit, "loss_limits", positive=True) for limit in loss_limits)
         if low >= high:
             raise ValueError(f"loss_limits must rise, got {tuple(loss_limits)}")
-        self.loss_limits = (low, high)
+        self.loss_limits, self.loss_label = (low, high), loss_label
         self.reference_label = self._reference = first = None
         if reference is not None:
             model, note = train(**reference)
@@ -137,7 +136,7 @@ class Explorer:
             self.reference_label = f"article: {describe(**reference)}"
             if reference == self.values():
                 first = (model, note)  # the sliders start there: no need to train twice
-        self.accuracy_limits = ACCURACY_LIMITS
+        self.error_limits = ERROR_LIMITS
         self.epoch_limits = (0.5, epochs + 0.5)
         self.last_seconds = self.model = self.figure = None
         self._shown = None  # the values behind the current figure
@@ -151,7 +150,11 @@ class Explorer:
         self._show(values, self._compute(values, lambda: False, trained=first))
 
     def _layout(self, css_class):
-        """Sliders one under the other, the status to their right; the caption; the image."""
+        """Sliders one under the other, the status to their right; the image; the caption.
+
+        Nothing between the sliders and the image changes height, so the image
+        never moves; the caption, whose length varies, comes after it.
+        """
         w = _ipywidgets
         self.caption, self.status = w.HTML(), w.HTML()
         self.status.add_class("mnist-lr-status")
@@ -165,7 +168,7 @@ class Explorer:
         )
         sliders = w.HBox([w.VBox(list(self.sliders.values())), self.status],
                          layout=w.Layout(align_items="center"))
-        box = w.VBox([w.HTML(_STYLE), sliders, self.caption, self.image],
+        box = w.VBox([w.HTML(_STYLE), sliders, self.image, self.caption],
                      layout=w.Layout(width="100%"))
         box.add_class(css_class)
         return box
@@ -239,106 +242,58 @@ class Explorer:
 
     def _draw(self, history, title):
         """The figure of one run, on this explorer's fixed axes; returns it and its PNG bytes."""
-        from matplotlib.figure import Figure
-
-        from .plots import plot_training_curves
-
-        # A Figure of its own, not pyplot's: safe on the helper thread, and
-        # the notebook's matplotlib backend plays no part.
-        fig = Figure(figsize=FIGURE_SIZE, dpi=FIGURE_DPI, layout="constrained")
-        if len(history):
-            plot_training_curves(history, fig=fig, title=title, panels="columns")
-            loss_ax, acc_ax = fig.axes
-        else:  # diverged in the first epoch: the status says so; empty axes here
-            loss_ax, acc_ax = fig.subplots(1, 2, sharex=True)
-            acc_ax.set_ylabel("accuracy (%)")
-            for ax in (loss_ax, acc_ax):
-                ax.set_xlabel("epoch")
-                ax.grid(alpha=0.3)
-            fig.suptitle(title)
+        reference = None
         if self._reference is not None and len(self._reference):
-            epochs = range(1, len(self._reference) + 1)
-            style = dict(color=REFERENCE_COLOR, alpha=0.6, linewidth=2.5, zorder=1)
-            loss_ax.plot(epochs, self._reference.val_loss, **style,
-                         label=f"validation, {self.reference_label}")
-            acc_ax.plot(epochs, 100 * self._reference.val_accuracy, **style,
-                        label=f"validation, {self.reference_label}")
-        self._fix_axes(fig, loss_ax, acc_ax)
-        png = io.BytesIO()
-        fig.savefig(png, format="png", dpi=FIGURE_DPI, metadata={"Title": title})
-        return fig, png.getvalue()
-
-    def _fix_axes(self, fig, loss_ax, acc_ax):
-        """The same limits for every setting, so that curves compare by eye; one legend."""
-        from matplotlib.ticker import FuncFormatter, NullFormatter
-
-        for ax in (loss_ax, acc_ax):
-            ax.set_xlim(*self.epoch_limits)
-        loss_ax.set_yscale("log")
-        loss_ax.set_ylim(*self.loss_limits)
-        loss_ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
-        loss_ax.yaxis.set_minor_formatter(NullFormatter())
-        loss_ax.set_ylabel("cross-entropy loss (log scale)")
-        acc_ax.set_ylim(*self.accuracy_limits)
-        for ax in (loss_ax, acc_ax):
-            low, high = ax.get_ylim()
-            for line in ax.get_lines():
-                y = np.asarray(line.get_ydata(), dtype=float)
-                inside = np.all((low <= y) & (y <= high))
-                if inside and line.get_transform() is not ax.get_xaxis_transform():
-                    line.set_clip_on(False)  # a marker on the edge (100%) is drawn whole
-            if ax.get_legend() is not None:
-                ax.get_legend().remove()
-        # One legend for both panels (they share their lines' styles), below
-        # them, where no curve can reach.
-        handles, labels = acc_ax.get_legend_handles_labels()
-        if handles:
-            fig.legend(handles, labels, loc="outside lower center", ncols=2, frameon=False)
-
-    def _beyond_the_axes(self, history):
-        """A warning if some loss of ``history`` lies outside the loss axis, else ''."""
-        (low, high), losses = self.loss_limits, np.concatenate([history.loss, history.val_loss])
-        outside = losses[(losses < low) | (losses > high)]
-        if not len(outside):
-            return ""
-        return (f" ⚠ {len(outside)} loss values (from {outside.min():.3g} to "
-                f"{outside.max():.3g}) lie beyond this figure's loss axis.")
+            reference = (self._reference, f"validation, {self.reference_label} "
+                         f"({_last_accuracy(self._reference)})")
+        return draw(history, title, epoch_limits=self.epoch_limits,
+                    loss_limits=self.loss_limits, loss_label=self.loss_label,
+                    reference=reference)
 
     # -- what the reader sees -------------------------------------------------
 
+    def _set_status(self, text):
+        """The one line beside the sliders (HTML); all of it in its tooltip, should it not fit."""
+        tooltip = html.escape(html.unescape(re.sub(r"<[^>]*>", "", text)), quote=True)
+        self.status.value = f'<span title="{tooltip}">{text}</span>'
+
     def _show_busy(self, values):
         name = html.escape(self._describe(**values))
-        self.status.value = f'<b style="color: {_BUSY_COLOR}">training</b> with {name}…'
+        status = f'<b style="color: {_BUSY_COLOR}">training</b> with {name}…'
         if self._shown is not None:
             self.image.add_class("mnist-lr-stale")
             old = html.escape(self._describe(**self._shown))
+            status += f" (the figure still shows {old})"
             self.caption.value = (
                 f"<p><i>Retraining with {name}; the figure and these numbers still show "
                 f"{old}.</i></p>" + self._caption_body
             )
+        self._set_status(status)
 
     def _show(self, values, result):
         self.last_seconds = result["seconds"]
         name = html.escape(self._describe(**values))
         if "error" in result:
             error = html.escape(str(result["error"]))
-            self.status.value = f"⚠ <b>could not train</b> with {name}: {error}"
+            self._set_status(f"⚠ <b>could not train</b> with {name}: {error}")
             self.image.remove_class("mnist-lr-stale")
-            if self._shown is not None:  # the last good picture stays, and says what it is
-                self.caption.value = self._caption_body
+            # The last good picture stays, and its caption says what it is.
+            self.caption.value = (f"<p>⚠ Could not train with {name}: {error}</p>"
+                                  + self._caption_body)
             return
         self.model = result["model"]
         self.figure = result["figure"]
         self._shown = values
         self.image.value = result["png"]
-        self._caption_body = f"<p>{self._caption_text} {html.escape(result['note'])}</p>"
+        history = self.model.history_
+        warning = html.escape(beyond_the_loss_axis(history, self.loss_limits))
+        self._caption_body = f"<p>{self._caption_text} {html.escape(result['note'])}{warning}</p>"
         self.caption.value = self._caption_body
         self.image.remove_class("mnist-lr-stale")
         status = f"✓ <b>done</b> in {self.last_seconds:.1f} s ({name})"
-        history = self.model.history_
         if not len(history):
             status += ": training diverged in the first epoch, no finite loss to draw."
-        self.status.value = status + html.escape(self._beyond_the_axes(history))
+        self._set_status(status + warning)
 
     _caption_body = ""
 
@@ -359,12 +314,14 @@ def _subsets(X_train, y_train, X_val, y_val, n_train, n_val, random_state):
     X_val, y_val = check_Xy(X_val, y_val, name_X="X_val", name_y="y_val")
     n_train = check_int(n_train, "n_train", minimum=1)
     n_val = check_int(n_val, "n_val", minimum=1)
-    rng = make_rng(random_state)  # one generator: the validation subset is drawn after
-    return (*_subset(X_train, y_train, n_train, rng), *_subset(X_val, y_val, n_val, rng))
+    # Each subset drawn with the seed itself, as notebook 03 draws its static
+    # figure's: the same seed gives the same images, there and here.
+    return (*_subset(X_train, y_train, n_train, random_state),
+            *_subset(X_val, y_val, n_val, random_state))
 
 
-def _subset(X, y, n, rng):
-    return (X, y) if n >= len(y) else subsample(X, y, n, random_state=rng)
+def _subset(X, y, n, random_state):
+    return (X, y) if n >= len(y) else subsample(X, y, n, random_state=random_state)
 
 
 def _check_seed(random_state):
@@ -419,6 +376,39 @@ def _accuracy_note(model):
             f"{model.best_epoch_} of {model.n_iter_}.")
 
 
+def _last_accuracy(history):
+    """The last epoch's validation accuracy, written as notebook 03's figure writes it."""
+    return f"{100 * history.val_accuracy[-1]:.1f}% after epoch {len(history)}"
+
+
+def _last_epochs_note(model):
+    """Validation accuracy after the last epoch, and its range over the last ten."""
+    history = model.history_
+    if model.diverged_ or not len(history):
+        return _accuracy_note(model)
+    last = 100 * history.val_accuracy[-10:]
+    return (f"Validation accuracy {_last_accuracy(history)}; from {last.min():.1f}% to "
+            f"{last.max():.1f}% over epochs {len(history) - len(last) + 1} to {len(history)}.")
+
+
+#: The alpha explorer's loss axis: the history's losses include the L2 penalty.
+PENALISED_LOSS_LABEL = "cross-entropy + α/2‖W‖²"
+
+
+def _penalty_note(model, X_val, y_val):
+    """:func:`_last_epoch_note`, and the validation cross-entropy without the penalty."""
+    from sklearn.metrics import log_loss
+
+    history, note = model.history_, _last_epoch_note(model)
+    if model.diverged_ or not len(history):
+        return note
+    # The model holds the last epoch's weights (restore_best=False): the loss
+    # the figure's last point shows, less the penalty.
+    plain = log_loss(y_val, model.predict_proba(X_val), labels=model.classes_)
+    return (f"{note} Validation cross-entropy without the penalty: {plain:.3f} (the curve "
+            f"adds alpha/2 ‖W‖² = {history.val_loss[-1] - plain:.3f}).")
+
+
 def _last_epoch_note(model):
     """Training and validation accuracy after the last epoch, and the gap between them."""
     history = model.history_
@@ -465,12 +455,13 @@ def learning_rate_explorer(
     Xt, yt, Xv, yv = _subsets(X_train, y_train, X_val, y_val, n_train, n_val, random_state)
     slider = _slider(log_grid(0.001, 10, include=[learning_rate]), learning_rate,
                      "learning rate")
-    train = _trainer((Xt, yt, Xv, yv), epochs, random_state, batch_size=batch_size,
-                     patience=None)
+    train = _trainer((Xt, yt, Xv, yv), epochs, random_state, note=_last_epochs_note,
+                     batch_size=batch_size, patience=None)
 
     caption = (
-        f"Trained on a seeded subset of {len(yt):,} training images for {epochs} epochs "
-        f"(batch {batch_size}, no early stopping), validated on {len(yv):,} images."
+        f"Trained on {len(yt):,} training images for {epochs} epochs (batch {batch_size}, no "
+        f"early stopping), validated on {len(yv):,} validation images: the subsets that "
+        f"subsample(..., random_state={random_state}) draws."
     )
     return Explorer(
         {"learning_rate": slider}, train, lambda learning_rate: f"learning rate {learning_rate:g}",
@@ -569,6 +560,11 @@ def alpha_explorer(X, y, *, n_images=700, val_fraction=0.2, epochs=100, alpha=0.
     narrows the gap, too large a one costs accuracy on both. The slider starts
     at ``alpha``, from 0 to 1 (added to ``ALPHAS`` if not one of them).
 
+    The loss panel draws what the model records and training lowers, the
+    cross-entropy plus the penalty ``alpha / 2 * ||W||^2``, and says so; the
+    caption gives the validation cross-entropy alone after the last epoch,
+    the number to compare between values of ``alpha``.
+
     Returns
     -------
     Explorer
@@ -580,9 +576,10 @@ def alpha_explorer(X, y, *, n_images=700, val_fraction=0.2, epochs=100, alpha=0.
     X_n, y_n = subsample(X, y, n_images, random_state=random_state)
     X_t, X_v, y_t, y_v = train_val_split(X_n, y_n, val_fraction, random_state=random_state)
     batch_size = min(ARTICLE_SETTINGS["batch_size"], len(y_t))
-    train = _trainer((X_t, y_t, X_v, y_v), epochs, random_state, note=_last_epoch_note,
+    train = _trainer((X_t, y_t, X_v, y_v), epochs, random_state,
+                     note=lambda model: _penalty_note(model, X_v, y_v),
                      learning_rate=ARTICLE_SETTINGS["learning_rate"], batch_size=batch_size,
-                     patience=None)
+                     patience=None, restore_best=False)
 
     caption = (
         f"A seeded sample of {n_images:,} images, {len(y_t):,} to train and {len(y_v):,} to "
@@ -592,4 +589,4 @@ def alpha_explorer(X, y, *, n_images=700, val_fraction=0.2, epochs=100, alpha=0.
     return Explorer({"alpha": _slider(sorted(set(ALPHAS) | {alpha}), alpha, "alpha (L2)")},
                     train, lambda alpha: f"alpha {alpha:g}", caption, epochs=epochs,
                     reference={"alpha": 0.0}, loss_limits=LOSS_LIMITS["alpha"],
-                    css_class="alpha-explorer")
+                    loss_label=PENALISED_LOSS_LABEL, css_class="alpha-explorer")

@@ -10,6 +10,7 @@ import threading
 import numpy as np
 import pytest
 from sklearn.datasets import load_digits
+from sklearn.metrics import log_loss
 
 from mnist_lr import SoftmaxRegression, widgets
 from mnist_lr.model import ARTICLE_SETTINGS
@@ -70,6 +71,41 @@ def _legends_clear_of_the_panels(figure):
         box = legend.get_window_extent(renderer)
         for ax in figure.axes:
             assert not box.overlaps(ax.get_window_extent(renderer)), ax.get_ylabel()
+
+
+def test_learning_rate_explorer_uses_the_subsets_subsample_draws_with_its_seed(digits):
+    """The explorer's subsets and runs are those of notebook 03's static cell, seed for seed."""
+    from mnist_lr import subsample
+
+    X_train, y_train, X_val, y_val = digits
+    explorer = widgets.learning_rate_explorer(*digits, n_train=800, n_val=300, epochs=4,
+                                              random_state=3)
+    X_sub, y_sub = subsample(X_train, y_train, 800, random_state=3)
+    X_val_sub, y_val_sub = subsample(X_val, y_val, 300, random_state=3)
+    static = SoftmaxRegression(learning_rate=0.24, batch_size=100, patience=None, max_epochs=4,
+                               restore_best=False, random_state=3)
+    history = static.fit(X_sub, y_sub, X_val_sub, y_val_sub).history_
+    for field in ("loss", "val_loss", "train_accuracy", "val_accuracy"):
+        assert np.array_equal(getattr(explorer.model.history_, field), getattr(history, field))
+    last = 100 * history.val_accuracy
+    assert (f"Validation accuracy {last[-1]:.1f}% after epoch 4; from {last.min():.1f}% to "
+            f"{last.max():.1f}% over epochs 1 to 4.") in explorer.caption.value
+    assert "subsample(..., random_state=3)" in explorer.caption.value
+
+
+def test_the_figure_holds_still_while_a_setting_trains(digits):
+    """Above the image, only the status changes, and it is one line of fixed height."""
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=2)
+    children = explorer.widget.children
+    above = children[:children.index(explorer.image)]
+    assert explorer.caption not in above  # the caption, whose length varies, comes after
+    assert "mnist-lr-status" in explorer.status._dom_classes
+    style = children[0].value
+    assert ".mnist-lr-status {" in style and "height: 28px" in style
+    assert "white-space: nowrap" in style and "text-overflow: ellipsis" in style
+    # The whole status is in its tooltip, should it not fit the line.
+    explorer.update()
+    assert 'title="✓ done in' in explorer.status.value
 
 
 def test_learning_rate_explorer_retrains_on_slider_change(digits):
@@ -178,15 +214,41 @@ def test_axes_stay_fixed_and_the_reference_is_drawn(digits):
         explorer.sliders["learning_rate"].value = value
         explorer.wait()
         assert _axes_limits(explorer) == limits
-    (loss_x, loss_y), (acc_x, acc_y) = limits
-    assert loss_x == acc_x == explorer.epoch_limits == (0.5, 6.5)
+    (loss_x, loss_y), (error_x, error_y) = limits
+    assert loss_x == error_x == explorer.epoch_limits == (0.5, 6.5)
     assert loss_y == explorer.loss_limits == widgets.LOSS_LIMITS["learning_rate"]
-    assert acc_y == explorer.accuracy_limits == widgets.ACCURACY_LIMITS == (0.0, 100.0)
-    assert explorer.figure.axes[0].get_yscale() == "log"
-    # The faint grey line is the article's setting, whatever the slider says.
+    assert error_y == explorer.error_limits == widgets.ERROR_LIMITS == (0.0, 100.0)
+    loss_ax, error_ax = explorer.figure.axes
+    assert loss_ax.get_yscale() == "log" and error_ax.get_yscale() == "symlog"
+    assert error_ax.get_ylabel() == "error rate (%, log scale)"
+    # The faint grey line is the article's setting, whatever the slider says;
+    # the legend quotes its last validation accuracy.
+    reference = explorer._reference
+    quoted = (f"validation, article: learning rate 0.24 "
+              f"({100 * reference.val_accuracy[-1]:.1f}% after epoch 6)")
     labels = [line.get_label() for ax in explorer.figure.axes for line in ax.get_lines()]
-    assert labels.count("validation, article: learning rate 0.24") == 2
+    assert labels.count(quoted) == 2
+    # The error panel draws 100 - accuracy: the validation curve is the history's.
+    validation = [line for line in error_ax.get_lines() if line.get_label() == "validation"]
+    assert np.allclose(validation[0].get_ydata(),
+                       100 * (1 - explorer.model.history_.val_accuracy))
     _legends_clear_of_the_panels(explorer.figure)
+
+
+def test_a_one_point_difference_near_the_article_s_accuracy_is_plain_to_see(digits):
+    """On the error axis, 92% against 93% right is over 2.5 times as tall as on 0-100%."""
+    explorer = widgets.learning_rate_explorer(*digits, n_train=300, n_val=100, epochs=2)
+    error_ax = explorer.figure.axes[1]
+    explorer.figure.canvas.draw()
+    to_pixels = error_ax.transData.transform
+    _, low = to_pixels((1, 0.0))
+    _, high = to_pixels((1, 100.0))
+    one_point_linear = (high - low) / 100  # what an accuracy axis from 0 to 100% gives
+    _, at_92 = to_pixels((1, 8.0))
+    _, at_93 = to_pixels((1, 7.0))
+    assert at_92 - at_93 > 2.5 * one_point_linear
+    # 0% wrong (a training set learnt by heart) lies on the axis, at its bottom.
+    assert error_ax.get_ylim()[0] == 0.0
 
 
 def test_training_explorer_has_three_sliders(digits):
@@ -362,10 +424,11 @@ def test_divergence_in_the_first_epoch_is_said_in_the_status_and_not_drawn(digit
     # The same axes, holding only the article's grey reference curve.
     assert _axes_limits(explorer) == limits
     labels = {line.get_label() for ax in explorer.figure.axes for line in ax.get_lines()}
-    assert labels == {"validation, article: learning rate 0.24"}
+    assert len(labels) == 1 and labels.pop().startswith("validation, article: learning rate 0.24")
     from PIL import Image
 
-    assert Image.open(io.BytesIO(_png(explorer))).size == (880, 400)
+    size = tuple(round(100 * inches) for inches in widgets.FIGURE_SIZE)
+    assert Image.open(io.BytesIO(_png(explorer))).size == size
 
 
 def test_a_loss_beyond_the_axis_is_said_in_the_status(digits):
@@ -407,6 +470,26 @@ def test_alpha_explorer_retrains_on_the_700_image_sample(digits_all):
     assert explorer.model.alpha == 0.1
     assert _png(explorer) != before
     assert "gap" in explorer.caption.value and "done" in explorer.status.value
+    # The loss panel says it draws the objective; the caption gives the
+    # cross-entropy alone, of the last epoch's weights, and the penalty between.
+    model, history = explorer.model, explorer.model.history_
+    assert explorer.figure.axes[0].get_ylabel() == "cross-entropy + α/2‖W‖² (log scale)"
+    assert model.n_iter_ == 5 and model.best_epoch_ == 5  # restore_best=False: the last epoch
+    X_v, y_v = _alpha_validation_images(X, y)
+    plain = log_loss(y_v, model.predict_proba(X_v), labels=model.classes_)
+    penalty = 0.1 / 2 * np.sum(model.coef_.astype(np.float64) ** 2)
+    assert history.val_loss[-1] == pytest.approx(plain + penalty, rel=1e-6)
+    assert (f"Validation cross-entropy without the penalty: {plain:.3f} (the curve adds "
+            f"alpha/2 ‖W‖² = {penalty:.3f})") in explorer.caption.value
+
+
+def _alpha_validation_images(X, y, n_images=700, val_fraction=0.2, random_state=0):
+    """The alpha explorer's validation images, drawn as notebook 09 draws them."""
+    from mnist_lr import subsample, train_val_split
+
+    X_n, y_n = subsample(X, y, n_images, random_state=random_state)
+    _, X_v, _, y_v = train_val_split(X_n, y_n, val_fraction, random_state=random_state)
+    return X_v, y_v
 
 
 @pytest.mark.skipif(not HAS_ALPHA, reason="SoftmaxRegression has no alpha parameter yet")
