@@ -2,8 +2,8 @@
 
 The files are looked for in ``data_dir`` (else ``$MNIST_LR_DATA``; only read,
 and it may hold them gunzipped), then in the per-user cache, and are otherwise
-downloaded into the cache from the :data:`MIRRORS`. Every file is checked
-against its size and SHA-256 before it is parsed. The images come back as
+downloaded into the cache by pooch, from the :data:`MIRRORS` in turn. Every
+file is checked against its SHA-256 before it is used. The images come back as
 ``float32`` in [0, 1]: half the memory of ``float64``, ample for 8-bit pixels.
 """
 
@@ -11,30 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import logging
 import math
 import os
-import shutil
-import time
-import urllib.parse
+import tempfile
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ._checks import check_int, check_real, check_Xy, make_rng
-from ._download import describe, download, is_unreachable, make_work_dir, remove_stale_downloads
 
 __all__ = [
-    "DATA_ENV", "CACHE_ENV", "MIRRORS_ENV", "MIRRORS", "FILES", "FILE_SIZES", "TOTAL_DEADLINE",
-    "DownloadFailure", "MNISTNotFoundError", "default_cache_dir", "fetch_mnist_files",
-    "fetch_mnist", "read_idx", "load_mnist", "load_mnist_train_test", "load_mnist_split",
-    "train_val_split", "subsample",
+    "DATA_ENV", "CACHE_ENV", "MIRRORS_ENV", "MIRRORS", "FILES", "MNISTNotFoundError",
+    "default_cache_dir", "fetch_mnist_files", "read_idx", "load_mnist", "load_mnist_train_test",
+    "load_mnist_split", "train_val_split", "subsample",
 ]
-
-#: Every failed download attempt is logged here at DEBUG level, with its traceback.
-logger = logging.getLogger(__name__)
 
 DATA_ENV = "MNIST_LR_DATA"
 CACHE_ENV = "MNIST_LR_CACHE"
@@ -55,19 +46,6 @@ FILES = {
     "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
 }
 
-# Size in bytes of each .gz file: no mirror may send more.
-FILE_SIZES = {
-    "train-images-idx3-ubyte.gz": 9912422,
-    "train-labels-idx1-ubyte.gz": 28881,
-    "t10k-images-idx3-ubyte.gz": 1648877,
-    "t10k-labels-idx1-ubyte.gz": 4542,
-}
-
-DEFAULT_TIMEOUT = 30.0  # seconds a mirror may stay silent
-DEFAULT_DEADLINE = 600.0  # seconds one file may take from one mirror
-#: Seconds the whole download may take: every missing file, from every mirror tried.
-TOTAL_DEADLINE = 900.0
-
 # Each file's IDX magic number, shape, and SHA-256 gunzipped (as a data folder may hold it).
 _LAYOUT = {
     "train-images-idx3-ubyte.gz": (2051, (60000, 28, 28),
@@ -80,247 +58,169 @@ _LAYOUT = {
         "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2"),
 }
 
-_TOTAL_MB = f"{sum(FILE_SIZES.values()) / 1e6:.1f} MB"
+DEFAULT_TIMEOUT = 30.0  # seconds a mirror may stay silent: to connect, or between two reads
+_TOTAL_MB = "11.6 MB"  # the four .gz files together
 
 # The second way out of a missing data set, in the words of where the user is.
-_LOCAL_COPY = (
-    f"download the four files from {MIRRORS[0]} into a folder and set {DATA_ENV} to it "
-    "before starting JupyterLab (restart JupyterLab from a shell where the variable is "
-    "set), or pass data_dir=... to load_mnist"
-)
-_LOCAL_COPY_CLI = (
-    f"download the four files from {MIRRORS[0]} into a folder and pass it as "
-    f"--data-dir DIR, or set {DATA_ENV}=DIR"
-)
+_LOCAL_COPY = (f"download the four files from {MIRRORS[0]} into a folder and set {DATA_ENV} to "
+               "it before starting JupyterLab (restart JupyterLab from a shell where the "
+               "variable is set), or pass data_dir=... to load_mnist")
+_LOCAL_COPY_CLI = (f"download the four files from {MIRRORS[0]} into a folder and pass it as "
+                   f"--data-dir DIR, or set {DATA_ENV}=DIR")
 
 
-@dataclass(frozen=True)
-class DownloadFailure:
-    """One failed try: ``file`` from ``mirror`` at ``url``, ``reason`` in words, the ``error``."""
-
-    file: str
-    mirror: str
-    url: str
-    reason: str
-    error: BaseException = field(repr=False, compare=False)
+def _ways_out(first=None, local=_LOCAL_COPY):
+    first = first or (f"connect to the internet and run this again; the four files "
+                      f"({_TOTAL_MB}) are then downloaded once, into the cache")
+    return f"Two ways out:\n  - {first};\n  - or {local}."
 
 
 class MNISTNotFoundError(FileNotFoundError):
     """MNIST could be neither found locally nor downloaded.
 
     The message is the ``summary`` (what is missing, and why), then the advice: ``hint``, or
-    ``cli_hint`` for the command line. Network errors are kept in ``failures``, not chained.
+    ``cli_hint`` for the command line (see :meth:`message`). The failed downloads are kept in
+    ``failures`` ({url: exception}), not chained: a learner reads no traceback of them.
     """
 
-    def __init__(self, summary, *, failures=(), hint=None, cli_hint=None):
-        self.summary = str(summary)
-        self.failures = list(failures)
-        self.hint = hint if hint is not None else _ways_out(None, _LOCAL_COPY)
-        self.cli_hint = cli_hint if cli_hint is not None else _ways_out(None, _LOCAL_COPY_CLI)
+    def __init__(self, summary, *, failures=None, hint=None, cli_hint=None):
+        self.summary, self.failures = str(summary), dict(failures or {})
+        self.hint = hint or _ways_out()
+        self.cli_hint = cli_hint or _ways_out(local=_LOCAL_COPY_CLI)
         super().__init__(self.message())
-
-    def advice(self, for_cli=False) -> str:
-        """What to do: :attr:`cli_hint` if ``for_cli``, else :attr:`hint`."""
-        return self.cli_hint if for_cli else self.hint
 
     def message(self, for_cli=False) -> str:
         """The summary followed by the advice for Python (default) or the command line."""
-        return f"{self.summary}\n{self.advice(for_cli)}"
+        return f"{self.summary}\n{self.cli_hint if for_cli else self.hint}"
 
-    def __str__(self):  # the advice may have been changed since __init__
+    def __str__(self):  # from the parts, so that a pickled copy reads the same
         return self.message()
 
 
-def _ways_out(first, local):
-    first = first or (f"connect to the internet and run this again; the four files "
-                      f"({_TOTAL_MB}) are then downloaded once, into the cache")
-    return f"Two ways out:\n  - {first};\n  - or {local}."
+def _reason(exc) -> str:
+    """Why one download failed, in a few words ("could not connect": the mirror never answered)."""
+    import requests
+    from urllib3.exceptions import ReadTimeoutError
+
+    if isinstance(exc, requests.HTTPError):
+        return f"HTTP {exc.response.status_code} {exc.response.reason}"
+    if isinstance(exc, requests.ReadTimeout) or isinstance(exc.__context__, ReadTimeoutError):
+        return "timed out"  # requests calls a silence in mid-file a ConnectionError
+    words = [(requests.ConnectionError, "could not connect"),
+             (requests.exceptions.ChunkedEncodingError, "the transfer broke off"),
+             (requests.RequestException, str(exc)),  # a malformed mirror URL, for one
+             (ValueError, "checksum mismatch")]  # pooch's verdict on the downloaded file
+    return next((w for kind, w in words if isinstance(exc, kind)), repr(exc))
 
 
-def _outcome(tried, out_of_time) -> str:
-    """One file's download tries in a few words."""
-    if not tried:
-        return "not tried: " + ("the download ran out of time" if out_of_time
-                                else "no mirror answered for the files above")
-    verb = "answered" if all(is_unreachable(f.error) for f in tried) else "sent an intact copy"
-    reasons = "; ".join(dict.fromkeys(f.reason for f in tried))
-    return f"no mirror {verb} ({len(tried)} tried: {reasons})"
-
-
-def _not_found(notes, failures, data_dir, cache, download, out_of_time):
-    """The error for files neither here nor downloaded; ``out_of_time``: the deadline hit."""
+def _not_found(notes, failures, data_dir, cache, download):
+    """The error for files neither here nor downloaded; ``failures``: {url: exception}."""
     lines = ["MNIST is not on this computer and could not be downloaded." if download else
              "MNIST is not on this computer, and downloading is off (download=False).",
              f"Looked in {f'{data_dir} and in ' if data_dir else ''}the cache {cache}."]
-    if out_of_time:
-        lines.append(f"The download stopped at its {out_of_time:g} s deadline for all files.")
     for name, note in notes.items():
-        if download:
-            outcome = _outcome([f for f in failures if f.file == name], out_of_time)
-            note = outcome if note == "not found" else f"{note}; {outcome}"
-        lines.append(f"  {name}: {note}")
-    first = None
+        tried = [_reason(e) for url, e in failures.items() if url.endswith("/" + name)]
+        if tried:
+            note += f"; no mirror sent it ({len(tried)} tried: {'; '.join(dict.fromkeys(tried))})"
+        lines.append(f"  {name}: {note}{'' if tried or not download else '; not tried'}")
+    first = None  # no mirror could be reached: connect to the internet
     if not download:
         first = f"call it again with download=True while online ({_TOTAL_MB}, downloaded once)"
-    elif not all(is_unreachable(f.error) for f in failures):
+    elif any(_reason(e) != "could not connect" for e in failures.values()):
         first = f"try again later, or name other mirrors in {MIRRORS_ENV}"
-    return MNISTNotFoundError("\n".join(lines), failures=failures,
-                              hint=_ways_out(first, _LOCAL_COPY),
+    return MNISTNotFoundError("\n".join(lines), failures=failures, hint=_ways_out(first),
                               cli_hint=_ways_out(first, _LOCAL_COPY_CLI))
 
 
 def default_cache_dir() -> Path:
     """The per-user cache folder, ``$MNIST_LR_CACHE`` or the platform's (maybe not made yet)."""
-    env = os.environ.get(CACHE_ENV)
-    if env:
-        return Path(env).expanduser()
     import pooch
 
-    return Path(pooch.os_cache("mnist_lr"))
+    return Path(os.environ.get(CACHE_ENV) or pooch.os_cache("mnist_lr")).expanduser()
 
 
-def _mirrors(mirrors) -> list[str]:
-    """The mirrors' base URLs, each checked and ending in "/"."""
-    source = "mirrors"
-    if mirrors is None:
-        source = MIRRORS_ENV
-        mirrors = os.environ.get(MIRRORS_ENV, "").split() or MIRRORS
-    mirrors = [mirrors] if isinstance(mirrors, str) else [str(m) for m in mirrors]
-    if not mirrors:
-        raise ValueError("mirrors must name at least one URL")
-    for url in mirrors:
-        try:
-            parts = urllib.parse.urlsplit(url)
-            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
-        except ValueError as exc:
-            problem = str(exc)
-        else:
-            if parts.scheme in ("http", "https") and parts.hostname:
-                continue
-            problem = "it must start with http:// or https:// and name a host"
-        raise ValueError(
-            f"{source}: {url!r} is not a valid mirror URL ({problem}); for example {MIRRORS[0]}"
-        )
-    return [m if m.endswith("/") else m + "/" for m in mirrors]
-
-
-def _resolve_folders(data_dir, cache_dir) -> tuple[Path | None, Path]:
-    """The explicit data folder (or None) and the cache folder."""
+def _data_dir(data_dir) -> Path | None:
+    """The folder named by ``data_dir``, else by ``$MNIST_LR_DATA``; None if neither names one."""
     source = "data_dir" if data_dir is not None else DATA_ENV
     data_dir = data_dir if data_dir is not None else os.environ.get(DATA_ENV) or None
-    data_dir = Path(data_dir).expanduser() if data_dir is not None else None
-    if data_dir is not None and not data_dir.is_dir():
+    if data_dir is not None and not Path(data_dir).expanduser().is_dir():
         # A typo here would otherwise fall through to the cache or a download.
         raise MNISTNotFoundError(
-            f"{source} names {data_dir}, which is not a folder.",
+            f"{source} names {Path(data_dir).expanduser()}, which is not a folder.",
             hint=f"Check the folder's name, or leave data_dir and {DATA_ENV} unset to use "
             "the cache (downloading the files into it if needed).",
-            cli_hint=f"Check the folder given by --data-dir or {DATA_ENV}.",
-        ) from None
-    cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
-    return data_dir, cache
-
-
-def _damage(path, name) -> str:
-    """What is wrong with ``path`` as a copy of ``name`` (or of it gunzipped); "" if nothing."""
-    import pooch
-
-    expected_size, expected_sha = FILE_SIZES[name], FILES[name]
-    if path.name != name:
-        _, shape, expected_sha = _LAYOUT[name]
-        expected_size = 4 + 4 * len(shape) + math.prod(shape)
-    # The size is known: checking it first spares hashing a file that cannot match.
-    size = path.stat().st_size
-    if size != expected_size:
-        return f"it holds {size} bytes, expected {expected_size} (SHA-256 {expected_sha})"
-    actual = pooch.file_hash(str(path))
-    return "" if actual == expected_sha else f"its SHA-256 is {actual}, expected {expected_sha}"
+            cli_hint=f"Check the folder given by --data-dir or {DATA_ENV}.")
+    return Path(data_dir).expanduser() if data_dir is not None else None
 
 
 def _check_local(name, data_dir, cache, log) -> tuple[Path | None, str]:
     """A verified local copy of ``name`` (or None) and, if none, a note on why not."""
-    # In the data folder: the .gz file, or else the same file gunzipped.
+    import pooch
+
+    # In the data folder: the .gz file, or else the same file gunzipped; then the cache.
     here = [data_dir / name, data_dir / name[:-3]] if data_dir is not None else []
-    candidate = next((path for path in here if path.is_file()), None)
-    if candidate is not None:
-        problem = _damage(candidate, name)
-        if problem:
-            raise ValueError(
-                f"{candidate} is not the canonical {name}"
-                f"{'' if candidate.name == name else ' gunzipped'}: {problem}. Replace it "
-                "with an intact copy, or remove it to let mnist_lr use its cache."
-            )
-        log(f"{name}: using {candidate}")
-        return candidate, ""
-    cached = cache / name
-    if not cached.is_file():
+    path = next((p for p in here if p.is_file()), cache / name)
+    if not path.is_file():
         return None, "not found"
-    if _damage(cached, name):
+    expected = FILES[name] if path.name == name else _LAYOUT[name][2]
+    actual = pooch.file_hash(str(path))
+    if actual == expected:
+        log(f"{name}: using {path}")
+        return path, ""
+    if path == cache / name:  # downloaded again, if allowed
         log(f"{name}: cached copy is corrupt")
         return None, "the cached copy has a checksum mismatch"
-    log(f"{name}: using cached {cached}")
-    return cached, ""
+    raise ValueError(
+        f"{path} is not the canonical {name}{'' if path.name == name else ' gunzipped'}: "
+        f"its SHA-256 is {actual}, expected {expected}. Replace it with an intact copy, "
+        "or remove it to let mnist_lr use its cache.")
 
 
-def _prepare_cache(cache: Path) -> Path:
-    """Create the cache and this fetch's work folder in it (writing is the only sure test)."""
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        return make_work_dir(cache)
-    except OSError as exc:
-        problem = exc.strerror or str(exc)
-    raise MNISTNotFoundError(
-        f"MNIST is not available locally, and the cache folder {cache} cannot be "
-        f"written to ({problem}).",
-        hint=f"Set {CACHE_ENV} to a writable folder, or {DATA_ENV} (or data_dir=...) "
-        "to a folder that already holds the four files.",
-        cli_hint="Pass --cache-dir with a writable folder, or --data-dir with a folder "
-        "that already holds the four files.",
-    ) from None
+def _download(names, cache, mirrors, timeout, progress, log):
+    """Download ``names`` into ``cache``; return {name: path} and {url: exception} of failures.
 
-
-def _download_all(names, cache, mirrors, options, log):
-    """Download each of ``names`` into ``cache``; return what arrived and every failed try.
-
-    Each file comes from the first mirror that serves it intact. A mirror that
-    could not be reached is then dropped and one that failed goes to the back,
-    so a dead mirror costs one timeout, not one per file.
+    pooch downloads each file to a temporary file in the cache, checks its
+    SHA-256, and only then renames it: a broken or interrupted transfer never
+    leaves a partial file under the real name. The mirrors are tried in turn,
+    and the one that served a file is asked first for the next. A file that no
+    mirror serves ends the download: the others would fail the same way.
     """
-    found, failures = {}, []
-    work = _prepare_cache(cache)
-    try:
-        for name in names:
-            if not mirrors or time.monotonic() >= options["stop_at"]:
+    import pooch
+
+    try:  # the cache must take a file: writing is the only sure test
+        cache.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=cache).close()
+    except OSError as exc:
+        raise MNISTNotFoundError(
+            f"MNIST is not available locally, and the cache folder {cache} cannot be written "
+            f"to ({exc.strerror or exc}).", hint=f"Set {CACHE_ENV} to a writable folder, or "
+            f"{DATA_ENV} (or data_dir=...) to a folder that already holds the four files.",
+            cli_hint="Pass --cache-dir with a writable folder, or --data-dir with a folder "
+            "that already holds the four files.") from None
+    # timeout goes on to requests: the longest wait to connect, and between two reads.
+    downloader = pooch.HTTPDownloader(progressbar=progress, timeout=timeout)
+    found, failures = {}, {}
+    for name in names:
+        for mirror in mirrors:
+            url = mirror.rstrip("/") + "/" + name
+            log(f"{name}: downloading {url}")
+            try:
+                found[name] = Path(pooch.retrieve(url, known_hash=f"sha256:{FILES[name]}",
+                                                  fname=name, path=cache, downloader=downloader))
                 break
-            log(f"{name}: downloading into {cache}")
-            failed = []
-            for i, mirror in enumerate(mirrors):
-                if time.monotonic() >= options["stop_at"]:
-                    break
-                url = mirror + name
-                try:
-                    path = download(url, work, name, FILES[name], FILE_SIZES[name], **options)
-                except Exception as exc:  # noqa: BLE001 - any failure means: try the next mirror
-                    failed.append(DownloadFailure(name, mirror, url, describe(exc), exc))
-                    logger.debug("%s: %s failed", name, url, exc_info=exc)
-                    more = "; trying the next mirror" if i + 1 < len(mirrors) else ""
-                    log(f"  {name}: {url} failed ({failed[-1].reason}){more}")
-                    continue
-                found[name] = cache / name
-                os.replace(path, found[name])
-                break
-            failures += failed
-            tried = [f.mirror for f in failed]
-            mirrors = [m for m in mirrors if m not in tried] + [
-                f.mirror for f in failed if not is_unreachable(f.error)]
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+            except Exception as exc:  # noqa: BLE001 - any failure means: try the next mirror
+                failures[url] = exc
+                log(f"  failed ({_reason(exc)})")
+        if name not in found:
+            break
+        with contextlib.suppress(OSError):  # pooch's file is private (0600); a shared cache
+            found[name].chmod(0o644)  # needs it readable by all, as files usually are
+        mirrors = [mirror, *(m for m in mirrors if m != mirror)]
     return found, failures
 
 
 def fetch_mnist_files(data_dir=None, *, cache_dir=None, mirrors=None, download=True,
-                      timeout=DEFAULT_TIMEOUT, deadline=DEFAULT_DEADLINE, progress=False,
-                      verbose=False) -> dict[str, Path]:
+                      timeout=DEFAULT_TIMEOUT, progress=True, verbose=False) -> dict[str, Path]:
     """Locate the four MNIST files, downloading them into the cache if needed.
 
     Parameters
@@ -328,44 +228,36 @@ def fetch_mnist_files(data_dir=None, *, cache_dir=None, mirrors=None, download=T
     data_dir, cache_dir : str or path-like, optional
         A folder holding the files (``.gz`` or gunzipped; only read), default
         ``$MNIST_LR_DATA``; and where downloads go, default :func:`default_cache_dir`.
-    mirrors : sequence of str, optional
-        Base URLs to try in order; ``$MNIST_LR_MIRRORS`` (space-separated) or :data:`MIRRORS`.
+    mirrors : str or sequence of str, optional
+        Base URLs to try in turn; ``$MNIST_LR_MIRRORS`` (space-separated) or :data:`MIRRORS`.
     download : bool, default True
         False never touches the network.
-    timeout, deadline : float, default 30 and 600
-        Seconds a mirror may stay silent, and one file may take from one mirror.
-        The whole download stops after :data:`TOTAL_DEADLINE` seconds (900).
-    progress, verbose : bool, default False
-        Show a progress bar; print where each file was found, and each failed try.
+    timeout : float, default 30
+        Seconds a mirror may stay silent: to connect, or between two reads.
+    progress, verbose : bool, default True and False
+        Show a progress bar while downloading; print where each file was found, and each
+        failed try.
 
     Returns {file name: path of a verified copy}. Raises :class:`MNISTNotFoundError`
     if a file is neither here nor downloadable, ValueError if one in ``data_dir`` is damaged.
     """
-    options = dict(timeout=check_real(timeout, "timeout", positive=True),
-                   deadline=check_real(deadline, "deadline", positive=True), progress=progress)
+    timeout = check_real(timeout, "timeout", positive=True)
     log = print if verbose else (lambda *_: None)
-    data_dir, cache = _resolve_folders(data_dir, cache_dir)
-    mirrors = _mirrors(mirrors) if download else []
-    remove_stale_downloads(cache)  # left by fetches that were killed
+    data_dir = _data_dir(data_dir)
+    cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    mirrors = mirrors or os.environ.get(MIRRORS_ENV, "").split() or MIRRORS
     local = {name: _check_local(name, data_dir, cache, log) for name in FILES}
     found = {name: path for name, (path, _) in local.items() if path is not None}
     notes = {name: note for name, (path, note) in local.items() if path is None}
-    failures, out_of_time = [], None
+    failures = {}
     if notes and download:
-        stop_at = time.monotonic() + TOTAL_DEADLINE
-        options.update(stop_at=stop_at, total_deadline=TOTAL_DEADLINE)
-        fetched, failures = _download_all(list(notes), cache, mirrors, options, log)
+        mirrors = [mirrors] if isinstance(mirrors, str) else [str(m) for m in mirrors]
+        fetched, failures = _download(list(notes), cache, mirrors, timeout, progress, log)
         found.update(fetched)
-        out_of_time = TOTAL_DEADLINE if time.monotonic() >= stop_at else None
     missing = {name: note for name, note in notes.items() if name not in found}
     if missing:
-        raise _not_found(missing, failures, data_dir, cache, download, out_of_time) from None
+        raise _not_found(missing, failures, data_dir, cache, download)
     return {name: found[name] for name in FILES}
-
-
-#: The earlier name of :func:`fetch_mnist_files`, kept for existing code.
-fetch_mnist = fetch_mnist_files
-_IDX_BLOCK = 1 << 20  # bytes read at a time from an IDX file
 
 
 def read_idx(path, *, expected_magic=None, expected_shape=None) -> np.ndarray:
@@ -375,9 +267,9 @@ def read_idx(path, *, expected_magic=None, expected_shape=None) -> np.ndarray:
     number of dimensions), one big-endian 4-byte size per dimension, then the
     data. The header is checked first (against ``expected_magic``, 2051 for
     images and 2049 for labels, and ``expected_shape`` if given), and reading
-    stops as soon as the data is longer than the header says, so a small gzip
-    file that inflates to gigabytes costs no more memory than the array it
-    claims to hold. A truncated, corrupt or foreign file raises ValueError.
+    stops one byte past the size it gives, so a small gzip file that inflates
+    to gigabytes costs no more memory than the array it claims to hold. A
+    truncated, corrupt or foreign file raises ValueError.
     """
     path = Path(path)
     opener = gzip.open if path.name.endswith(".gz") else open
@@ -413,22 +305,15 @@ def _read_idx_header(handle, path, expected_magic, expected_shape) -> tuple[int,
     return shape
 
 
-def _read_idx_data(handle, path, shape) -> bytearray:
+def _read_idx_data(handle, path, shape) -> bytes:
     """Exactly the header's number of bytes; a longer or shorter stream is an error."""
     size = math.prod(shape)
-    data = bytearray()
-    while len(data) < size and (block := handle.read(min(_IDX_BLOCK, size - len(data)))):
-        data += block
-    # Look a bounded distance past the end: enough to report small excesses
-    # exactly, never enough to inflate a compressed bomb.
-    extra = len(handle.read(_IDX_BLOCK))
-    if len(data) != size or extra:
-        held = len(data) + extra
-        held = f"more than {held}" if extra == _IDX_BLOCK else str(held)
-        raise ValueError(
-            f"{path} should hold {size} data bytes for shape {shape} but holds "
-            f"{held}: the file is truncated or corrupt"
-        )
+    data = handle.read(size)
+    # One byte past the end is enough to know, and never enough to inflate a compressed bomb.
+    if len(data) != size or handle.read(1):
+        held = str(len(data)) if len(data) < size else f"more than {size}"
+        raise ValueError(f"{path} should hold {size} data bytes for shape {shape} but holds "
+                         f"{held}: the file is truncated or corrupt")
     return data
 
 
@@ -470,8 +355,7 @@ def _scale(images_list, dtype) -> np.ndarray:
 
 
 def load_mnist(data_dir=None, *, subset="train", dtype=np.float32, cache_dir=None, mirrors=None,
-               download=True, timeout=DEFAULT_TIMEOUT, deadline=DEFAULT_DEADLINE, progress=False,
-               verbose=False):
+               download=True, timeout=DEFAULT_TIMEOUT, progress=True, verbose=False):
     """MNIST images as rows of 784 pixels in [0, 1], with their labels.
 
     By default only the 60,000 official *training* images come back. The 10,000 test images
@@ -486,7 +370,7 @@ def load_mnist(data_dir=None, *, subset="train", dtype=np.float32, cache_dir=Non
         the order of OpenML's ``mnist_784`` (training, then test).
     dtype : {numpy.float32, numpy.float64}, default float32
         float32 halves the memory (190 MB instead of 380 MB for 60,000 images).
-    data_dir, cache_dir, mirrors, download, timeout, deadline, progress, verbose
+    data_dir, cache_dir, mirrors, download, timeout, progress, verbose
         Where to look, how to download (:func:`fetch_mnist_files`); all three loaders take them.
 
     Returns ``X`` of shape (n, 784) and the int64 labels ``y`` of shape (n,).
@@ -500,7 +384,7 @@ def load_mnist(data_dir=None, *, subset="train", dtype=np.float32, cache_dir=Non
     dtype = _check_dtype(dtype)
     pairs = _read_subsets(("train", "test") if subset == "all" else (subset,), data_dir, dict(
         cache_dir=cache_dir, mirrors=mirrors, download=download, timeout=timeout,
-        deadline=deadline, progress=progress, verbose=verbose))
+        progress=progress, verbose=verbose))
     return _scale([images for images, _ in pairs], dtype), np.concatenate([y for _, y in pairs])
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mnist_lr.data import FILES, fetch_mnist
+from mnist_lr.data import FILES, fetch_mnist_files
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,7 +45,7 @@ def test_postbuild_uses_set_e():
 @pytest.fixture
 def local_mirror():
     """The real MNIST files served over HTTP on 127.0.0.1, like a public mirror."""
-    folder = Path(fetch_mnist(download=False)[next(iter(FILES))]).parent
+    folder = Path(fetch_mnist_files(download=False)[next(iter(FILES))]).parent
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
 
     class QuietHandler(handler.func):

@@ -101,4 +101,4 @@ class TestData:
         else:
             kwargs = {"data_dir": missing}
         with pytest.raises(mnist_lr.MNISTNotFoundError, match="no-such-folder, which is not a"):
-            mnist_lr.fetch_mnist(download=False, **kwargs)
+            mnist_lr.fetch_mnist_files(download=False, **kwargs)
