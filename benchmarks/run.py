@@ -26,6 +26,11 @@ random_state=0)``):
    themselves are never touched. ``--skip-notebooks`` leaves this out.
 6. float32 vs float64: best val accuracy of the same early-stopping fit on
    float64 copies of the data.
+7. With ``--compare-with REV`` (and nothing else): time per epoch of this tree's
+   ``SoftmaxRegression`` against the one committed at the git revision ``REV``
+   (its ``mnist_lr`` unpacked beside, under another name), the two fits
+   alternating, median of ``--repeats``: a change to ``fit`` must not make it
+   more than 5 % slower.
 
 Nothing is hard-coded: every number in the table is measured by this run.
 
@@ -34,6 +39,7 @@ Run it from the repository root::
     python benchmarks/run.py                      # everything (several minutes)
     python benchmarks/run.py --quick --skip-notebooks   # smoke test
     python benchmarks/run.py --output results/benchmark.md
+    python benchmarks/run.py --compare-with HEAD --repeats 7   # a change to fit, timed
     make benchmark
 
 The data are found through ``MNIST_LR_DATA``; if it is unset and the folder
@@ -44,12 +50,15 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import importlib
+import io
 import json
 import os
 import platform
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import warnings
@@ -83,6 +92,7 @@ SPEEDUP_MIN = 4.0
 LONG_RUN_MAX_S = 60.0  # for LONG_EPOCHS epochs
 PEAK_RSS_MAX_MB = 500.0
 DTYPE_DIFF_MAX_POINTS = 0.1
+SLOWER_THAN_REVISION_MAX = 1.05  # item 7: this tree's fit / the revision's
 
 
 @dataclass
@@ -165,6 +175,16 @@ def machine_line():
         f"BLAS: {'; '.join(blas) or 'none found'}; "
         f"Python {platform.python_version()}; {datetime.date.today().isoformat()}"
     )
+
+
+def header_line(load_at_start):
+    """The machine, and the load average at the start and now (where the system tells it)."""
+    header = machine_line()
+    if load_at_start is not None:
+        header += (
+            f"; load average (1 min) {load_at_start:.2f} at start, {os.getloadavg()[0]:.2f} at end"
+        )
+    return header
 
 
 # --------------------------------------------------------------------------
@@ -533,6 +553,53 @@ def bench_notebooks(cell_timeout, kernel):
 
 
 # --------------------------------------------------------------------------
+# 7. This tree's fit against a git revision's
+# --------------------------------------------------------------------------
+
+
+def model_class_at(revision, folder):
+    """``SoftmaxRegression`` as committed at ``revision``: its package, unpacked into
+    ``folder`` as ``mnist_lr_at_revision`` (the package imports itself relatively)."""
+    archive = subprocess.run(["git", "archive", revision, "mnist_lr"], cwd=REPO_ROOT,
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    Path(folder, "mnist_lr").rename(Path(folder, "mnist_lr_at_revision"))
+    sys.path.insert(0, str(folder))
+    return importlib.import_module("mnist_lr_at_revision.model").SoftmaxRegression
+
+
+def bench_against_revision(split, revision, epochs, repeats):
+    """Item 7: ms per epoch of this tree's fit and of ``revision``'s, alternating."""
+    from mnist_lr import SoftmaxRegression
+
+    X_train, X_val, y_train, y_val = split
+    settings = dict(learning_rate=LEARNING_RATE, batch_size=BATCH_SIZE, patience=None,
+                    random_state=SEED)
+    with tempfile.TemporaryDirectory(prefix="mnist-lr-revision-") as folder:
+        contenders = {"this tree": SoftmaxRegression, revision: model_class_at(revision, folder)}
+        for model_class in contenders.values():  # warm-up: page faults, BLAS start-up
+            model_class(max_epochs=1, **settings).fit(X_train, y_train, X_val, y_val)
+        times = {name: [] for name in contenders}
+        for _ in range(repeats):
+            for name, model_class in contenders.items():
+                model = model_class(max_epochs=epochs, **settings)
+                _, seconds = timed(model.fit, X_train, y_train, X_val, y_val)
+                times[name].append(seconds / epochs)
+    ms = {name: 1000 * statistics.median(runs) for name, runs in times.items()}
+    ratio = ms["this tree"] / ms[revision]
+    # Each run against the one just before it: a load that comes and goes cancels out.
+    paired = statistics.median(a / b for a, b in zip(times["this tree"], times[revision]))
+    return [Row("7", f"Time per epoch, SoftmaxRegression of {name} (float32; {epochs} epochs, "
+                     f"alternating, median of {repeats})",
+                f"{ms[name]:.1f} ms/epoch ({runs_text(times[name])})") for name in times] + [
+        Row("7", f"Slow-down, this tree / {revision}: ratio of the medians (median of the "
+                 "ratios of each pair of runs)", f"{ratio:.3f}x ({paired:.3f}x)",
+            f"<= {SLOWER_THAN_REVISION_MAX:.2f}x",
+            at_most(ratio, SLOWER_THAN_REVISION_MAX, "x", "{:.3f}"))]
+
+
+# --------------------------------------------------------------------------
 # Output
 # --------------------------------------------------------------------------
 
@@ -586,6 +653,12 @@ def parse_args(argv=None):
     parser.add_argument(
         "--kernel", default="python3", help="Jupyter kernel for the notebooks (default python3)"
     )
+    parser.add_argument(
+        "--compare-with",
+        metavar="REV",
+        help="only item 7: time this tree's fit against the one at git revision REV "
+        "(--epochs epochs, --repeats runs of each, alternating)",
+    )
     args = parser.parse_args(argv)
     if args.epochs < 1 or args.repeats < 1:
         parser.error("--epochs and --repeats must be at least 1")
@@ -601,6 +674,12 @@ def main(argv=None):
         print(f"[{time.perf_counter() - started:7.1f} s] {message}", file=sys.stderr, flush=True)
 
     load_at_start = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    if args.compare_with:
+        log(f"7. this tree's fit against {args.compare_with}'s ({args.repeats} x {args.epochs} "
+            "epochs each, alternating)")
+        rows = bench_against_revision(load_split(), args.compare_with, args.epochs, args.repeats)
+        print(render(header_line(load_at_start), rows, []))
+        return 0
     # Item 4 first, while this process is still small (see PEAK_RSS_CODE).
     log("4. peak RSS in a fresh process")
     rss_row = bench_peak_rss()
@@ -627,20 +706,16 @@ def main(argv=None):
     rows.append(bench_float64(split, model32))
 
     # Read BLAS info now that scikit-learn (and SciPy's BLAS) are loaded too.
-    header = machine_line()
-    if load_at_start is not None:
-        header += (
-            f"; load average (1 min) {load_at_start:.2f} at start, {os.getloadavg()[0]:.2f} at end"
-        )
+    header = header_line(load_at_start)
     notes = [
         f"Settings: learning rate {LEARNING_RATE}, batch {BATCH_SIZE}, patience {PATIENCE}, "
         f"train_val_split(X, y, {VAL_FRACTION}, random_state={SEED}) -> 48,000 / 12,000 "
         "of the 60,000 training images.",
         "Per-epoch times include the per-epoch evaluation (loss, train and val accuracy); "
-        "SoftmaxRegression overlaps it with training on a helper thread, one BLAS thread "
-        "each; the reference runs with the default BLAS threads. On a loaded machine "
-        "(load average above the core count) the overlap loses its second core and the "
-        "ratio falls: compare ratios only between runs at similar load.",
+        "SoftmaxRegression trains and measures with one BLAS thread, the reference with "
+        "the default BLAS threads. On a loaded machine (load average above the core count) "
+        "the reference loses its second core and the ratio falls: compare ratios only "
+        "between runs at similar load.",
         "Tried for the SGD pass, timed in the same process against the current step on the "
         "real data: gathering the whole epoch's rows at once (X[order]) and slicing "
         "contiguous batches is slower (a 175 MB copy per epoch, about +40 %); inlining "

@@ -1,4 +1,9 @@
-"""Argument checks shared by the package: one place, and one wording, for each rule."""
+"""Argument checks shared by the package: one place, and one wording, for each rule.
+
+An error about a setting (a number, a flag, a seed) carries the setting's name in
+``error.parameter``: the command line says which option was wrong without reading
+the message.
+"""
 
 from __future__ import annotations
 
@@ -7,46 +12,87 @@ import numbers
 import numpy as np
 
 
+def argument_error(kind, name, message):
+    """``kind(message)`` (a ValueError, a TypeError...) about the argument ``name``."""
+    error = kind(message)
+    error.parameter = name
+    return error
+
+
 def check_int(value, name, *, minimum=None, maximum=None, allow_none=False):
     """Return ``value`` as an ``int`` after checking its type and range."""
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__})")
+        raise argument_error(TypeError, name, f"{name} must be an integer, got {value!r} "
+                                              f"({type(value).__name__})")
     value = int(value)
     if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        raise argument_error(ValueError, name, f"{name} must be >= {minimum}, got {value}")
     if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be <= {maximum}, got {value}")
+        raise argument_error(ValueError, name, f"{name} must be <= {maximum}, got {value}")
     return value
 
 
 def check_real(value, name, *, positive=False, open_interval=None):
     """``value`` as a finite ``float``; ``open_interval=(lo, hi)`` requires lo < value < hi."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
+        raise argument_error(TypeError, name, f"{name} must be a real number, got {value!r} "
+                                              f"({type(value).__name__})")
     value = float(value)
     if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value}")
+        raise argument_error(ValueError, name, f"{name} must be finite, got {value}")
     if positive and value <= 0:
-        raise ValueError(f"{name} must be > 0, got {value}")
+        raise argument_error(ValueError, name, f"{name} must be > 0, got {value}")
     if open_interval is not None and not open_interval[0] < value < open_interval[1]:
         lo, hi = open_interval
-        raise ValueError(f"{name} must lie strictly between {lo} and {hi}, got {value}")
+        raise argument_error(ValueError, name,
+                             f"{name} must lie strictly between {lo} and {hi}, got {value}")
     return value
 
 
+def check_seed(random_state, name="random_state"):
+    """The package's seed rule: None, an int >= 0, a numpy Generator or RandomState (unchanged)."""
+    if random_state is None or isinstance(random_state,
+                                          (np.random.Generator, np.random.RandomState)):
+        return random_state
+    if isinstance(random_state, bool) or not isinstance(random_state, numbers.Integral):
+        raise argument_error(TypeError, name, f"{name} must be None, an int seed or a numpy "
+                                              f"Generator, got {random_state!r}")
+    if random_state < 0:
+        raise argument_error(ValueError, name,
+                             f"{name} must be a non-negative integer seed, got {random_state}")
+    return int(random_state)
+
+
 def make_rng(random_state, name="random_state"):
-    """A Generator from None, a seed >= 0, a Generator (as is) or a RandomState (drawn from)."""
-    if random_state is None or isinstance(random_state, np.random.Generator):
-        return np.random.default_rng(random_state)
+    """A Generator from a seed that passes :func:`check_seed`: a Generator is used as it is,
+    a RandomState is drawn from, None gives fresh randomness."""
+    random_state = check_seed(random_state, name)
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(2**31 - 1))
-    if isinstance(random_state, numbers.Integral) and not isinstance(random_state, bool):
-        if random_state < 0:
-            raise ValueError(f"{name} must be a non-negative integer seed, got {random_state}")
-        return np.random.default_rng(int(random_state))
-    raise TypeError(f"{name} must be None, an int seed or a numpy Generator, got {random_state!r}")
+    return np.random.default_rng(random_state)
+
+
+def check_float_array(value, name, ndim=None, check_finite=True):
+    """``value`` as an array of floats (integers become float64; floats are not copied).
+
+    ``ndim``, if given, is the number of dimensions it must have; ``check_finite``
+    refuses NaN and infinity.
+    """
+    array = np.asarray(value)
+    if not np.issubdtype(array.dtype, np.floating):
+        if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
+            raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
+        array = array.astype(np.float64)
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
+    if check_finite and not np.isfinite(array).all():
+        raise ValueError(f"{name} must be finite (no NaN or infinity)")
+    return array
+
+
+# -- Labels ------------------------------------------------------------------
 
 
 def check_Xy(X, y, *, name_X="X", name_y="y", min_samples=1):
@@ -107,3 +153,26 @@ def _label_kind(value):
     if isinstance(value, (str, numbers.Number)):
         return "a string" if isinstance(value, str) else "a number"
     return f"a {type(value).__name__}"
+
+
+def check_label_values(y, name):
+    """Labels are numbers or strings (not bytes, not other objects), and finite."""
+    if y.dtype.kind == "S":
+        raise ValueError(f"{name} holds bytes; decode them to str first")
+    # Object arrays hold one kind of label here (check_label_kinds): strings, or no labels.
+    if y.dtype.kind == "O" and y.size and not isinstance(y.flat[0], str):
+        raise ValueError(f"{name} holds Python objects that are not all strings (one is "
+                         f"{y.flat[0]!r}); use one kind of label: all integers or all strings")
+    if y.dtype.kind not in "biufUO":  # complex numbers, dates and the like
+        raise ValueError(f"{name} holds {y.dtype} values; labels must be integers or strings")
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise ValueError(f"{name} contains NaN or infinity; every sample needs a class label")
+
+
+def check_same_label_kind(a, name_a, b, name_b):
+    """Numbers can be compared with numbers and strings with strings, not one with the other."""
+    kind_a, kind_b = ("strings" if y.dtype.kind in "UO" else "numbers" for y in (a, b))
+    if kind_a != kind_b:
+        raise ValueError(f"{name_a} holds {kind_a} ({a.dtype}) but {name_b} holds {kind_b} "
+                         f"({b.dtype}), so no label of one can equal a label of the other; "
+                         "convert one of them, e.g. with .astype(int) or .astype(str)")

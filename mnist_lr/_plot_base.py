@@ -8,20 +8,6 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure, FigureBase
 
 
-def _numeric_array(value, name, ndim):
-    """``value`` as a finite float array of ``ndim`` dimensions (float32 is not copied)."""
-    array = np.asarray(value)
-    if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
-        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
-    if array.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-D, got shape {array.shape}")
-    if not np.issubdtype(array.dtype, np.floating):
-        array = array.astype(np.float64)
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
-    return array
-
-
 def _names(names, count, argument, counted):
     """``names`` as a list of ``count`` labels (default ``0..count-1``)."""
     names = list(range(count)) if names is None else list(names)

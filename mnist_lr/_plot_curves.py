@@ -9,8 +9,8 @@ from matplotlib.colors import ListedColormap
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from ._checks import check_int, check_real
-from ._plot_base import _check_ax, _check_fig, _check_title, _fitted_attribute, _numeric_array
+from ._checks import check_float_array, check_int, check_real
+from ._plot_base import _check_ax, _check_fig, _check_title, _fitted_attribute
 from .model import TrainingHistory
 
 #: Colour of everything measured on the training data (Okabe-Ito blue).
@@ -29,7 +29,7 @@ HISTORY_FIELDS = tuple(field.name for field in dataclasses.fields(TrainingHistor
 
 def _fractions(value, name, length=None):
     """Accuracies (or their spreads) as a 1-D float array of fractions in [0, 1]."""
-    array = _numeric_array(value, name, 1)
+    array = check_float_array(value, name, 1)
     if length is not None and len(array) != length:
         raise ValueError(f"{name} has {len(array)} entries but there are {length} values; "
                          "they must match")
@@ -52,7 +52,7 @@ def _as_history(history):
             raise TypeError("history must be a TrainingHistory or a fitted SoftmaxRegression, got "
                             f"{type(history).__name__}")
         history = fitted
-    arrays = {key: _numeric_array(getattr(history, key), f"history.{key}", 1)
+    arrays = {key: check_float_array(getattr(history, key), f"history.{key}", 1)
               for key in HISTORY_FIELDS}
     lengths = {key: len(value) for key, value in arrays.items()}
     if len(set(lengths.values())) != 1:
@@ -204,8 +204,8 @@ def plot_kfold_curves(curves, ax=None, title=None, legend=True, ylabel=True):
     if not (hasattr(curves, "train_accuracy") and hasattr(curves, "val_accuracy")):
         raise TypeError("curves must be a KFoldCurves (from kfold_curves), got "
                         f"{type(curves).__name__}")
-    train = _numeric_array(curves.train_accuracy, "curves.train_accuracy", 2)
-    val = _numeric_array(curves.val_accuracy, "curves.val_accuracy", 2)
+    train = check_float_array(curves.train_accuracy, "curves.train_accuracy", 2)
+    val = check_float_array(curves.val_accuracy, "curves.val_accuracy", 2)
     if train.shape != val.shape:
         raise ValueError("curves.train_accuracy and curves.val_accuracy must have the same shape "
                          f"(n_folds, n_epochs), got {train.shape} and {val.shape}")
@@ -278,7 +278,7 @@ def plot_fold_diagram(folds, n_samples, title=None):
 
 def _log_positions(values, name):
     """x positions on a log axis for values >= 0; 0 sits one decade left of the smallest other."""
-    values = _numeric_array(values, name, 1)
+    values = check_float_array(values, name, 1)
     if values.size == 0:
         raise ValueError(f"{name} is empty; give at least one value")
     if (values < 0).any():
@@ -358,7 +358,7 @@ def plot_learning_curve(sizes, curves, ax=None, title="Learning curve: accuracy 
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['no penalty: training', 'no penalty: validation']
     """
-    sizes = _numeric_array(sizes, "sizes", 1)
+    sizes = check_float_array(sizes, "sizes", 1)
     if sizes.size == 0 or (sizes <= 0).any() or (np.diff(sizes) <= 0).any():
         raise ValueError("sizes must be positive numbers of images, in increasing order")
     if not isinstance(curves, Mapping) or not curves:
@@ -398,7 +398,7 @@ def plot_weight_norm(epochs, norms, stops=None, ax=None,
     >>> [t.get_text() for t in ax.get_legend().get_texts()]
     ['alpha = 0', 'alpha = 0: kept by early stopping']
     """
-    epochs = _numeric_array(epochs, "epochs", 1)
+    epochs = check_float_array(epochs, "epochs", 1)
     if epochs.size == 0 or (epochs <= 0).any() or (np.diff(epochs) <= 0).any():
         raise ValueError("epochs must be positive and increasing")
     if not isinstance(norms, Mapping) or not 0 < len(norms) <= len(MODEL_COLORS):
@@ -407,7 +407,7 @@ def plot_weight_norm(epochs, norms, stops=None, ax=None,
     stops = {} if stops is None else stops
     ax = _check_ax(ax, (7.0, 4.5))
     for (name, values), color in zip(norms.items(), MODEL_COLORS):
-        values = _numeric_array(values, f"norms[{name!r}]", 1)
+        values = check_float_array(values, f"norms[{name!r}]", 1)
         if values.shape != epochs.shape:
             raise ValueError(f"norms[{name!r}] needs one norm per epoch ({epochs.size})")
         ax.plot(epochs, values, color=color, marker="o", markersize=4,

@@ -6,7 +6,6 @@ For example ``python -m mnist_lr fetch``, then ``python -m mnist_lr train --seed
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -14,15 +13,12 @@ import warnings
 from functools import partial
 from pathlib import Path
 
-# Nothing heavy is imported up here: NumPy and scikit-learn load inside main(),
-# where Ctrl-C is caught, since loading them takes a second or more.
-
 #: What ``train --out`` writes, besides the model.
 FIGURE_NAMES = ("training_curves.png", "weights.png", "confusion_matrix.png")
 
 __all__ = ["main", "build_parser"]
 
-#: The options by the names that the model's and the split's errors give them.
+#: The options by the parameter names that the model's and the split's errors carry.
 _OPTIONS = {"random_state": "--seed", **{name: "--" + name.replace("_", "-") for name in (
     "learning_rate", "max_epochs", "batch_size", "patience", "val_fraction")}}
 
@@ -120,20 +116,17 @@ def _check_out_dir(parser, out, names):
 
 def _argument_error(parser, exc):
     """Report an option's error, raised by the code that owns its rule, as argparse would."""
-    message = str(exc)
-    named = sorted((message.find(name), option) for name, option in _OPTIONS.items()
-                   if name in message)
-    parser.error(f"argument {named[0][1]}: {message}" if named else message)
+    option = _OPTIONS.get(getattr(exc, "parameter", None))
+    parser.error(f"argument {option}: {exc}" if option else str(exc))
 
 
 def _check_arguments(parser, args):
-    """Check the options by the model's, the seed's and the split's rules, before loading data."""
-    from ._checks import make_rng
+    """Check the options by the model's rules (the seed's included) and the split's, before
+    loading data."""
     from .data import smallest_split
 
     try:
         _model(args).validate_params()  # the model's own rules, before the data loads
-        make_rng(args.seed)  # the package's one seed rule
         minimum = smallest_split(args.val_fraction, min_train=args.batch_size)
     except (TypeError, ValueError) as exc:
         _argument_error(parser, exc)
@@ -290,10 +283,10 @@ def _save_figures(model, matrix, out):
 
 
 def main(argv=None):
-    """Run the command line; returns the exit code (2 for bad arguments, 1 for other errors).
+    """Run the command line (the program's entry point, ``mnist-lr`` and ``python -m mnist_lr``).
 
-    Ctrl-C at any point, the loading of NumPy and scikit-learn included, prints
-    ``interrupted`` and returns 130, as shells report a process ended by SIGINT.
+    Returns the exit code: 2 for bad arguments, 1 for other errors, and 130 after
+    Ctrl-C (which prints ``interrupted``), as shells report a process ended by SIGINT.
     """
     try:
         return _main(argv)
@@ -302,32 +295,20 @@ def main(argv=None):
         return 130
 
 
-def run():
-    """The program's entry point (``mnist-lr`` and ``python -m mnist_lr``): main(), then exit.
-
-    After Ctrl-C the process leaves through ``os._exit(130)``: CPython can turn
-    a KeyboardInterrupt that passed through compiled import code (scikit-learn
-    loading) into a death by SIGINT at shutdown, even though main() caught it.
-    """
-    code = main()
-    if code == 130:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(130)
-    sys.exit(code)
-
-
 def _main(argv):
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir is not None and not args.data_dir.is_dir():
         parser.error(f"--data-dir {args.data_dir}: no such folder")
-    from .data import MNISTNotFoundError, fetch_mnist
+    import pooch
 
+    from .data import MNISTNotFoundError, fetch_mnist_files
+
+    pooch.get_logger().setLevel("WARNING")  # a terminal gets our own lines, not pooch's log
     try:
         if args.command == "train":
             return _train(args, parser)
-        paths = fetch_mnist(args.data_dir, cache_dir=args.cache_dir, progress=True, verbose=True)
+        paths = fetch_mnist_files(args.data_dir, cache_dir=args.cache_dir, verbose=True)
         print(f"MNIST is ready: {len(paths)} files verified.")
         return 0
     except MNISTNotFoundError as exc:  # its advice worded for a terminal: --data-dir

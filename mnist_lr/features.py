@@ -18,7 +18,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_int
+from ._checks import check_float_array, check_int
 
 __all__ = ["deskew", "skew"]
 
@@ -29,9 +29,7 @@ def as_images(X, name="X"):
     The package's one images helper (the figures use it too): integers become
     float64, floats are not copied, NaN and infinity are refused.
     """
-    X = np.asarray(X)
-    if X.dtype == bool or not np.issubdtype(X.dtype, np.number):
-        raise TypeError(f"{name} must hold numbers, got dtype {X.dtype}")
+    X = check_float_array(X, name)
     if X.ndim == 2:
         side = math.isqrt(X.shape[1])
         if side == 0 or side * side != X.shape[1]:
@@ -41,9 +39,6 @@ def as_images(X, name="X"):
     elif X.ndim != 3:
         raise ValueError(f"{name} must have shape (n_images, 784) or (n_images, 28, 28), got "
                          f"shape {X.shape}; for a single image use {name}[None]")
-    X = X if np.issubdtype(X.dtype, np.floating) else X.astype(np.float64)
-    if not np.isfinite(X).all():
-        raise ValueError(f"{name} must contain only finite numbers (no NaN or inf)")
     return X
 
 

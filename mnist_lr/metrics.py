@@ -7,7 +7,14 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.utils.multiclass import type_of_target
 
-from ._checks import check_int, check_label_kinds, check_labels, check_same_length
+from ._checks import (
+    check_int,
+    check_label_kinds,
+    check_label_values,
+    check_labels,
+    check_same_label_kind,
+    check_same_length,
+)
 
 __all__ = ["confusion_matrix", "most_confused_pairs", "ConfusedPair"]
 
@@ -36,7 +43,7 @@ def confusion_matrix(y_true, y_pred, labels=None):
     """
     y_true, y_pred = _check_target(y_true, "y_true"), _check_target(y_pred, "y_pred")
     check_same_length(y_true, y_pred, "y_true", "y_pred", what=("labels", "labels"))
-    _check_same_kind(y_true, "y_true", y_pred, "y_pred")
+    check_same_label_kind(y_true, "y_true", y_pred, "y_pred")
     if labels is None:
         labels = np.union1d(y_true, y_pred)
         if labels.size == 0:
@@ -47,10 +54,10 @@ def confusion_matrix(y_true, y_pred, labels=None):
         labels = np.asarray(labels)  # its own message: a list of classes, not one per sample
         if labels.ndim != 1 or labels.size == 0:
             raise ValueError("labels must be a non-empty 1-D list of classes")
-        _check_label_values(labels, "labels")
+        check_label_values(labels, "labels")
         if np.unique(labels).size != labels.size:
             raise ValueError("labels must not repeat a class")
-        _check_same_kind(labels, "labels", y_true, "y_true")
+        check_same_label_kind(labels, "labels", y_true, "y_true")
     # Number each truth and prediction by its label's position in `labels` (-1: not there,
     # left out), then add 1 at [truth, prediction]: T.T @ P without building T and P.
     true_codes, pred_codes = _positions(labels, y_true), _positions(labels, y_pred)
@@ -70,7 +77,7 @@ def _positions(labels, values):
 def _check_target(y, name):
     """``y`` as 1-D class labels, checked as scikit-learn checks classification targets."""
     y = check_labels(y, name)
-    _check_label_values(y, name)
+    check_label_values(y, name)
     with np.errstate(invalid="ignore"):  # huge floats overflow its test for whole numbers
         kind = type_of_target(y, input_name=name)  # "binary", "multiclass" or "continuous"
     if kind == "continuous":
@@ -79,29 +86,6 @@ def _check_target(y, name):
         raise ValueError(f"{name} holds continuous values{example}, not class labels; pass "
                          "predicted classes (model.predict), not probabilities or scores")
     return y
-
-
-def _check_label_values(y, name):
-    """Labels are numbers or strings (not bytes, not other objects), and finite."""
-    if y.dtype.kind == "S":
-        raise ValueError(f"{name} holds bytes; decode them to str first")
-    # Object arrays hold one kind of label here (check_label_kinds): strings, or no labels.
-    if y.dtype.kind == "O" and y.size and not isinstance(y.flat[0], str):
-        raise ValueError(f"{name} holds Python objects that are not all strings (one is "
-                         f"{y.flat[0]!r}); use one kind of label: all integers or all strings")
-    if y.dtype.kind not in "biufUO":  # complex numbers, dates and the like
-        raise ValueError(f"{name} holds {y.dtype} values; labels must be integers or strings")
-    if y.dtype.kind == "f" and not np.isfinite(y).all():
-        raise ValueError(f"{name} contains NaN or infinity; every sample needs a class label")
-
-
-def _check_same_kind(a, name_a, b, name_b):
-    """Numbers can be compared with numbers and strings with strings, not one with the other."""
-    kind_a, kind_b = ("strings" if y.dtype.kind in "UO" else "numbers" for y in (a, b))
-    if kind_a != kind_b:
-        raise ValueError(f"{name_a} holds {kind_a} ({a.dtype}) but {name_b} holds {kind_b} "
-                         f"({b.dtype}), so no label of one can equal a label of the other; "
-                         "convert one of them, e.g. with .astype(int) or .astype(str)")
 
 
 class ConfusedPair(NamedTuple):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import NamedTuple
@@ -26,7 +25,16 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 from threadpoolctl import threadpool_limits
 
-from ._checks import check_int, check_label_kinds, check_real, check_same_length, make_rng
+from ._checks import (
+    argument_error,
+    check_float_array,
+    check_int,
+    check_label_kinds,
+    check_real,
+    check_same_length,
+    check_seed,
+    make_rng,
+)
 from ._interrupts import interrupts_noticed
 from ._progress import TrainingReport
 
@@ -78,7 +86,7 @@ def softmax(scores, out=None, check_finite=True):
     >>> softmax([1000.0, 1000.0])
     array([0.5, 0.5])
     """
-    scores = _as_float_scores(scores, check_finite)
+    scores = check_float_array(scores, "scores", check_finite=check_finite)
     out = np.subtract(scores, scores.max(axis=-1, keepdims=True), out=out)
     np.exp(out, out=out)
     out /= out.sum(axis=-1, keepdims=True)
@@ -95,20 +103,9 @@ def log_softmax(scores, check_finite=True):
     >>> log_softmax([0.0, 1000.0])
     array([-1000.,     0.])
     """
-    scores = _as_float_scores(scores, check_finite)
+    scores = check_float_array(scores, "scores", check_finite=check_finite)
     shifted = scores - scores.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
-
-
-def _as_float_scores(scores, check_finite):
-    scores = np.asarray(scores)
-    if not np.issubdtype(scores.dtype, np.floating):
-        if scores.dtype == bool or not np.issubdtype(scores.dtype, np.number):
-            raise TypeError(f"scores must be numbers, got dtype {scores.dtype}")
-        scores = scores.astype(np.float64)
-    if check_finite and not np.isfinite(scores).all():
-        raise ValueError("scores must be finite (no NaN or infinity)")
-    return scores
 
 
 def cross_entropy(probabilities, targets, eps=1e-7):
@@ -221,27 +218,23 @@ DIVERGED = "diverged"
 
 def _check_flag(value, name):
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
+        raise argument_error(TypeError, name, f"{name} must be True or False, got {value!r}")
     return bool(value)
 
 
 def _check_patience(value, name):
     value = check_int(value, name, allow_none=True)
     if value is not None and value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}; patience=None turns it off")
+        raise argument_error(ValueError, name, f"{name} must be >= 1, got {value}; "
+                                               "patience=None turns it off")
     return value
 
 
 def _check_alpha(value, name):
     value = check_real(value, name)
     if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}; use alpha=0 for no penalty")
-    return value
-
-
-def _check_seed(value, name):
-    if not isinstance(value, (np.random.Generator, np.random.RandomState)):
-        make_rng(value, name)  # raises for anything but None or an int >= 0
+        raise argument_error(ValueError, name, f"{name} must be >= 0, got {value}; use alpha=0 "
+                                               "for no penalty")
     return value
 
 
@@ -251,7 +244,7 @@ _PARAMETER_RULES = {
     "max_epochs": partial(check_int, minimum=1),
     "batch_size": partial(check_int, minimum=1, allow_none=True),
     "patience": _check_patience,
-    "random_state": _check_seed,
+    "random_state": check_seed,
     "verbose": lambda value, name: check_int(
         int(value) if isinstance(value, bool) else value, name, minimum=0),
     "progress": _check_flag,
@@ -264,36 +257,21 @@ def _check_together(params):
     """The rules that span parameters; ``params`` holds values that passed their own rule."""
     learning_rate, alpha = params["learning_rate"], params["alpha"]
     if learning_rate * alpha >= 1:
-        raise ValueError(f"learning_rate * alpha must be < 1, got {learning_rate} * {alpha} = "
-                         f"{learning_rate * alpha:g}: the penalty's step alone would flip or "
-                         "zero the weights; use a smaller alpha or learning_rate")
+        raise argument_error(ValueError, "alpha", f"learning_rate * alpha must be < 1, got "
+                             f"{learning_rate} * {alpha} = {learning_rate * alpha:g}: the "
+                             "penalty's step alone would flip or zero the weights; use a smaller "
+                             "alpha or learning_rate")
 
 
-def _step_sizes(params, X):
-    """The rules that need the data; ``batch_size, rate, rate_alpha`` for :func:`_sgd_epoch`.
-
-    ``learning_rate`` and ``learning_rate * alpha`` (None for alpha=0) in ``X``'s
-    dtype, where either one rounding to 0 (1e-50 in float32) would train nothing.
-    """
-    learning_rate, alpha, dtype = params["learning_rate"], params["alpha"], X.dtype
-    batch_size = params["batch_size"] or len(X)  # None: full-batch gradient descent
-    if batch_size > len(X):
-        raise ValueError(f"batch_size={batch_size} is larger than the {len(X)} training "
-                         "samples; use a smaller batch_size, or batch_size=None for full-batch "
-                         "gradient descent")
-    rate = dtype.type(learning_rate)
-    if rate / batch_size == 0:
-        raise ValueError(f"learning_rate={learning_rate} is too small for {dtype} data: "
-                         "learning_rate / batch_size rounds to 0, so training would change "
-                         "nothing; use a larger learning_rate"
-                         + (", or float64 data" if dtype == np.float32 else ""))
-    if not alpha:
-        return batch_size, rate, None
-    rate_alpha = dtype.type(learning_rate * alpha)
-    if rate_alpha == 0:
-        raise ValueError(f"learning_rate * alpha = {learning_rate * alpha:g} is 0 in {dtype}, "
-                         "so the penalty would do nothing; use a larger alpha, or alpha=0")
-    return batch_size, rate, rate_alpha
+def _batch_size(batch_size, n_samples):
+    """Rows per step (None: all of them, full-batch gradient descent), checked against the data."""
+    if batch_size is None:
+        return n_samples
+    if batch_size > n_samples:
+        raise argument_error(ValueError, "batch_size", f"batch_size={batch_size} is larger than "
+                             f"the {n_samples} training samples; use a smaller batch_size, or "
+                             "batch_size=None for full-batch gradient descent")
+    return batch_size
 
 
 def _validation_set(X, classes, X_val, y_val):
@@ -321,53 +299,41 @@ def _validation_set(X, classes, X_val, y_val):
 
 
 def _starting_point(codes, n_classes, n_features, dtype):
-    """Notebook 02's all-zero ``W`` (transposed: ``W.T`` is C-ordered) and ``b``; one-hot ``T``."""
-    W = np.zeros((n_classes, n_features), dtype=dtype).T
+    """Notebook 02's all-zero ``W`` (features x classes) and ``b``; the one-hot targets ``T``."""
+    W = np.zeros((n_features, n_classes), dtype=dtype)
     return W, np.zeros(n_classes, dtype=dtype), one_hot(codes, n_classes, dtype=dtype)
 
 
-def _sgd_epoch(X, T, W, b, order, batch_size, rate, rate_alpha=None):
+def _sgd_epoch(X, T, W, b, order, batch_size, learning_rate, alpha=0.0):
     """Notebook 02's pass of mini-batch steps over ``X`` in ``order``, updating ``W`` and ``b``.
 
-    ``rate``, ``rate_alpha`` (``learning_rate * alpha``; None: no penalty): ``X``'s dtype.
+    With ``alpha`` each step is ``W -= learning_rate * (grad_W + alpha * W)``.
     """
     # Overflowing weights are detected once per epoch, when they are measured.
     with np.errstate(over="ignore", invalid="ignore"):
         for start in range(0, len(order), batch_size):
             rows = order[start : start + batch_size]
             X_batch = X[rows]
-            Z = X_batch @ W
-            Z += b
-            P = softmax(Z, check_finite=False)
+            P = softmax(X_batch @ W + b, check_finite=False)
             # learning_rate * dL/dZ: the gradient step for the scores of this batch.
             step = P - T[rows]
-            step *= rate / len(rows)
-            # X_batch.T @ step, written (step.T @ X_batch).T: BLAS adds up in another
-            # order for the first form; this one gives the bits of earlier versions.
-            if rate_alpha is None:
-                W -= (step.T @ X_batch).T
-            else:  # W -= learning_rate * (grad_W + alpha * W)
-                update = (step.T @ X_batch).T
-                update += rate_alpha * W
-                W -= update
+            step *= learning_rate / len(rows)
+            if alpha:
+                W -= X_batch.T @ step + learning_rate * alpha * W
+            else:
+                W -= X_batch.T @ step
             b -= step.sum(axis=0)
 
 
-def _loss_and_accuracy(X, codes, W, b, chunk=4096):
-    """Mean cross-entropy and accuracy of ``X @ W + b``, one pass in chunks that stay in cache."""
-    total_loss = 0.0
-    correct = 0
+def _loss_and_accuracy(X, codes, W, b, chunk=2048):
+    """Mean cross-entropy and accuracy of the scores ``X @ W + b``, in chunks that stay in cache."""
+    total_loss, correct = 0.0, 0
     for start in range(0, len(X), chunk):
-        Z = X[start : start + chunk] @ W
-        Z += b
+        Z = X[start : start + chunk] @ W + b
         truth = codes[start : start + chunk]
-        rows = np.arange(len(Z))
-        predicted = Z.argmax(axis=1)
-        correct += int(np.count_nonzero(predicted == truth))
-        # -log p_true = logsumexp(z) - z_true, with the row max taken out first.
-        Z -= Z[rows, predicted][:, None]
-        log_norm = np.log(np.exp(Z).sum(axis=1, dtype=np.float64))
-        total_loss += float((log_norm - Z[rows, truth]).sum())
+        log_P = log_softmax(Z, check_finite=False)
+        total_loss -= float(log_P[np.arange(len(Z)), truth].sum(dtype=np.float64))
+        correct += int(np.count_nonzero(Z.argmax(axis=1) == truth))
     return total_loss / len(X), correct / len(X)
 
 
@@ -499,45 +465,45 @@ class SoftmaxRegression(ClassifierMixin, BaseEstimator):
             return self._fit(check_interrupt, X, y, X_val, y_val)
 
     def _fit(self, check_interrupt, X, y, X_val, y_val):
-        """:meth:`fit`'s loop, in notebook 02's order; ``check_interrupt()`` raises after Ctrl-C."""
-        p = self.validate_params()
+        """:meth:`fit`'s loop, notebook 02's; ``check_interrupt()`` raises after a Ctrl-C."""
+        settings = self.validate_params()
+        learning_rate, alpha = settings["learning_rate"], settings["alpha"]
+        patience, restore_best = settings["patience"], settings["restore_best"]
         X, codes, X_val, val_codes, fitted = self._checked_data(X, y, X_val, y_val)
-        batch_size, rate, rate_alpha = _step_sizes(p, X)
+        batch_size = _batch_size(settings["batch_size"], len(X))
         W, b, T = _starting_point(codes, len(fitted["classes_"]), X.shape[1], X.dtype)
         rng = make_rng(self.random_state)
-        records, best_epoch, best_accuracy, best = [], 0, -1.0, (W.copy(order="K"), b.copy())
-        with (TrainingReport(p["max_epochs"], p["verbose"], p["progress"]) as report,
-              ThreadPoolExecutor(1) as helper, threadpool_limits(1, "blas")):
-            # -- shuffle, then one pass of mini-batch steps (epoch 1; later ones: below)
-            _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
-            for epoch in range(1, p["max_epochs"] + 1):
-                weights = W.copy(order="K"), b.copy()
-                # -- measure on a helper thread while the next epoch trains (the speed trick)
-                pending = helper.submit(_measure, *weights, X, codes, X_val, val_codes, p["alpha"])
-                if epoch < p["max_epochs"]:
-                    _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, rate, rate_alpha)
-                record = pending.result()  # waits for the measurement
+        records, best_epoch, best_accuracy = [], 0, -1.0
+        kept = 0, -1.0, W.copy(), b.copy()  # the epoch to keep, its val accuracy, W, b
+        # One BLAS thread: for products of 100 rows, more threads cost more than they save.
+        with (TrainingReport(settings["max_epochs"], settings["verbose"], settings["progress"])
+              as report, threadpool_limits(1, "blas")):
+            for epoch in range(1, settings["max_epochs"] + 1):
+                # -- shuffle, then one pass of mini-batch steps
+                _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, learning_rate, alpha)
                 check_interrupt()  # a Ctrl-C that Python swallowed stops training here
+                # -- measure
+                record = _measure(W, b, X, codes, X_val, val_codes, alpha)
                 if record is DIVERGED:
                     break
                 records.append(record)
-                last = weights
-                # -- keep the best
+                # -- keep the best (restore_best=False: keep the latest)
                 if record.val_accuracy > best_accuracy:
-                    best_epoch, best_accuracy, best = epoch, record.val_accuracy, weights
+                    best_epoch, best_accuracy = epoch, record.val_accuracy
+                if epoch == best_epoch or not restore_best:
+                    kept = epoch, record.val_accuracy, W.copy(), b.copy()
                 report.epoch(epoch, record, best_epoch, best_accuracy)
                 # -- patience: stop after `patience` epochs without a new best
-                if p["patience"] is not None and epoch - best_epoch >= p["patience"]:
+                if patience is not None and epoch - best_epoch >= patience:
                     break
-            if not p["restore_best"] and records:  # keep the last epoch run instead
-                best_epoch, best_accuracy, best = len(records), records[-1].val_accuracy, last
             diverged = record is DIVERGED
-            report.done(len(records), best_epoch, best_accuracy, p["patience"], diverged)
-        check_interrupt()
+            kept_epoch, kept_accuracy, kept_W, kept_b = kept
+            report.done(len(records), kept_epoch, kept_accuracy, patience, diverged)
+        check_interrupt()  # also one that came while the last epoch was measured
         if diverged:
-            _warn_diverged(len(records) + 1, best_epoch, p["learning_rate"])
-        self._set_fitted(fitted, coef_=best[0].T, intercept_=best[1], n_iter_=len(records),
-                         best_epoch_=best_epoch, diverged_=diverged,
+            _warn_diverged(len(records) + 1, kept_epoch, learning_rate)
+        self._set_fitted(fitted, coef_=kept_W.T.copy(), intercept_=kept_b, n_iter_=len(records),
+                         best_epoch_=kept_epoch, diverged_=diverged,
                          history_=TrainingHistory.from_records(records))
         return self
 

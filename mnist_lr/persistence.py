@@ -14,9 +14,9 @@ so loading a file from elsewhere cannot run code:
 ``history_<name>``          one per field of :class:`~mnist_lr.model.TrainingHistory`
 ==========================  ==================================================
 
-Loading reads only these members and checks each one: a malformed or hostile
-file gives a ``ValueError`` that names it. Only the model's public surface is
-used: parameters, :meth:`~mnist_lr.SoftmaxRegression.validate_params`, fitted attributes.
+Loading reads only these members and checks each one: a malformed file gives a
+``ValueError`` that names it. Only the model's public surface is used: parameters,
+:meth:`~mnist_lr.SoftmaxRegression.validate_params`, fitted attributes.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import dataclasses
 import errno
 import json
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 import numpy as np
@@ -39,8 +39,6 @@ FORMAT_NAME = "mnist_lr.SoftmaxRegression"
 FORMAT_VERSION = 1
 
 _HISTORY = [f.name for f in dataclasses.fields(TrainingHistory)]
-# No member of a sound model file comes near this (MNIST's weights: 31 KB).
-_MAX_MEMBER_BYTES = 256 * 2**20
 
 
 def save_model(model, path):
@@ -62,24 +60,25 @@ def write_atomically(path, write):
 
     The package's one crash-safe write (models, the command line's figures): a
     failed or interrupted write leaves any earlier file and no half-written one.
-    The file gets ``0o666`` less the umask; a read-only file is not replaced, as
-    ``cp`` would not. An ``OSError`` names ``path``, never the temporary file.
+    The file gets the usual permissions (``0o666`` less the umask, which the system
+    applies); a read-only file is not replaced, as ``cp`` would not. An ``OSError``
+    names ``path``, never the temporary file.
     """
     path = Path(path)
     _refuse_read_only(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:  # O_EXCL: never an existing file; O_BINARY: no newline translation on Windows
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as exc:
         raise _naming(exc, path) from exc
     try:
-        os.fchmod(fd, 0o666 & ~_current_umask())  # mkstemp makes it private (0600)
         with os.fdopen(fd, "wb") as handle:
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise _naming(exc, path) from exc
         raise
@@ -104,19 +103,6 @@ def _naming(error, path):
     if isinstance(error, FileNotFoundError) and not path.parent.is_dir():
         reason = f"the folder {path.parent} does not exist"
     return type(error)(error.errno, reason, str(path))
-
-
-def _current_umask():
-    """The process's umask, read without changing it where Linux allows (/proc)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("Umask:"):
-                return int(line.split()[1], 8)
-    except (OSError, ValueError, IndexError):
-        pass  # elsewhere setting it is the only way to read it: set it, put it back
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return umask
 
 
 def _as_arrays(model):
@@ -195,9 +181,6 @@ def _member(stored, path, name, kind=None, ndim=None):
     """One member of the archive, checked: a value of a ``kind``, or ``ndim`` finite floats."""
     if name not in stored.files:
         raise _invalid(path, f"it lacks the array {name!r}")
-    size = stored.zip.getinfo(f"{name}.npy").file_size
-    if size > _MAX_MEMBER_BYTES:
-        raise _invalid(path, f"its array {name!r} is implausibly large ({size} bytes)")
     value = stored[name]
     got = f"got {value.dtype} array of shape {value.shape}"
     if kind is not None:
@@ -226,9 +209,8 @@ def _read_members(stored, path):
                              f"{FORMAT_VERSION}")
     found = {name: _member(stored, path, name, kind, ndim) for name, kind, ndim in [
         ("params", "text", None), ("classes", None, None), ("n_iter", "integer", None),
-        ("best_epoch", "integer", None), ("coef", None, 2), ("intercept", None, 1)]}
-    # Files from before "diverged" was added lack it.
-    found["diverged"] = "diverged" in stored.files and _member(stored, path, "diverged", "flag")
+        ("best_epoch", "integer", None), ("diverged", "flag", None), ("coef", None, 2),
+        ("intercept", None, 1)]}
     found["history"] = [_member(stored, path, f"history_{name}", ndim=1) for name in _HISTORY]
     return found
 

@@ -16,16 +16,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LogNorm, Normalize
 
-from ._checks import check_int, check_labels, check_real, check_same_length
-from ._plot_base import (
-    _check_ax,
-    _check_fig,
-    _check_title,
-    _fitted_attribute,
-    _image_axes,
-    _names,
-    _numeric_array,
-)
+from ._checks import check_float_array, check_int, check_labels, check_real, check_same_length
+from ._plot_base import _check_ax, _check_fig, _check_title, _fitted_attribute, _image_axes, _names
 from ._plot_curves import (
     MARK_COLOR,
     MODEL_COLORS,
@@ -143,7 +135,7 @@ def plot_misclassified(X, y_true, y_pred, true_label=None, predicted_label=None,
     n = check_int(n, "n", minimum=1)
     ncols = check_int(ncols, "ncols", minimum=1)
     if probabilities is not None:
-        probabilities = _numeric_array(probabilities, "probabilities", 1)
+        probabilities = check_float_array(probabilities, "probabilities", 1)
         if len(probabilities) != len(images):
             raise ValueError(f"probabilities has {len(probabilities)} values but X has "
                              f"{len(images)} rows")
@@ -221,7 +213,7 @@ def plot_weights(
     if (fitted := _fitted_attribute(coef, "coef_", "coef")) is not None:
         classes = getattr(coef, "classes_", None) if classes is None else classes
         coef = fitted
-    coef = _numeric_array(coef, "coef", 2)
+    coef = check_float_array(coef, "coef", 2)
     images = as_images(coef, "coef")
     classes = _names(classes, len(coef), "classes", f"the {len(coef)} rows of coef")
     ncols = check_int(ncols, "ncols", minimum=1)
@@ -257,8 +249,8 @@ def plot_score_contributions(image, weights, fig=None,
     >>> [ax.get_title() for ax in fig.axes[:3]]
     ['the image', 'the weights', 'image × weights']
     """
-    image = _numeric_array(image, "image", 1)
-    weights = _numeric_array(weights, "weights", 1)
+    image = check_float_array(image, "image", 1)
+    weights = check_float_array(weights, "weights", 1)
     check_same_length(image, weights, "image", "weights", what=("pixels", "weights"))
     side = as_images(image[None], "image").shape[1]
     fig = _check_fig(fig, (8.4, 3.6))
@@ -320,7 +312,7 @@ def plot_confusion_matrix(matrix, labels=None, log=False, annotate=True, ax=None
     >>> [text.get_text() for text in ax.texts]
     ['5', '1', '0', '7']
     """
-    matrix = _numeric_array(matrix, "matrix", 2)
+    matrix = check_float_array(matrix, "matrix", 2)
     if matrix.shape[0] != matrix.shape[1] or matrix.size == 0:
         raise ValueError(f"matrix must be square (K, K), got shape {matrix.shape}")
     if (matrix < 0).any():

@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils.multiclass import check_classification_targets
 
-from ._checks import check_int, check_label_kinds, check_Xy, make_rng
+from ._checks import check_int, check_Xy, make_rng
 from ._progress import report_folds
 from .model import SoftmaxRegression
 from .stats import paired_difference
@@ -122,7 +122,6 @@ def kfold_curves(X, y, estimator=None, *, n_splits=5, epochs=30, random_state=No
     >>> curves.val_accuracy.shape  # doctest: +SKIP
     (5, 30)
     """
-    check_label_kinds(y, "y")
     X, y = check_Xy(X, y, min_samples=2)
     epochs = check_int(epochs, "epochs", minimum=1)
     if estimator is None:

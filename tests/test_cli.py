@@ -100,7 +100,6 @@ def test_train_end_to_end(tmp_path):
         ["train", "--subsample", "1"],
         ["train", "--out", ""],
         ["train", "--out", "   "],
-        ["train", "--learning-rate", "1e-50"],
     ],
 )
 def test_bad_arguments_exit_2_with_a_message(args):
@@ -127,50 +126,23 @@ def test_a_sample_too_small_to_split_is_said_in_the_command_line_s_words(subsamp
     assert "y_val" not in result.stderr and "Training on" not in result.stdout
 
 
-def test_ctrl_c_early_in_start_up_says_interrupted(tmp_path):
-    """A real SIGINT a moment after the start lands while NumPy and scikit-learn load."""
+def test_ctrl_c_while_training_says_interrupted():
+    """A real SIGINT to a real process, once it trains: 'interrupted', exit code 130."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mnist_lr", "train", "--subsample", "1000", "--max-epochs", "1"],
+        [sys.executable, "-m", "mnist_lr", "train", "--subsample", "1000", "--max-epochs",
+         "1000000", "--patience", "none", "--quiet"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env=dict(os.environ, MPLBACKEND="Agg"),
+        env=dict(os.environ, MPLBACKEND="Agg", PYTHONUNBUFFERED="1"),
     )
-    # A signal that came between fork and exec would be lost with the forked copy of this
-    # process (its handler only sets a flag), so wait for the new program to be running.
-    cmdline = Path(f"/proc/{proc.pid}/cmdline")
-    deadline = time.monotonic() + 30
-    while cmdline.exists() and b"mnist_lr" not in cmdline.read_bytes():
-        assert time.monotonic() < deadline, "the command line did not start"
-        time.sleep(0.01)
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=120)
+    try:
+        assert proc.stdout.readline().startswith("Training on")
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
     assert (proc.returncode, err) == (130, "interrupted\n")
     assert "Traceback" not in out
-
-
-# Runs the command line as its two entry points do, with Ctrl-C pressed (a
-# KeyboardInterrupt raised) at the moment NumPy starts to load.
-_INTERRUPT_NUMPY = """
-import sys
-
-class CtrlC:
-    def find_spec(self, name, path=None, target=None):
-        if name == "numpy":
-            raise KeyboardInterrupt
-
-sys.meta_path.insert(0, CtrlC())
-sys.argv = ["mnist-lr", "train", "--max-epochs", "1"]
-"""
-
-
-@pytest.mark.parametrize("entry", [
-    "import runpy; runpy.run_module('mnist_lr', run_name='__main__', alter_sys=True)",
-    "from mnist_lr.cli import main; sys.exit(main())",  # what the mnist-lr script runs
-], ids=["python -m mnist_lr", "mnist-lr"])
-def test_ctrl_c_while_numpy_loads_says_interrupted(entry):
-    result = subprocess.run([sys.executable, "-c", _INTERRUPT_NUMPY + entry],
-                            capture_output=True, text=True, timeout=120)
-    assert (result.returncode, result.stderr) == (130, "interrupted\n")
 
 
 def test_unwritable_out_folder(tmp_path):
@@ -348,7 +320,6 @@ def test_smallest_split_matches_the_split():
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--learning-rate", "0"], "argument --learning-rate: learning_rate must be > 0"),
-    (["--learning-rate", "1e-50"], "argument --learning-rate: learning_rate=1e-50 is too small"),
     (["--seed", "-1"], "argument --seed: random_state must be a non-negative integer seed"),
     (["--val-fraction", "1.5"], "argument --val-fraction: val_fraction must lie strictly"),
     (["--patience", "0", "--subsample", "1000"], "argument --patience: patience must be >= 1"),
@@ -361,6 +332,20 @@ def test_the_checking_code_s_message_names_the_option(args, message):
     assert "Done" not in result.stdout
 
 
+def test_an_error_is_given_the_option_of_the_parameter_it_carries_whatever_its_words():
+    from mnist_lr._checks import argument_error
+
+    stderr = io.StringIO()
+    error = argument_error(ValueError, "random_state", "batch_size and patience come first")
+    with contextlib.redirect_stderr(stderr), pytest.raises(SystemExit):
+        cli._argument_error(cli.build_parser(), error)
+    assert stderr.getvalue().endswith("error: argument --seed: batch_size and patience come "
+                                      "first\n")
+    with contextlib.redirect_stderr(stderr), pytest.raises(SystemExit):
+        cli._argument_error(cli.build_parser(), ValueError("no parameter: batch_size"))
+    assert stderr.getvalue().endswith("error: no parameter: batch_size\n")
+
+
 @pytest.mark.parametrize("args", [["--learning-rate", "-1"], ["--patience", "0"],
                                   ["--max-epochs", "0"], ["--batch-size", "0"]])
 def test_the_model_s_options_are_checked_before_any_data_is_looked_for(args, tmp_path):
@@ -370,9 +355,9 @@ def test_the_model_s_options_are_checked_before_any_data_is_looked_for(args, tmp
     assert "MNIST" not in result.stderr and "Training on" not in result.stdout
 
 
-def test_a_tiny_learning_rate_that_float32_holds_is_the_model_s_to_judge():
-    # float32(1e-40) is a subnormal, not 0: the model trains with it (it used to be refused).
-    result = run("train", "--learning-rate", "1e-40", "--subsample", "1000", "--max-epochs", "1",
+def test_a_tiny_learning_rate_is_the_model_s_to_judge():
+    # Any learning rate > 0 trains, even one that barely moves the float32 weights.
+    result = run("train", "--learning-rate", "1e-50", "--subsample", "1000", "--max-epochs", "1",
                  "--quiet")
     assert result.returncode == 0, result.stderr
     assert "Done: 1 epoch" in result.stdout

@@ -125,6 +125,14 @@ def test_model_loss_agrees_with_public_cross_entropy():
     assert accuracy == pytest.approx(np.mean(probs.argmax(axis=1) == codes))
 
 
+def test_the_measured_loss_holds_at_large_scores():
+    """Scores of 0 and 1000: the measurement shifts by the row maximum before exp."""
+    X, W, b = np.array([[1.0], [1.0]]), np.array([[0.0, 1000.0]]), np.zeros(2)
+    loss, accuracy = _loss_and_accuracy(X, np.array([0, 1]), W, b)
+    # Wrong with a margin of 1000, then right with it: losses 1000 and 0.
+    assert (loss, accuracy) == (500.0, 0.5)
+
+
 def test_log_softmax_is_the_log_of_softmax_and_never_infinite():
     rng = np.random.default_rng(5)
     scores = rng.normal(size=(20, 4)) * 10
@@ -192,8 +200,7 @@ def test_regularised_step_matches_finite_differences():
 
     new_coef, new_intercept = coef.copy(), intercept.copy()
     # _sgd_epoch takes notebook 02's W (features x classes): pass a view of new_coef.
-    _sgd_epoch(X, T, new_coef.T, new_intercept, np.arange(9), 9, learning_rate,
-               learning_rate * alpha)
+    _sgd_epoch(X, T, new_coef.T, new_intercept, np.arange(9), 9, learning_rate, alpha)
     grad_coef = (coef - new_coef) / learning_rate
     grad_intercept = (intercept - new_intercept) / learning_rate
     h = 1e-6
@@ -422,6 +429,49 @@ def test_float32_stays_float32(digits):
     model = SoftmaxRegression(max_epochs=5, learning_rate=0.2, random_state=0).fit(X32, y)
     assert model.coef_.dtype == np.float32
     assert model.predict_proba(X32).dtype == np.float32
+
+
+def test_a_refit_drops_fitted_attributes_it_does_not_set(digits):
+    """Attributes of an earlier fit (here as a DataFrame's would be) do not outlive a refit."""
+    X, y = digits
+    model = SoftmaxRegression(max_epochs=1, random_state=0).fit(X, y)
+    model.feature_names_in_ = np.array([f"pixel {i}" for i in range(X.shape[1])], dtype=object)
+    model._cache = "private"
+    model.fit(X, y)
+    assert not hasattr(model, "feature_names_in_")
+    assert model._cache == "private" and model.max_epochs == 1
+
+
+@pytest.mark.parametrize("name, bad", [
+    ("learning_rate", 0), ("max_epochs", 0), ("batch_size", -1), ("patience", 0),
+    ("random_state", -1), ("verbose", -1), ("progress", "yes"), ("alpha", -1.0),
+    ("restore_best", None)])
+def test_every_parameter_error_carries_the_parameter_s_name(name, bad):
+    """The command line turns ``error.parameter`` into its option; it never reads the words."""
+    assert set(SoftmaxRegression().get_params()) == {
+        "learning_rate", "max_epochs", "batch_size", "patience", "random_state", "verbose",
+        "progress", "alpha", "restore_best"}
+    with pytest.raises((TypeError, ValueError)) as caught:
+        SoftmaxRegression(**{name: bad}).validate_params()
+    assert caught.value.parameter == name
+
+
+def test_checking_a_random_state_seed_does_not_draw_from_it():
+    seed = np.random.RandomState(0)
+    _, keys, position, *_ = seed.get_state()
+    SoftmaxRegression(random_state=seed).validate_params()
+    _, keys_after, position_after, *_ = seed.get_state()
+    assert position_after == position and np.array_equal(keys_after, keys)
+
+
+def test_errors_that_need_the_data_carry_the_parameter_s_name(digits):
+    X, y = digits
+    with pytest.raises(ValueError, match="batch_size=5000 is larger") as caught:
+        SoftmaxRegression(batch_size=5000).fit(X, y)
+    assert caught.value.parameter == "batch_size"
+    with pytest.raises(ValueError, match=r"learning_rate \* alpha") as caught:
+        SoftmaxRegression(learning_rate=1.0, alpha=2.0).fit(X, y)
+    assert caught.value.parameter == "alpha"
 
 
 def test_predict_before_fit_raises(digits):

@@ -447,19 +447,6 @@ def test_no_interrupt_is_lost_even_when_python_swallows_it():
     assert len(latencies) == 20 and None not in latencies, latencies
 
 
-# -- 7. a learning rate that rounds to zero -----------------------------------------------
-
-
-def test_learning_rate_that_underflows_in_float32_is_an_error(digits):
-    X, y = digits
-    with pytest.raises(ValueError, match="learning_rate=1e-50 is too small for float32"):
-        small(learning_rate=1e-50).fit(X.astype(np.float32), y)
-    # The same rate is representable in float64, and trains (if barely).
-    assert small(learning_rate=1e-50).fit(X, y).n_iter_ == 3
-    with pytest.raises(ValueError, match="alpha = .* is 0 in float32"):
-        small(learning_rate=0.1, alpha=1e-60).fit(X.astype(np.float32), y)
-
-
 # -- 8. edges the mutation tests found unguarded ------------------------------------------
 
 

@@ -60,12 +60,6 @@ def test_a_generator_seed_is_saved_as_none(digits, tmp_path):
     assert loaded.get_params()["random_state"] is None
 
 
-def test_a_file_without_the_diverged_flag_has_not_diverged(saved, tmp_path):
-    _, members = saved
-    del members["diverged"]  # files written before the flag existed
-    assert load_model(_write(tmp_path / "old.npz", members)).diverged_ is False
-
-
 @pytest.mark.parametrize("spoil, match", [
     ({"params": np.array(3)}, "'params' must be one text value"),
     ({"classes": np.arange(10).astype(complex)}, "classes must be numbers or text"),
