@@ -366,6 +366,12 @@ def test_search_finds_softmax_offline(offline_page, served):
     assert results.count() > 0
     titles = results.locator("a").all_inner_texts()
     assert any(title.startswith("02") for title in titles), titles
+    # The text under each result is prose: formulas without their TeX, no code.
+    page.wait_for_function("() => document.querySelectorAll('#search-results p.context')"
+                           ".length >= 3", timeout=60_000)
+    snippets = page.locator("#search-results p.context").all_inner_texts()
+    assert not [text for text in snippets if "\\" in text or "$" in text], snippets
+    assert not [text for text in snippets if "import numpy" in text], snippets
     assert not offline_page.blocked, f"the search reached for other hosts: {offline_page.blocked}"
 
 

@@ -20,6 +20,7 @@ html_title = "mnist-lr: NumPy でゼロから書く MNIST のロジスティッ�
 stored_notebooks_source = "../../ja/notebooks"
 stored_notebooks_readme = "../../README.ja.md"
 stored_notebooks_prefix = "ja/"
+html_static_path = ["../_static"]  # the English site's scripts, from this folder
 # The launch buttons open ja/notebooks/NN_name.ipynb.
 html_theme_options = {**html_theme_options, "path_to_docs": "ja/"}  # noqa: F821 (from conf.py)
 myst_substitutions = {
