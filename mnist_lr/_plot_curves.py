@@ -1,6 +1,5 @@
 """Figures of accuracy (fractions, drawn in percent): per epoch, fold, setting, and at the end."""
 
-import dataclasses
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -23,8 +22,9 @@ TRAIN_STYLE, VAL_STYLE = "-", "--"
 MARK_COLOR = "0.3"
 #: Colours of the models compared in one figure (Okabe-Ito, after blue and vermillion).
 MODEL_COLORS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
-#: The per-epoch fields of a training history: loss, train_accuracy, val_loss, val_accuracy.
-HISTORY_FIELDS = tuple(field.name for field in dataclasses.fields(TrainingHistory))
+#: The fields of a training history that the curves draw (``penalty`` is not
+#: drawn, and a dict of a history may leave it out).
+HISTORY_FIELDS = ("loss", "train_accuracy", "val_loss", "val_accuracy")
 
 
 def _fractions(value, name, length=None):

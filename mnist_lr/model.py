@@ -177,14 +177,17 @@ def cross_entropy_gradient(X, probabilities, targets):
 class TrainingHistory:
     """What :meth:`SoftmaxRegression.fit` measured after every epoch (index i: epoch i + 1).
 
-    Accuracies in [0, 1]; losses with the L2 penalty. The four fields are the
-    package's one list of history fields (read them with :func:`dataclasses.fields`).
+    Accuracies in [0, 1]; losses with the L2 penalty, which ``penalty`` holds
+    on its own (``alpha / 2 * ||W||^2`` after the epoch; 0 without one), so
+    ``loss - penalty`` is the plain cross-entropy. The fields are the package's
+    one list of history fields (read them with :func:`dataclasses.fields`).
     """
 
     loss: np.ndarray = field(default_factory=lambda: np.empty(0))
     train_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
     val_loss: np.ndarray = field(default_factory=lambda: np.empty(0))
     val_accuracy: np.ndarray = field(default_factory=lambda: np.empty(0))
+    penalty: np.ndarray = field(default_factory=lambda: np.empty(0))
 
     @classmethod
     def from_records(cls, records):
@@ -201,11 +204,11 @@ class TrainingHistory:
         return int(np.argmax(self.val_accuracy)) + 1 if len(self) else 0
 
     def as_dict(self):
-        """The four arrays in a plain dict, in field order."""
+        """The arrays in a plain dict, in field order."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
-#: The four numbers measured after one epoch, named as the fields of TrainingHistory.
+#: The numbers measured after one epoch, named as the fields of TrainingHistory.
 EpochRecord = NamedTuple("EpochRecord",
                          [(f.name, float) for f in dataclasses.fields(TrainingHistory)])
 
@@ -344,9 +347,9 @@ def _measure(W, b, X, codes, X_val, val_codes, alpha):
     penalty = 0.5 * alpha * float(np.square(W, dtype=np.float64).sum()) if alpha else 0.0
     loss, accuracy = _loss_and_accuracy(X, codes, W, b)
     if X_val is None:
-        return EpochRecord(loss + penalty, accuracy, loss + penalty, accuracy)
+        return EpochRecord(loss + penalty, accuracy, loss + penalty, accuracy, penalty)
     val_loss, val_accuracy = _loss_and_accuracy(X_val, val_codes, W, b)
-    return EpochRecord(loss + penalty, accuracy, val_loss + penalty, val_accuracy)
+    return EpochRecord(loss + penalty, accuracy, val_loss + penalty, val_accuracy, penalty)
 
 
 def _warn_diverged(epoch, best_epoch, learning_rate):

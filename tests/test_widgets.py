@@ -470,17 +470,20 @@ def test_alpha_explorer_retrains_on_the_700_image_sample(digits_all):
     assert explorer.model.alpha == 0.1
     assert _png(explorer) != before
     assert "gap" in explorer.caption.value and "done" in explorer.status.value
-    # The loss panel says it draws the objective; the caption gives the
-    # cross-entropy alone, of the last epoch's weights, and the penalty between.
+    # The loss panel draws plain cross-entropy: the penalty that training adds
+    # is taken off the recorded objective. The caption gives both.
     model, history = explorer.model, explorer.model.history_
-    assert explorer.figure.axes[0].get_ylabel() == "cross-entropy + α/2‖W‖² (log scale)"
+    assert explorer.figure.axes[0].get_ylabel() == "cross-entropy loss (log scale)"
     assert model.n_iter_ == 5 and model.best_epoch_ == 5  # restore_best=False: the last epoch
     X_v, y_v = _alpha_validation_images(X, y)
     plain = log_loss(y_v, model.predict_proba(X_v), labels=model.classes_)
     penalty = 0.1 / 2 * np.sum(model.coef_.astype(np.float64) ** 2)
+    assert history.penalty[-1] == pytest.approx(penalty, rel=1e-6)
     assert history.val_loss[-1] == pytest.approx(plain + penalty, rel=1e-6)
-    assert (f"Validation cross-entropy without the penalty: {plain:.3f} (the curve adds "
-            f"alpha/2 ‖W‖² = {penalty:.3f})") in explorer.caption.value
+    drawn = explorer.figure.axes[0].lines  # the run's curves: training, then validation
+    assert drawn[1].get_ydata()[-1] == pytest.approx(plain, rel=1e-6)
+    assert (f"Validation cross-entropy {plain:.3f}; training lowered it plus alpha/2 ‖W‖² = "
+            f"{penalty:.3f}.") in explorer.caption.value
 
 
 def _alpha_validation_images(X, y, n_images=700, val_fraction=0.2, random_state=0):
