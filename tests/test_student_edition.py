@@ -262,7 +262,8 @@ def test_student_notebook_runs_and_reproduces_the_teacher_outputs(path):
             assert output.output_type != "error", f"{path.name}, cell {index}: {output}"
         if "check" in _tags(cell):
             checks += 1
-            text = "".join(output.get("text", "") for output in cell.outputs)
+            # a check's verdict is its cell's result (text/plain), never printed
+            text = "".join(output.get("data", {}).get("text/plain", "") for output in cell.outputs)
             assert "Not done yet" in text, f"{path.name}, cell {index}: {text!r}"
     assert checks >= 1, f"{path.name} has no coding exercise"
     # The student edition is the teacher's minus its solutions: compare cell by cell.

@@ -1,225 +1,311 @@
-"""The check for notebook 02's training loop, the class ``MySoftmaxRegression``.
+"""The record of notebook 02's training loop, the class ``MySoftmaxRegression``.
 
-The learner's class is trained on a toy problem and its run compared with a
-reference loop; the reference loop can switch on each usual mistake, so that
-a run which matches one of those names the mistake.
+The learner's class is trained on small problems with a generator that keeps
+every order it draws (``rng.permutation``, ``rng.choice``, ``rng.shuffle``);
+the worked class is then trained on exactly those orders, so that any valid
+way of drawing a fresh order passes. The usual mistakes are the worked loop
+with one piece changed, replayed on the same orders.
 """
 
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
-from .. import _solutions
-from ._common import _array, _call, _check, _close, _hint, _not_done, _solution, _Verdict, _wrong
-
-#: Small enough to train in milliseconds, with early stopping acting before max_epochs.
-_LOOP_SETTINGS = {"learning_rate": 0.5, "max_epochs": 40, "batch_size": 10, "patience": 3,
-                  "seed": 0}
+from ._engine import Exercise, Line, Mistake, close, fmt
 
 
-def _toy_digits(seed=7):
-    """Three overlapping clouds of points in 4 dimensions: training and validation sets."""
-    rng = np.random.default_rng(seed)
-    centres = rng.normal(scale=1.2, size=(3, 4))
-    y = rng.integers(0, 3, size=90)
-    y_val = rng.integers(0, 3, size=40)
-    X = centres[y] + rng.normal(size=(90, 4))
-    X_val = centres[y_val] + rng.normal(size=(40, 4))
-    return X, y, X_val, y_val
+class _Recorder(np.random.Generator):
+    """A generator that keeps a copy of every order it draws.
 
-
-def _measure(X, y, W, b):
-    """Mean cross-entropy and accuracy on (X, y), as ``MySoftmaxRegression.measure``."""
-    log_p = _solutions.log_softmax(X @ W + b)
-    return -log_p[np.arange(len(y)), y].mean(), np.mean(log_p.argmax(axis=1) == y)
-
-
-def _reference_pass(X, T, W, b, order, batch_size, step, mistake):
-    """One pass of mini-batch steps over the rows in ``order``; changes W and b in place."""
-    for start in range(0, len(order), batch_size):
-        rows = order[start:start + batch_size]
-        P = np.exp(_solutions.log_softmax(X[rows] @ W + b))
-        error = P - T[rows]
-        if mistake != "sum":
-            error /= len(rows)
-        W -= step * (X[rows].T @ error)
-        if mistake != "no bias step":
-            b -= step * error.sum(axis=0)
-
-
-def _reference_loop(X, y, X_val, y_val, mistake=None, learning_rate=0.5, max_epochs=40,
-                    batch_size=10, patience=3, seed=0):
-    """The training loop of ``MySoftmaxRegression``, with one usual mistake switched on.
-
-    Returns what a learner's model holds after ``fit``: history, best_epoch, W and b.
+    NumPy's own methods call one another (``permutation`` shuffles a range):
+    only the outermost call of a draw is kept.
     """
-    n_samples, n_classes = len(X), y.max() + 1
-    T = np.eye(n_classes)[y]
-    W, b = np.zeros((X.shape[1], n_classes)), np.zeros(n_classes)
-    rng = np.random.default_rng(seed)
-    history = {"loss": [], "train_accuracy": [], "val_loss": [], "val_accuracy": []}
-    best_accuracy, epochs_since_best = -1.0, 0
-    same_order = rng.permutation(n_samples) if mistake == "same order" else None
-    step = -learning_rate if mistake == "uphill" else learning_rate
-    for epoch in range(1, max_epochs + 1):
-        if mistake == "no shuffle":
-            order = np.arange(n_samples)
-        elif mistake == "same order":
-            order = same_order
-        else:
-            order = rng.permutation(n_samples)
-        _reference_pass(X, T, W, b, order, batch_size, step, mistake)
-        for name, value in zip(history, _measure(X, y, W, b) + _measure(X_val, y_val, W, b)):
-            history[name].append(value)
-        accuracy = history["val_accuracy"][-1]
-        improved = accuracy >= best_accuracy if mistake == "tie" else accuracy > best_accuracy
-        if improved:
-            best_accuracy, epochs_since_best = accuracy, 0
-            best = W.copy(), b.copy(), epoch
-        else:
-            epochs_since_best += 1
-        limit = {"late": patience + 1, "early": patience - 1}.get(mistake, patience)
-        if mistake != "never stops" and epochs_since_best >= limit:
-            break
-    if mistake == "last weights":
-        best = W, b, best[2]
-    if mistake == "best epoch from 0":
-        best = best[0], best[1], best[2] - 1
-    return {"history": {name: np.array(values) for name, values in history.items()},
-            "best_epoch": best[2], "W": best[0], "b": best[1]}
+
+    def permutation(self, x, axis=0):
+        return self._keep(super().permutation, x, axis)
+
+    def choice(self, *args, **kwargs):
+        return self._keep(super().choice, *args, **kwargs)
+
+    def shuffle(self, x, axis=0):
+        self._keep(super().shuffle, x, axis)
+        self._record(x)
+
+    def permuted(self, x, *, axis=None, out=None):
+        return self._keep(super().permuted, x, axis=axis, out=out)
+
+    def _keep(self, draw, *args, **kwargs):
+        outermost = not self.__dict__.get("drawing", False)
+        self.__dict__["drawing"] = True
+        try:
+            drawn = draw(*args, **kwargs)
+        finally:
+            self.__dict__["drawing"] = not outermost
+        if outermost and drawn is not None:
+            self._record(drawn)
+        return drawn
+
+    def _record(self, drawn):
+        if not self.__dict__.get("drawing", False):
+            self.__dict__.setdefault("draws", []).append(np.array(drawn, copy=True))
 
 
-#: The usual mistakes of the loop, most specific first, each with its diagnosis.
-_LOOP_MISTAKES = {
-    "uphill": "Your loop steps uphill: the training loss grows. Step against the gradient: "
-              "W -= learning_rate * gradient.",
-    "no shuffle": "Your loop does not shuffle: every epoch visits the rows in the same order "
-                  "0, 1, 2, ... Draw order = rng.permutation(n_samples) at the start of "
-                  "every epoch.",
-    "same order": "Your loop shuffles once and then reuses that order every epoch: draw a "
-                  "fresh rng.permutation(n_samples) inside the epoch loop.",
-    "sum": "Your step uses the sum of P - T over the batch, not its mean: the steps are "
-           "batch_size times too big. Divide by len(rows).",
-    "no bias step": "Your loop never updates the bias b: step b too, by the mean of P - T.",
-    "last weights": "Your model ends with the weights of the last epoch, not the best one: keep "
-                    "copies (self.W.copy(), self.b.copy()) when validation accuracy improves, "
-                    "and restore them after the loop.",
-    "tie": "Your loop counts a tie with the best validation accuracy as an improvement: only "
-           "a strictly higher accuracy (>) is a new best.",
-    "late": "Your loop's patience is off by one: it stops one epoch late. Stop as soon as "
-            "epochs_since_best >= patience.",
-    "early": "Your loop's patience is off by one: it stops one epoch early. Stop when "
-             "epochs_since_best >= patience.",
-    "never stops": "Your loop never stops early: it runs all max_epochs. Break out of the "
-                   "epoch loop once epochs_since_best >= patience.",
-}
+class _Replay(np.random.Generator):
+    """A generator whose permutations are the orders a learner's run drew, in turn."""
+
+    def permutation(self, x, axis=0):
+        orders = self.__dict__["orders"]
+        return orders.pop(0) if orders else super().permutation(x, axis)
 
 
-def _same_run(model, run):
-    """Does the learner's fitted model hold exactly the given run's history and weights?"""
-    history = run["history"]
-    if set(model["history"]) != set(history):
-        return False
-    return (all(_close(model["history"][key], history[key]) for key in history)
-            and _close(model["W"], run["W"]) and _close(model["b"], run["b"]))
+def _generator(arguments):
+    """The generator handed to the class as its ``seed``: a recorder, or a replay."""
+    if "orders" not in arguments:
+        return _Recorder(np.random.PCG64(arguments["seed"]))
+    replay = _Replay(np.random.PCG64(arguments["seed"]))
+    replay.__dict__.update(orders=list(arguments["orders"]), state=arguments["global_state"])
+    return replay
 
 
-def _fitted(model):
-    """Read history, best_epoch, W and b off the learner's fitted model."""
+_SETTINGS = ("learning_rate", "max_epochs", "batch_size", "patience")
+
+
+def _train(cls, arguments):
+    """Make the class, fit it, and report what the run drew and what the model holds."""
+    code = getattr(getattr(cls, "fit", None), "__code__", None)
+    if code is not None and Ellipsis in code.co_consts:
+        raise Line("still has a `...` placeholder in fit", mark="…")
+    rng = _generator(arguments)
+    # np.random's own state, read on purpose: the mistake of drawing from it is replayed.
+    global_state = np.random.get_state()  # noqa: NPY002
+    model = cls(**{key: arguments[key] for key in _SETTINGS}, seed=rng)
+    returned = model.fit(arguments["X"], arguments["y"], arguments["X_val"], arguments["y_val"])
+    return {"model": model, "returned_self": returned is model,
+            "draws": rng.__dict__.get("draws", []), "global_state": global_state}
+
+
+def _fitted(raw, arguments):
+    """History, best epoch, weights and what was drawn, or a Line naming what is missing."""
+    model = raw["model"]
     missing = [name for name in ("history", "best_epoch", "W", "b") if not hasattr(model, name)]
     if missing:
-        raise _wrong(f"After fit, your model has no {', '.join(missing)}: keep the names of "
-                     "the class in the notebook.")
+        raise Line(f"leaves no {', '.join(missing)} on the model after fit: keep the names of "
+                   "the class in the notebook")
     if not isinstance(model.history, dict):
-        raise _wrong("Your model's history should be a dict of lists, as in the notebook.")
+        raise Line("keeps a history that is not a dict of lists, as in the notebook")
     try:
         history = {key: np.asarray(value, dtype=float) for key, value in model.history.items()}
     except (TypeError, ValueError):
-        raise _wrong("Your model's history should hold one number per epoch "
-                     "in each list.") from None
-    return {"history": history, "best_epoch": model.best_epoch,
-            "W": _array(model.W, "model", "W"), "b": _array(model.b, "model", "b")}
+        raise Line("keeps a history that does not hold one number per epoch in each "
+                   "list") from None
+    n = len(arguments["X"])
+    if any(np.sort(order, axis=None).tolist() != list(range(n)) for order in raw["draws"]):
+        raise Line("draws an order that is not every row once (rng.choice with replacement?): "
+                   "use rng.permutation(n_samples)")
+    return {"history": history, "best_epoch": model.best_epoch, "W": np.asarray(model.W),
+            "b": np.asarray(model.b), "returned_self": raw["returned_self"],
+            "draws": raw["draws"], "global_state": raw["global_state"]}
 
 
-def _has_placeholder(cls):
-    """Is a `...` placeholder still written in the class's fit?"""
-    code = getattr(getattr(cls, "fit", None), "__code__", None)
-    return code is not None and any(const is Ellipsis for const in code.co_consts)
+def _same_run(mine, expected):
+    a, b = mine["history"], expected["history"]
+    return (set(a) == set(b) and all(close(a[key], b[key]) for key in b)
+            and close(mine["W"], expected["W"]) and close(mine["b"], expected["b"])
+            and mine["best_epoch"] == expected["best_epoch"]
+            and mine["returned_self"] == expected["returned_self"])
 
 
-@_check(kind="class")
-def check_training_loop(cls):
-    """Check a class like notebook 02's ``MySoftmaxRegression`` by training it on a toy problem.
-
-    The class is made as ``cls(learning_rate=..., max_epochs=..., batch_size=...,
-    patience=..., seed=...)`` and trained with ``fit(X, y, X_val, y_val)`` on
-    three overlapping clouds of points; its history, best epoch and weights
-    are compared with the reference loop's, to floating-point rounding.
-    Mistakes it recognises: a `...` placeholder left in; steps uphill
-    (``+=``); no shuffling (same order 0, 1, 2, ... every epoch); one
-    shuffle reused every epoch; the batch's summed gradient instead of its
-    mean; the bias never updated; the best weights not restored (or not
-    copied, so they change with W); a tie counted as an improvement;
-    patience off by one (one epoch late, or early); never stops early; the
-    best epoch counted from 0; ``fit`` changing X or y in place; ``fit``
-    not returning ``self``.
-    """
-    X, y, X_val, y_val = _toy_digits()
-    try:
-        model = _call(functools.partial(cls, **_LOOP_SETTINGS), cls.__name__)
-        returned = _call(model.fit, "fit", allow_none=True, X=X, y=y, X_val=X_val, y_val=y_val)
-        result = _fitted(model)
-    except _Verdict:
-        if _has_placeholder(cls):
-            raise _not_done(f"a `...` placeholder is still in {cls.__name__}.fit.") from None
-        raise
-    reference = _reference_loop(X, y, X_val, y_val, **_LOOP_SETTINGS)
-    if not _same_run(result, reference):
-        if _has_placeholder(cls):
-            raise _not_done(f"a `...` placeholder is still in {cls.__name__}.fit.")
-        for mistake, message in _LOOP_MISTAKES.items():
-            if _same_run(result, _reference_loop(X, y, X_val, y_val, mistake, **_LOOP_SETTINGS)):
-                raise _wrong(message)
-        raise _wrong(_first_difference(result, reference))
-    if result["best_epoch"] != reference["best_epoch"]:
-        if result["best_epoch"] == reference["best_epoch"] - 1:
-            raise _wrong(f"Your best_epoch is {result['best_epoch']}, counted from 0; "
-                         f"epochs count from 1, so it is {reference['best_epoch']}.")
-        raise _wrong(f"Your best_epoch is {result['best_epoch']}; the weights you kept are "
-                     f"those of epoch {reference['best_epoch']}.")
-    if returned is not model:
-        raise _wrong("Your fit trains correctly but does not end with `return self`.")
-    epochs = len(reference["history"]["loss"])
-    return (f"your loop trains like the reference: the same {epochs} epochs, the same "
-            f"history, and it keeps the weights of epoch {reference['best_epoch']}.")
+def _show_run(run):
+    history = run["history"]
+    epochs = len(next(iter(history.values()), []))
+    accuracy = history.get("val_accuracy", [])
+    return (f"a run of {epochs} epochs keeping epoch {run['best_epoch']} (validation accuracy "
+            f"{fmt(accuracy)})")
 
 
-def _first_difference(result, reference):
-    """One line saying where the learner's run first leaves the reference run."""
-    mine, theirs = result["history"], reference["history"]
-    for key in theirs:
-        if key not in mine:
-            return f"Your model's history has no {key!r} list."
-    lengths = {len(values) for values in mine.values()}
-    if len(lengths) != 1:
-        return "The lists in your model's history have different lengths: append once per epoch."
-    if lengths != {len(theirs["loss"])}:
-        return (f"Your history records {lengths.pop()} epochs; the reference runs "
-                f"{len(theirs['loss'])} before patience runs out.")
-    for epoch in range(len(theirs["loss"])):
-        for key in theirs:
-            if not _close(mine[key][epoch], theirs[key][epoch]):
-                return (f"Your run leaves the reference in epoch {epoch + 1}: {key} is "
-                        f"{mine[key][epoch]:.4f}, expected {theirs[key][epoch]:.4f}.")
-    return "Your history matches, but the weights you keep are not those of the best epoch."
+def _replayed(arguments, run):
+    """The arguments of the worked class and the mistakes: the learner's orders to replay."""
+    if not isinstance(run, dict):
+        return arguments
+    return {**arguments, "orders": run["draws"], "global_state": run["global_state"]}
 
 
-hint_training_loop = _hint("training_loop",
-                           "Per epoch: order = rng.permutation(n_samples); per batch: "
-                           "W -= learning_rate * (X[rows].T @ error) and the same for b with "
-                           "error.sum(axis=0); a new best is a strictly higher validation "
-                           "accuracy (keep W.copy()); stop when epochs_since_best >= patience.")
-solution_training_loop = _solution("training_loop", _solutions.MySoftmaxRegression)
+def _log_softmax(Z):
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
+
+class _Loop:
+    """The worked training loop cut into pieces, so that a mistake can change one of them."""
+
+    def __init__(self, learning_rate, max_epochs, batch_size, patience, seed):
+        self.learning_rate, self.max_epochs = learning_rate, max_epochs
+        self.batch_size, self.patience, self.seed = batch_size, patience, seed
+
+    def order(self, rng, n_samples, epoch):
+        return rng.permutation(n_samples)
+
+    def steps(self, P, T, rows, X):
+        error = (P - T) / len(rows)
+        return X.T @ error, error.sum(axis=0)
+
+    def improved(self, train_accuracy, val_accuracy, best):
+        return val_accuracy > best
+
+    def out_of_patience(self, epochs_since_best):
+        return self.patience is not None and epochs_since_best >= self.patience
+
+    def keep(self, epoch):
+        return self.W.copy(), self.b.copy(), epoch
+
+    def fit(self, X, y, X_val, y_val):
+        n_samples, n_classes = len(X), y.max() + 1
+        T = np.eye(n_classes)[y]
+        self.W, self.b = np.zeros((X.shape[1], n_classes)), np.zeros(n_classes)
+        rng = self.seed
+        self.history = {"loss": [], "train_accuracy": [], "val_loss": [], "val_accuracy": []}
+        best_accuracy, epochs_since_best = -1.0, 0
+        for epoch in range(1, self.max_epochs + 1):
+            order = self.order(rng, n_samples, epoch)
+            for start in range(0, n_samples, self.batch_size):
+                rows = order[start:start + self.batch_size]
+                P = np.exp(_log_softmax(X[rows] @ self.W + self.b))
+                dW, db = self.steps(P, T[rows], rows, X[rows])
+                self.W -= self.learning_rate * dW
+                self.b -= self.learning_rate * db
+            for name, value in zip(self.history, self.measure(X, y) + self.measure(X_val, y_val)):
+                self.history[name].append(value)
+            if self.improved(self.history["train_accuracy"][-1],
+                             self.history["val_accuracy"][-1], best_accuracy):
+                best_accuracy, epochs_since_best = self.history["val_accuracy"][-1], 0
+                best = self.keep(epoch)
+            else:
+                epochs_since_best += 1
+            if self.out_of_patience(epochs_since_best):
+                break
+        self.W, self.b, self.best_epoch = best
+        return self
+
+    def measure(self, X, y):
+        log_p = _log_softmax(X @ self.W + self.b)
+        return -log_p[np.arange(len(y)), y].mean(), np.mean(log_p.argmax(axis=1) == y)
+
+
+def _with(**pieces):
+    """The loop with some of its pieces changed: one usual mistake."""
+    return type("MistakenLoop", (_Loop,), pieces)
+
+
+def _first_order(self, rng, n_samples, epoch):
+    if epoch == 1:
+        self.first = rng.permutation(n_samples)
+    return self.first
+
+
+def _global_order(self, rng, n_samples, epoch):
+    if epoch == 1:
+        self.numpy_random = np.random.RandomState()
+        self.numpy_random.set_state(rng.__dict__["state"])
+    return self.numpy_random.permutation(n_samples)
+
+
+def _no_return(self, *data):
+    _Loop.fit(self, *data)
+
+
+def _last_weights(self, epoch):
+    return self.W, self.b, epoch
+
+
+LOOP_MISTAKES = (
+    Mistake(_with(order=_global_order),
+            "Your loop draws its orders from np.random, NumPy's global generator, not from "
+            "rng = np.random.default_rng(self.seed): use rng.permutation(n_samples), so that "
+            "the seed decides the run."),
+    Mistake(_with(order=lambda self, rng, n, epoch: np.arange(n)),
+            "Your loop does not shuffle: every epoch visits the rows in the same order 0, 1, "
+            "2, ... Draw order = rng.permutation(n_samples) at the start of every epoch."),
+    Mistake(_with(order=_first_order),
+            "Your loop shuffles once and then reuses that order every epoch: draw a fresh "
+            "rng.permutation(n_samples) inside the epoch loop."),
+    Mistake(_with(steps=lambda self, *batch: tuple(-g for g in _Loop.steps(self, *batch))),
+            "Your loop steps uphill: the training loss grows. Step against the gradient: "
+            "W -= learning_rate * gradient."),
+    Mistake(_with(steps=lambda self, P, T, rows, X: (X.T @ (P - T), (P - T).sum(axis=0))),
+            "Your step uses the sum of P - T over the batch, not its mean: the steps are "
+            "batch_size times too big. Divide by len(rows)."),
+    Mistake(_with(steps=lambda self, P, T, rows, X: (X.T @ (P - T) / len(rows),
+                                                     0 * (P - T).sum(axis=0))),
+            "Your loop never updates the bias b: step b too, by the mean of P - T."),
+    Mistake(_with(steps=lambda self, P, T, rows, X: (X.T @ (P - T) / len(rows),
+                                                     (P - T).sum(axis=0) / len(rows) ** 2)),
+            "Your bias step divides by the batch size twice: error is already divided by "
+            "len(rows), so step b by error.sum(axis=0)."),
+    Mistake(_with(keep=_last_weights),
+            "Your model ends with the weights of the last epoch, not the best one: keep copies "
+            "(self.W.copy(), self.b.copy()) when validation accuracy improves, and restore "
+            "them after the loop."),
+    Mistake(_with(improved=lambda self, train, val, best: val >= best),
+            "Your loop counts a tie with the best validation accuracy as an improvement: only "
+            "a strictly higher accuracy (>) is a new best."),
+    Mistake(_with(improved=lambda self, train, val, best: train > best),
+            "Your loop judges improvement on the training accuracy: a new best is a higher "
+            "validation accuracy, history[\"val_accuracy\"][-1]."),
+    Mistake(_with(out_of_patience=lambda self, since: since >= self.patience),
+            "Your loop cannot take patience=None, which means never stop early: test "
+            "self.patience is not None before comparing."),
+    Mistake(_with(out_of_patience=lambda self, since: self.patience is not None
+                  and since > self.patience),
+            "Your loop's patience is off by one: it stops one epoch late. Stop as soon as "
+            "epochs_since_best >= patience."),
+    Mistake(_with(out_of_patience=lambda self, since: self.patience is not None
+                  and since >= self.patience - 1),
+            "Your loop's patience is off by one: it stops one epoch early. Stop when "
+            "epochs_since_best >= patience."),
+    Mistake(_with(out_of_patience=lambda self, since: False),
+            "Your loop never stops early: it runs all max_epochs. Break out of the epoch loop "
+            "once epochs_since_best >= patience."),
+    Mistake(_with(keep=lambda self, epoch: (self.W.copy(), self.b.copy(), epoch - 1)),
+            "Your best_epoch counts from 0; epochs count from 1."),
+    Mistake(_with(fit=_no_return),
+            "Your fit trains correctly but does not end with `return self`."),
+)
+
+
+def _problem(rng, n, n_val, d, k, **settings):
+    """Clouds of points, one per class; the validation points are noisier, so that
+    validation accuracy wanders (and ties) while training accuracy climbs."""
+    centres = rng.normal(scale=1.5, size=(k, d))
+    y, y_val = rng.permutation(np.arange(n) % k), rng.integers(0, k, size=n_val)
+    y_val[:k] = np.arange(k)
+    return {"X": centres[y] + rng.normal(size=(n, d)), "y": y,
+            "X_val": centres[y_val] + 2.5 * rng.normal(size=(n_val, d)), "y_val": y_val,
+            **settings, "seed": int(rng.integers(2**31))}
+
+
+def _problems(rng):
+    return [
+        _problem(rng, 20, 10, 3, 3, learning_rate=0.5, max_epochs=12, batch_size=6, patience=2),
+        _problem(rng, 30, 12, 4, 2, learning_rate=1.0, max_epochs=8, batch_size=7,
+                 patience=None),
+        _problem(rng, 45, 15, 6, 4, learning_rate=0.8, max_epochs=30, batch_size=10,
+                 patience=3),
+        _problem(rng, 50, 20, 5, 5, learning_rate=2.0, max_epochs=30, batch_size=16,
+                 patience=4),
+    ]
+
+
+def training_loop(answer):
+    """The record of the training-loop exercise, whose worked answer is the class ``answer``."""
+    return Exercise(
+        topic="training_loop", answer=answer, kind="class", name="training loop",
+        cases=_problems, run=_train, read=_fitted, same=_same_run, show=_show_run,
+        replay=_replayed, seconds=20.0,
+        hint="Per epoch: order = rng.permutation(n_samples); per batch: "
+             "W -= learning_rate * (X[rows].T @ error) and the same for b with "
+             "error.sum(axis=0); a new best is a strictly higher validation accuracy (keep "
+             "W.copy()); stop when epochs_since_best >= patience, never when patience is None.",
+        praise="your loop trains like the worked one on the same shuffles, stops when patience "
+               "runs out (never for patience=None) and keeps the best epoch's weights.",
+        mistakes=LOOP_MISTAKES,
+    )
