@@ -1,8 +1,9 @@
-"""The package's shape stays easy to change: no import cycles, short modules, short functions.
+"""The package's shape stays easy to change: no import cycles, short functions.
 
-The limits are the ones in CONTRIBUTING.md: no module over 600 lines and no function body
-(its docstring not counted) over 40 lines. Imports inside functions count as imports: a cycle
-hidden in a function still ties the two modules together.
+The limits are the ones in CONTRIBUTING.md: no function body (its docstring not counted)
+over 40 lines. Modules have no cap: a cap on lines is met as easily by cutting the
+explanations as by cutting code. Imports inside functions count as imports: a cycle hidden
+in a function still ties the two modules together.
 """
 
 import ast
@@ -12,7 +13,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "mnist_lr"
 MODULES = sorted(PACKAGE.rglob("*.py"))
-MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 40
 
 
@@ -81,9 +81,8 @@ def test_the_cycle_finder_finds_a_cycle(monkeypatch):
 
 
 @pytest.mark.parametrize("path", MODULES, ids=_name)
-def test_modules_and_functions_are_short(path):
+def test_functions_are_short(path):
     text = path.read_text()
-    assert len(text.splitlines()) <= MAX_MODULE_LINES
     long = []
     for node in ast.walk(ast.parse(text)):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
