@@ -4,6 +4,7 @@
 #   make reset       put the notebooks back as stored in git (discards your edits to them)
 #   make test        set up .venv and run the whole test suite (unit tests + nbval); CI runs this
 #   make test-quick  the unit tests without the full-size notebook, browser and Binder runs
+#   make lint        the style checks (ruff) alone; `make test` runs them first
 #   make site        build the reading site (the notebooks as stored) in docs/_build/html
 #   make student     write student/, the notebooks without their worked answers
 #   make translations  update translations/ja/ and write the Japanese edition, ja/
@@ -23,7 +24,7 @@ TEST_STAMP := $(VENV)/.installed-test
 MUTATION_STAMP := $(VENV)/.installed-mutation
 LAB_ARGS ?=
 
-.PHONY: lab lab-ja reset test test-quick check-setups site student translations benchmark mutation clean
+.PHONY: lab lab-ja reset test test-quick lint check-setups site student translations benchmark mutation clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,8 +70,14 @@ TEST_WORKERS ?= auto
 PYTEST := $(BIN)/python -m pytest -p no:cacheprovider -v --durations=15
 PARALLEL := -n $(TEST_WORKERS) --dist loadscope
 
-test: $(TEST_STAMP)
+test: lint
 	$(PYTEST) $(PARALLEL) --nbval mnist_lr tests notebooks
+
+# The style rules of [tool.ruff] in pyproject.toml (notebooks/ruff.toml for the
+# notebooks), over everything ruff finds below here except the generated
+# editions; the first step of `make test`, and what .pre-commit-config.yaml runs.
+lint: $(TEST_STAMP)
+	$(BIN)/python -m ruff check .
 
 test-quick: $(TEST_STAMP)
 	$(PYTEST) $(PARALLEL) -m "not slow" mnist_lr tests
