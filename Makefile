@@ -93,14 +93,14 @@ site: $(TEST_STAMP)
 
 # The student editions are generated, never edited by hand: after changing or
 # re-executing notebooks/, run this and commit student/ with them
-# (tests/test_student_edition.py fails while student/ is stale). It makes
+# (tests/repo/test_student_edition.py fails while student/ is stale). It makes
 # ja/student/ from ja/notebooks/ too, which `make translations` also does.
 student: $(TEST_STAMP)
 	$(BIN)/python scripts/make_student.py
 
 # The Japanese edition: updates translations/ja/*.po from notebooks/ (a changed
 # English cell's entry becomes fuzzy), then writes ja/notebooks/ and ja/student/
-# (tests/test_translations.py fails while any of them is stale).
+# (tests/repo/test_translations.py fails while any of them is stale).
 translations: $(TEST_STAMP)
 	$(BIN)/python scripts/make_translations.py
 

@@ -27,7 +27,7 @@ This script does two things:
    ``ja/student/`` from ``ja/notebooks/`` (scripts/make_student.py).
 
 A cell with no translation, or only a fuzzy one, stays English, and
-tests/test_translations.py fails until it is translated. After changing an
+tests/repo/test_translations.py fails until it is translated. After changing an
 English markdown cell::
 
     python scripts/make_translations.py          # the entry becomes fuzzy (`make translations`)

@@ -145,14 +145,6 @@ def test_ctrl_c_while_training_says_interrupted():
     assert "Traceback" not in out
 
 
-def test_unwritable_out_folder(tmp_path):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    result = run("train", "--max-epochs", "1", "--out", str(blocker / "results"))
-    assert result.returncode == 2
-    assert "--out" in result.stderr and "Traceback" not in result.stderr
-
-
 def test_no_data_anywhere_gives_a_clear_error(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
@@ -233,50 +225,51 @@ def test_divergence_in_the_first_epoch_is_a_clear_error(tmp_path):
     assert list(out.iterdir()) == []  # nothing half-saved
 
 
-def test_out_that_is_a_file_fails_before_training(tmp_path):
-    blocker = tmp_path / "a-file"
-    blocker.write_text("not a folder")
-    result = run("train", "--out", str(blocker))
-    assert result.returncode == 2
-    assert "is a file, not a folder" in result.stderr and "Training on" not in result.stdout
-    assert blocker.read_text() == "not a folder"
+def _a_file(tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    return tmp_path / "a-file"
 
 
-def test_model_npz_that_is_a_folder_fails_before_training(tmp_path):
+def _a_folder_named_model_npz(tmp_path):
     (tmp_path / "model.npz").mkdir()
-    result = run("train", "--out", str(tmp_path))
-    assert result.returncode == 2
-    assert "model.npz there is a folder" in result.stderr and "Training on" not in result.stdout
+    return tmp_path
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
-def test_read_only_out_folder_fails_before_training(tmp_path):
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o555)
+def _read_only(tmp_path):
+    (tmp_path / "locked").mkdir(mode=0o555)
+    return tmp_path / "locked"
+
+
+BAD_OUT = {  # id: (--out, made in tmp_path, and the error's words)
+    "a file": (_a_file, "is a file, not a folder"),
+    "inside a file": (lambda tmp_path: _a_file(tmp_path) / "results", "--out"),
+    "model.npz a folder": (_a_folder_named_model_npz, "model.npz there is a folder"),
+    "read-only": (_read_only, "cannot write there"),
+    "under /proc": (lambda tmp_path: Path("/proc/mnist-lr-results"),
+                    "--out /proc/mnist-lr-results: cannot write there"),
+    "name too long": (lambda tmp_path: tmp_path / ("x" * 300),
+                      "cannot write there (File name too long)"),
+}
+
+
+@pytest.mark.parametrize("make, words", BAD_OUT.values(), ids=BAD_OUT)
+def test_an_out_folder_that_cannot_be_written_fails_before_training(tmp_path, make, words):
+    if make is _read_only and os.geteuid() == 0:
+        pytest.skip("root may write into a read-only folder")
+    if "/proc" in words and not os.path.isdir("/proc/self"):
+        pytest.skip("needs Linux's /proc")
+    out = make(tmp_path)
     try:
-        result = run("train", "--out", str(locked))
+        result = run("train", "--max-epochs", "1", "--out", str(out))
     finally:
-        locked.chmod(0o755)
-    assert result.returncode == 2
-    assert "cannot write there" in result.stderr and "Training on" not in result.stdout
-
-
-@pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs Linux's /proc")
-def test_out_where_no_folder_can_be_made_fails_before_training():
-    result = run("train", "--out", "/proc/mnist-lr-results")
-    assert result.returncode == 2
-    assert "--out /proc/mnist-lr-results: cannot write there" in result.stderr
-    assert "Traceback" not in result.stderr and "Training on" not in result.stdout
-
-
-def test_an_out_name_too_long_for_the_file_system_is_one_line(tmp_path):
-    out = tmp_path / ("x" * 300)
-    result = run("train", "--out", str(out))
-    assert result.returncode == 2
-    assert f"--out {out}: cannot write there (File name too long)" in result.stderr
-    assert "Traceback" not in result.stderr and "Training on" not in result.stdout
-    assert len(result.stderr.strip().splitlines()) == 2  # the usage line and the error
+        if (tmp_path / "locked").exists():
+            (tmp_path / "locked").chmod(0o755)
+    assert result.returncode == 2 and "Training on" not in result.stdout
+    assert words in result.stderr and "Traceback" not in result.stderr
+    # The usage line and the error, one line, with the folder named.
+    assert len(result.stderr.strip().splitlines()) == 2 and str(out) in result.stderr
+    if make is _a_file:
+        assert out.read_text() == "not a folder"
 
 
 def test_missing_out_folder_is_created(tmp_path):

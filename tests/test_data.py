@@ -25,6 +25,7 @@ import pytest
 
 import mnist_lr.data
 from mnist_lr.data import (
+    DATA_ENV,
     FILES,
     fetch_mnist_files,
     load_mnist,
@@ -74,16 +75,6 @@ def mnist_paths(data_dir):
 def mnist(data_dir):
     """(X, y) from load_mnist, loaded once for the module."""
     return load_mnist(data_dir)
-
-
-@pytest.fixture
-def real_copy(tmp_path, mnist_paths):
-    """A writable folder holding copies of the four real files."""
-    folder = tmp_path / "copy"
-    folder.mkdir()
-    for name, path in mnist_paths.items():
-        shutil.copyfile(path, folder / name)
-    return folder
 
 
 def _idx_bytes(magic: int, dims, data: bytes) -> bytes:
@@ -193,16 +184,14 @@ def test_load_mnist_float64_matches_float32(mnist, data_dir):
     assert X64.min() == 0.0 and X64.max() == 1.0
 
 
-@pytest.mark.parametrize("dtype", [np.int32, np.float16, "float33", "int8", "f4,", None])
-def test_load_mnist_bad_dtype(data_dir, dtype):
-    with pytest.raises(ValueError, match="dtype must be float32 or float64"):
-        load_mnist(data_dir, dtype=dtype)
-
-
+@pytest.mark.parametrize("dtype", [np.int32, np.float16, np.int8, "float33", "int8", "uint8",
+                                   "f4,", "nonsense", int, None])
 @pytest.mark.parametrize("loader", [load_mnist, load_mnist_train_test, load_mnist_split])
-def test_bad_dtype_is_refused_before_any_file_is_read(tmp_path, loader):
-    with pytest.raises(ValueError, match=r"dtype must be float32 or float64, got 'float33'"):
-        loader(data_dir=tmp_path / "nowhere", dtype="float33")
+def test_bad_dtype_is_refused_before_any_file_is_read(tmp_path, loader, dtype):
+    with pytest.raises(ValueError, match=r"dtype must be float32 or float64, got ") as caught:
+        loader(data_dir=tmp_path / "nowhere", dtype=dtype)
+    if isinstance(dtype, str):
+        assert f"got {dtype!r}" in str(caught.value)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "f8", np.dtype(np.float64)])
@@ -238,17 +227,6 @@ def test_an_unknown_subset_is_named():
 
 
 @pytest.mark.parametrize("loader", [load_mnist, load_mnist_train_test, load_mnist_split])
-def test_loaders_pass_the_fetch_options_on(tmp_path, loader):
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    cache = tmp_path / "my-cache"
-    with pytest.raises(FileNotFoundError, match=re.escape("download=False")) as info:
-        loader(data_dir=empty, cache_dir=cache, download=False)
-    assert str(cache) in str(info.value)
-    assert not cache.exists()
-
-
-@pytest.mark.parametrize("loader", [load_mnist, load_mnist_train_test, load_mnist_split])
 def test_loaders_pass_every_fetch_option_on(monkeypatch, loader):
     seen = {}
 
@@ -270,9 +248,13 @@ def test_loaders_pass_every_fetch_option_on(monkeypatch, loader):
     assert seen == {**options, "data_dir": "/some/data"}
 
 
-def test_load_mnist_train_test(mnist_all, data_dir):
+def test_load_mnist_train_test(mnist_all, data_dir, tmp_path, monkeypatch):
     X, y = mnist_all
-    X_train, y_train, X_test, y_test = load_mnist_train_test(data_dir)
+    options = {}
+    if data_dir is not None:  # both parts come from data_dir: elsewhere, empty folders
+        monkeypatch.setenv(DATA_ENV, str(tmp_path))
+        options = dict(cache_dir=tmp_path, download=False)
+    X_train, y_train, X_test, y_test = load_mnist_train_test(data_dir, **options)
     assert X_train.shape == (60000, 784)
     assert X_test.shape == (10000, 784)
     assert y_train.shape == (60000,)
@@ -322,15 +304,6 @@ def test_data_dir_with_wrong_checksum(tmp_path, name):
     assert FILES[name] in str(info.value)
 
 
-def test_data_dir_with_one_flipped_byte(real_copy, tmp_path):
-    name = "t10k-labels-idx1-ubyte.gz"
-    data = bytearray((real_copy / name).read_bytes())
-    data[len(data) // 2] ^= 0xFF
-    (real_copy / name).write_bytes(bytes(data))
-    with pytest.raises(ValueError, match=re.escape(name)):
-        load_mnist(real_copy, cache_dir=tmp_path / "cache", download=False)
-
-
 @pytest.fixture
 def gunzipped(tmp_path, mnist_paths):
     """A folder holding the four real files gunzipped, under their names without .gz."""
@@ -373,7 +346,7 @@ def test_a_damaged_gunzipped_file_is_named(gunzipped, tmp_path, damage):
 def test_read_idx_roundtrip(tmp_path, suffix):
     payload = _idx_bytes(0x00000803, (2, 3, 4), bytes(range(24)))
     path = _write(tmp_path / f"small-idx3-ubyte{suffix}", payload)
-    out = read_idx(path, expected_magic=2051, expected_shape=(2, 3, 4))
+    out = read_idx(str(path), expected_magic=2051, expected_shape=(2, 3, 4))
     assert out.dtype == np.uint8
     assert out.shape == (2, 3, 4)
     np.testing.assert_array_equal(out.ravel(), np.arange(24))
@@ -433,6 +406,13 @@ def test_read_idx_wrong_data_length(tmp_path, suffix, dims, n_bytes, held):
     path = _write(tmp_path / f"f{suffix}", _idx_bytes(magic, dims, b"\x07" * n_bytes))
     size = int(np.prod(dims))
     with pytest.raises(ValueError, match=rf"should hold {size} data bytes .* holds {held}:"):
+        read_idx(path)
+
+
+@pytest.mark.parametrize("name", ["tiny.idx", "tiny.idx.gz"])
+def test_read_idx_shorter_than_its_magic_number_is_named(tmp_path, name):
+    path = _write(tmp_path / name, b"\x00\x00\x08")
+    with pytest.raises(ValueError, match="tiny.idx"):
         read_idx(path)
 
 
@@ -715,3 +695,12 @@ def test_load_mnist_split_equals_load_then_split(data_dir, mnist, seed, fraction
     for a, b in zip(expected, got, strict=True):
         assert a.dtype == b.dtype
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("timeout", [0, -1.5])
+def test_a_timeout_that_is_not_positive_is_refused(data_dir, timeout):
+    if data_dir is None:
+        pytest.skip("needs a folder of MNIST files (MNIST_LR_DATA)")
+    # Refused even when the files are there and no download would start.
+    with pytest.raises(ValueError, match=r"\btimeout\b"):
+        fetch_mnist_files(data_dir, timeout=timeout)

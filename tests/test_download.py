@@ -533,6 +533,7 @@ def test_a_data_folder_that_does_not_exist_is_an_error(tmp_path, cache, server, 
                           mirrors=[server.url("good")])
     source = DATA_ENV if how == "environment" else "data_dir"
     assert f"{source} names {missing}, which is not a folder." in str(info.value)
+    assert "Check the folder's name, or leave data_dir and MNIST_LR_DATA unset" in str(info.value)
     assert server.count("good") == 0
 
 

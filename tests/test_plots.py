@@ -6,6 +6,7 @@ import doctest
 import os
 import re
 import warnings
+from types import SimpleNamespace
 
 import matplotlib
 
@@ -32,11 +33,17 @@ from mnist_lr import (  # noqa: E402
 from mnist_lr.plots import (  # noqa: E402
     TRAIN_COLOR,
     VAL_COLOR,
+    plot_before_after,
     plot_confusion_matrix,
     plot_digit_grid,
+    plot_error_rates,
     plot_kfold_curves,
+    plot_learning_curve,
     plot_misclassified,
     plot_training_curves,
+    plot_validation_curve,
+    plot_weight_norm,
+    plot_weight_rows,
     plot_weights,
 )
 
@@ -125,6 +132,16 @@ def _legend_texts(ax):
     return [text.get_text() for text in legend.get_texts()]
 
 
+def _draw_strictly(make):
+    """What make() returns, its figure drawn with warnings as errors."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = make()
+        figure = result if isinstance(result, Figure) else result.figure
+        figure.canvas.draw()
+    return result
+
+
 # --------------------------------------------------------------------------
 # All figures: draw cleanly and are labelled
 # --------------------------------------------------------------------------
@@ -194,6 +211,11 @@ def test_module_exports_and_colours():
         "plot_confusion_matrix",
         "plot_misclassified",
         "plot_kfold_curves",
+        "plot_validation_curve",
+        "plot_learning_curve",
+        "plot_weight_rows",
+        "plot_before_after",
+        "plot_error_rates",
     }
     assert to_rgba(TRAIN_COLOR) != to_rgba(VAL_COLOR)
 
@@ -245,24 +267,6 @@ def test_digit_grid_accepts_3d_images(images):
     np.testing.assert_array_equal(
         fig.axes[0].images[0].get_array(), X[np.flatnonzero(y == 3)[0]].reshape(28, 28)
     )
-
-
-def test_digit_grid_rejects_bad_input(images):
-    X, y = images
-    with pytest.raises(ValueError, match=r"digits \[11\] do not occur in y"):
-        plot_digit_grid(X, y, digits=[1, 11])
-    with pytest.raises(ValueError, match="X"):
-        plot_digit_grid(X[:, :783], y)
-    with pytest.raises(ValueError, match="X and y have different lengths"):
-        plot_digit_grid(X, y[:-1])
-    with pytest.raises(ValueError, match="digits"):
-        plot_digit_grid(X, y, digits=[])
-    with pytest.raises(TypeError, match="ncols"):
-        plot_digit_grid(X, y, ncols=2.5)
-    with pytest.raises(TypeError, match="fig"):
-        plot_digit_grid(X, y, fig="figure")
-    with pytest.raises(TypeError, match="X must hold numbers"):
-        plot_digit_grid(np.full((2, 784), "a"), [1, 2], digits=[1])
 
 
 def test_digit_grid_on_real_mnist(request):
@@ -355,22 +359,6 @@ def test_training_curves_single_epoch_and_dict():
     assert fig.axes[1].get_xlim()[0] < 1 < fig.axes[1].get_xlim()[1]
 
 
-def test_training_curves_reject_bad_input():
-    with pytest.raises(ValueError, match="not fitted"):
-        plot_training_curves(SoftmaxRegression())
-    with pytest.raises(TypeError, match="history must be"):
-        plot_training_curves([0.1, 0.2])
-    with pytest.raises(ValueError, match="history is empty"):
-        plot_training_curves(TrainingHistory())
-    bad = TrainingHistory(
-        loss=np.ones(3), train_accuracy=np.ones(3), val_loss=np.ones(2), val_accuracy=np.ones(3)
-    )
-    with pytest.raises(ValueError, match="same length"):
-        plot_training_curves(bad)
-    with pytest.raises(ValueError, match="missing the keys"):
-        plot_training_curves({"loss": [1.0]})
-
-
 # --------------------------------------------------------------------------
 # 3. plot_weights
 # --------------------------------------------------------------------------
@@ -411,19 +399,6 @@ def test_weights_all_zero_does_not_warn():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plot_weights(np.zeros((10, 784))).canvas.draw()
-
-
-def test_weights_reject_bad_input():
-    with pytest.raises(ValueError, match="coef"):
-        plot_weights(np.zeros((10, 783)))
-    with pytest.raises(ValueError, match="coef must be 2-D"):
-        plot_weights(np.zeros(784))
-    with pytest.raises(ValueError, match="classes has 3 entries"):
-        plot_weights(np.zeros((10, 784)), classes=[0, 1, 2])
-    with pytest.raises(ValueError, match="not fitted"):
-        plot_weights(SoftmaxRegression())
-    with pytest.raises(ValueError, match="finite"):
-        plot_weights(np.full((10, 784), np.nan))
 
 
 # --------------------------------------------------------------------------
@@ -509,22 +484,6 @@ def test_confusion_matrix_options(matrix):
     assert _cell_texts(ax)[0, 0].get_text() == f"{rates[0, 0]:.3g}"
 
 
-def test_confusion_matrix_rejects_bad_input(matrix):
-    with pytest.raises(ValueError, match="square"):
-        plot_confusion_matrix(np.zeros((2, 3)))
-    with pytest.raises(ValueError, match="negative"):
-        plot_confusion_matrix(-np.eye(2))
-    with pytest.raises(ValueError, match="labels has 2 entries"):
-        plot_confusion_matrix(matrix, labels=[0, 1])
-    with pytest.raises(TypeError, match="ax must be"):
-        plot_confusion_matrix(matrix, ax=plt.figure())
-    with pytest.raises(TypeError, match="log"):
-        plot_confusion_matrix(matrix, log="yes")
-    # matplotlib's own message names the colormap: "'no-such-colormap' is not a valid value".
-    with pytest.raises(ValueError, match="'no-such-colormap' is not a valid value"):
-        plot_confusion_matrix(matrix, cmap="no-such-colormap")
-
-
 # --------------------------------------------------------------------------
 # 5. plot_misclassified
 # --------------------------------------------------------------------------
@@ -566,20 +525,6 @@ def test_misclassified_filters_by_pair(predictions):
     assert _image_axes(fig)[0].get_subplotspec().get_gridspec().get_geometry() == (1, expected)
     fig = plot_misclassified(X, y, y_pred, predicted_label=p)
     assert all(ax.get_title().endswith(f"pred {p}") for ax in _image_axes(fig))
-
-
-def test_misclassified_rejects_bad_input(predictions):
-    X, y, y_pred = predictions
-    with pytest.raises(ValueError, match="no misclassified images"):
-        plot_misclassified(X, y, y)
-    with pytest.raises(ValueError, match="nothing to show"):
-        plot_misclassified(X, y, y_pred, true_label=3, predicted_label=7)
-    with pytest.raises(ValueError, match="correct predictions"):
-        plot_misclassified(X, y, y_pred, true_label=3, predicted_label=3)
-    with pytest.raises(ValueError, match="y_pred"):
-        plot_misclassified(X, y, y_pred[:5])
-    with pytest.raises(ValueError, match="n must be >= 1"):
-        plot_misclassified(X, y, y_pred, n=0)
 
 
 # --------------------------------------------------------------------------
@@ -625,20 +570,6 @@ def test_kfold_curves_from_kfold_curves_on_given_axes():
     out = plot_kfold_curves(result, ax=ax, title="custom")
     assert out is ax
     assert ax.get_title() == "custom"
-
-
-def test_kfold_curves_reject_bad_input(curves):
-    with pytest.raises(TypeError, match="KFoldCurves"):
-        plot_kfold_curves(np.zeros((3, 4)))
-    bad = KFoldCurves(
-        train_accuracy=curves.train_accuracy,
-        val_accuracy=curves.val_accuracy[:, :2],
-        loss=curves.loss,
-    )
-    with pytest.raises(ValueError, match="same shape"):
-        plot_kfold_curves(bad)
-    with pytest.raises(TypeError, match="ax must be"):
-        plot_kfold_curves(curves, ax="axes")
 
 
 def test_weights_explicit_limit():
@@ -738,11 +669,29 @@ def test_side_by_side_panels_share_the_y_range(fitted_model):
     assert _plot_axes(fig)[0].get_ylim() == (0, 100)
 
 
+def test_rows_of_panels_fit_the_widest_figure_the_site_shows(fitted_model, curves):
+    """The reading site scales a wider figure down until its text is too small to read."""
+    from mnist_lr._plot_base import MAX_WIDTH
+
+    images = np.random.default_rng(0).random((20, 784))
+    figures = {
+        "side by side": plots.plot_histories_side_by_side({f"{k}": fitted_model
+                                                            for k in range(5)}),
+        "k-fold comparison": plots.plot_kfold_comparison({n: curves for n in (10, 20, 30, 40)}),
+        "before and after": plots.plot_before_after(images, images, n=20),
+        "weight rows": plots.plot_weight_rows({"a": fitted_model, "b": fitted_model}),
+        "misclassified": plots.plot_misclassified(images, [1] * 20, [2] * 20, n=16),
+    }
+    for name, fig in figures.items():
+        assert fig.get_figwidth() <= MAX_WIDTH, name
+    assert figures["side by side"].get_figwidth() == MAX_WIDTH  # the panels shrank
+
+
 def test_side_by_side_can_quote_the_mean_of_the_last_epochs(fitted_model):
     fig = plots.plot_histories_side_by_side({"one": fitted_model}, mean_of_last=2)
     mean = 100 * fitted_model.history_.val_accuracy[-2:].mean()
     title = _plot_axes(fig)[0].get_title()
-    assert title == f"one\nvalidation, mean of the last 2 epochs: {mean:.1f}%"
+    assert title == f"one\nvalidation, last 2 epochs: mean {mean:.1f}%"
 
 
 def test_weights_colorbar_label(fitted_model):
@@ -777,6 +726,86 @@ def test_plot_score_contributions_gives_each_panel_its_own_colour_bar():
     assert product.get_clim()[1] == pytest.approx(np.abs(image * weights).max())
     with pytest.raises(ValueError, match="weights"):
         plot_score_contributions(image, weights[:100])
+
+
+# --------------------------------------------------------------------------
+# Bad input meets a clear error
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def given(images, predictions, curves, matrix):
+    """The sound inputs of the figures, for the table below to spoil."""
+    X, y = images
+    return SimpleNamespace(X=X, y=y, y_pred=predictions[2], curves=curves, matrix=matrix)
+
+
+def _short_val_loss():
+    return TrainingHistory(loss=np.ones(3), train_accuracy=np.ones(3), val_loss=np.ones(2),
+                           val_accuracy=np.ones(3))
+
+
+BAD_INPUT = {  # id: (figure of the inputs, error, match)
+    "grid, digit not in y": (lambda g: plot_digit_grid(g.X, g.y, digits=[1, 11]), ValueError,
+                             r"digits \[11\] do not occur in y"),
+    "grid, 783 pixels": (lambda g: plot_digit_grid(g.X[:, :783], g.y), ValueError, "X"),
+    "grid, lengths": (lambda g: plot_digit_grid(g.X, g.y[:-1]), ValueError,
+                      "X and y have different lengths"),
+    "grid, no digits": (lambda g: plot_digit_grid(g.X, g.y, digits=[]), ValueError, "digits"),
+    "grid, ncols": (lambda g: plot_digit_grid(g.X, g.y, ncols=2.5), TypeError, "ncols"),
+    "grid, fig": (lambda g: plot_digit_grid(g.X, g.y, fig="figure"), TypeError, "fig"),
+    "grid, text": (lambda g: plot_digit_grid(np.full((2, 784), "a"), [1, 2], digits=[1]),
+                   TypeError, "X must hold numbers"),
+    "curves, unfitted": (lambda g: plot_training_curves(SoftmaxRegression()), ValueError,
+                         "not fitted"),
+    "curves, a list": (lambda g: plot_training_curves([0.1, 0.2]), TypeError, "history must be"),
+    "curves, empty": (lambda g: plot_training_curves(TrainingHistory()), ValueError,
+                      "history is empty"),
+    "curves, lengths": (lambda g: plot_training_curves(_short_val_loss()), ValueError,
+                        "same length"),
+    "curves, keys": (lambda g: plot_training_curves({"loss": [1.0]}), ValueError,
+                     "missing the keys"),
+    "weights, 783": (lambda g: plot_weights(np.zeros((10, 783))), ValueError, "coef"),
+    "weights, 1-D": (lambda g: plot_weights(np.zeros(784)), ValueError, "coef must be 2-D"),
+    "weights, classes": (lambda g: plot_weights(np.zeros((10, 784)), classes=[0, 1, 2]),
+                         ValueError, "classes has 3 entries"),
+    "weights, unfitted": (lambda g: plot_weights(SoftmaxRegression()), ValueError, "not fitted"),
+    "weights, NaN": (lambda g: plot_weights(np.full((10, 784), np.nan)), ValueError, "finite"),
+    "confusion, not square": (lambda g: plot_confusion_matrix(np.zeros((2, 3))), ValueError,
+                              "square"),
+    "confusion, negative": (lambda g: plot_confusion_matrix(-np.eye(2)), ValueError, "negative"),
+    "confusion, labels": (lambda g: plot_confusion_matrix(g.matrix, labels=[0, 1]), ValueError,
+                          "labels has 2 entries"),
+    "confusion, ax": (lambda g: plot_confusion_matrix(g.matrix, ax=plt.figure()), TypeError,
+                      "ax must be"),
+    "confusion, log": (lambda g: plot_confusion_matrix(g.matrix, log="yes"), TypeError, "log"),
+    # matplotlib's own message names the colormap.
+    "confusion, cmap": (lambda g: plot_confusion_matrix(g.matrix, cmap="no-such-colormap"),
+                        ValueError, "'no-such-colormap' is not a valid value"),
+    "mistakes, none": (lambda g: plot_misclassified(g.X, g.y, g.y), ValueError,
+                       "no misclassified images"),
+    "mistakes, no such pair": (lambda g: plot_misclassified(g.X, g.y, g.y_pred, true_label=3,
+                                                            predicted_label=7),
+                               ValueError, "nothing to show"),
+    "mistakes, same label": (lambda g: plot_misclassified(g.X, g.y, g.y_pred, true_label=3,
+                                                          predicted_label=3),
+                             ValueError, "correct predictions"),
+    "mistakes, lengths": (lambda g: plot_misclassified(g.X, g.y, g.y_pred[:5]), ValueError,
+                          "y_pred"),
+    "mistakes, n": (lambda g: plot_misclassified(g.X, g.y, g.y_pred, n=0), ValueError,
+                    "n must be >= 1"),
+    "kfold, an array": (lambda g: plot_kfold_curves(np.zeros((3, 4))), TypeError, "KFoldCurves"),
+    "kfold, shapes": (lambda g: plot_kfold_curves(KFoldCurves(
+        g.curves.train_accuracy, g.curves.val_accuracy[:, :2], g.curves.loss)),
+                      ValueError, "same shape"),
+    "kfold, ax": (lambda g: plot_kfold_curves(g.curves, ax="axes"), TypeError, "ax must be"),
+}
+
+
+@pytest.mark.parametrize("figure, error, match", BAD_INPUT.values(), ids=BAD_INPUT)
+def test_bad_input_is_a_clear_error(given, figure, error, match):
+    with pytest.raises(error, match=match):
+        figure(given)
 
 
 # --------------------------------------------------------------------------
@@ -832,3 +861,294 @@ def test_figures_check_labels_as_the_package_does(images):
         plot_digit_grid(X, y[:, None])
     with pytest.raises(ValueError, match="783 pixels per row is not a square number"):
         plot_digit_grid(X[:, :783], y)  # the same wording as mnist_lr.deskew
+
+
+# --------------------------------------------------------------------------
+# plot_validation_curve
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def search():
+    """Numbers shaped like a GridSearchCV's cv_results_ over alpha."""
+    return {
+        "values": np.array([0.0, 0.001, 0.01, 0.1]),
+        "train_mean": np.array([1.0, 0.99, 0.95, 0.90]),
+        "val_mean": np.array([0.84, 0.845, 0.853, 0.83]),
+        "train_std": np.array([0.0, 0.002, 0.004, 0.006]),
+        "val_std": np.array([0.02, 0.021, 0.03, 0.04]),
+    }
+
+
+def test_validation_curve_shows_the_means_in_percent(search):
+    ax = _draw_strictly(lambda: plot_validation_curve(**search, chosen=0.01))
+    assert isinstance(ax, Axes)
+    assert ax.get_xscale() == "log"
+    assert ax.get_title() and ax.get_xlabel().startswith("alpha") and ax.get_ylabel()
+    assert _legend_texts(ax) == ["training", "validation", "chosen: alpha = 0.01"]
+    # Training solid in the training colour, validation dashed in the validation colour.
+    train = [ln for ln in ax.get_lines() if to_rgba(ln.get_color()) == to_rgba(TRAIN_COLOR)]
+    val = [ln for ln in ax.get_lines() if to_rgba(ln.get_color()) == to_rgba(VAL_COLOR)]
+    assert train and val
+    assert {ln.get_linestyle() for ln in train} == {"-"}
+    assert {ln.get_linestyle() for ln in val} == {"--"}
+    shown_val = np.concatenate([ln.get_ydata() for ln in val])
+    np.testing.assert_allclose(shown_val, 100 * search["val_mean"])
+    shown_train = np.concatenate([ln.get_ydata() for ln in train])
+    np.testing.assert_allclose(shown_train, 100 * search["train_mean"])
+    # The spreads: one error bar of ± one std at every point, the lone point at 0 included.
+    bars = ax.collections
+    assert len(bars) == 2
+    for collection, mean, std in zip(bars, ("train_mean", "val_mean"), ("train_std", "val_std")):
+        segments = collection.get_segments()
+        assert len(segments) == len(search["values"])
+        np.testing.assert_allclose([seg[0][1] for seg in segments],
+                                   100 * (search[mean] - search[std]))
+        np.testing.assert_allclose([seg[1][1] for seg in segments],
+                                   100 * (search[mean] + search[std]))
+        np.testing.assert_allclose([seg[0][0] for seg in segments], ax.get_xticks())
+
+
+def test_validation_curve_puts_zero_a_decade_left_and_labels_it(search):
+    ax = plot_validation_curve(**search)
+    labels = [tick.get_text() for tick in ax.get_xticklabels()]
+    assert labels == ["0", "0.001", "0.01", "0.1"]
+    positions = ax.get_xticks()
+    assert positions[0] == pytest.approx(1e-4)
+    np.testing.assert_allclose(positions[1:], search["values"][1:])
+    # The lines break between 0 and the first positive value.
+    train = [ln for ln in ax.get_lines() if to_rgba(ln.get_color()) == to_rgba(TRAIN_COLOR)]
+    assert [len(ln.get_xdata()) for ln in train] == [1, 3]
+    assert "0 = no penalty" in ax.get_xlabel()
+
+
+def test_validation_curve_marks_the_chosen_value(search):
+    ax = plot_validation_curve(**search, chosen=0.0)
+    vertical = [ln for ln in ax.get_lines() if ln.get_linestyle() == ":"]
+    assert len(vertical) == 1
+    assert vertical[0].get_xdata()[0] == pytest.approx(1e-4)
+
+
+def test_validation_curve_without_std_or_zero_and_on_given_axes():
+    fig, ax = plt.subplots()
+    out = plot_validation_curve([0.1, 1, 10], [0.9, 0.8, 0.7], [0.85, 0.8, 0.6],
+                                param_name="C", ax=ax, title="C")
+    assert out is ax
+    assert not ax.collections
+    assert ax.get_title() == "C"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["0.1", "1", "10"]
+    assert ax.get_xlabel() == "C (log scale)"
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "match"),
+    [
+        ({"values": [0.0, -1.0, 0.1, 1.0]}, ValueError, "values must be >= 0"),
+        ({"values": [0.0, 0.1, 0.01, 1.0]}, ValueError, "increasing order"),
+        ({"values": [0.0, 0.1, 0.1, 1.0]}, ValueError, "must not repeat"),
+        ({"values": []}, ValueError, "values is empty"),
+        ({"val_mean": [0.8, 0.8]}, ValueError, "val_mean has 2 entries"),
+        ({"train_std": [0.1]}, ValueError, "train_std has 1 entries"),
+        ({"train_mean": ["a", "b", "c", "d"]}, TypeError, "train_mean must hold numbers"),
+        ({"val_mean": [0.8, np.nan, 0.8, 0.8]}, ValueError, "finite"),
+        ({"chosen": 0.5}, ValueError, "chosen=0.5 is not one of"),
+        ({"chosen": "best"}, TypeError, "chosen must be a real number"),
+        ({"param_name": 3}, TypeError, "param_name must be a string"),
+        ({"ax": "axes"}, TypeError, "ax must be a matplotlib Axes"),
+    ],
+)
+def test_validation_curve_rejects_bad_input(search, change, error, match):
+    with pytest.raises(error, match=match):
+        plot_validation_curve(**{**search, **change})
+
+
+# --------------------------------------------------------------------------
+# plot_learning_curve
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def learning():
+    sizes = np.array([100, 1000, 10000, 56000])
+    return sizes, {
+        "no penalty": (np.array([1.0, 0.99, 0.95, 0.93]), np.array([0.70, 0.85, 0.90, 0.92])),
+        "L2": (np.array([0.95, 0.95, 0.94, 0.93]), np.array([0.74, 0.87, 0.905, 0.92])),
+    }
+
+
+def test_learning_curve_one_colour_per_model_train_solid_val_dashed(learning):
+    sizes, curves = learning
+    ax = _draw_strictly(lambda: plot_learning_curve(sizes, curves))
+    assert ax.get_xscale() == "log"
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert _legend_texts(ax) == [
+        "no penalty: training", "no penalty: validation", "L2: training", "L2: validation",
+    ]
+    lines = ax.get_lines()
+    assert [ln.get_linestyle() for ln in lines] == ["-", "--", "-", "--"]
+    assert lines[0].get_color() == lines[1].get_color() != lines[2].get_color()
+    assert lines[2].get_color() == lines[3].get_color()
+    for line, data in zip(lines, [a for pair in curves.values() for a in pair]):
+        np.testing.assert_array_equal(line.get_xdata(), sizes)
+        np.testing.assert_allclose(line.get_ydata(), 100 * data)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["100", "1,000", "10,000", "56,000"]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "curves", "error", "match"),
+    [
+        ([100, 10], {"a": ([1, 1], [1, 1])}, ValueError, "increasing order"),
+        ([0, 10], {"a": ([1, 1], [1, 1])}, ValueError, "positive"),
+        ([10, 100], {}, TypeError, "non-empty dict"),
+        ([10, 100], [([1, 1], [1, 1])], TypeError, "non-empty dict"),
+        ([10, 100], {"a": ([1, 1],)}, ValueError, r"curves\['a'\] must be a pair"),
+        ([10, 100], {"a": ([1, 1], [1, 1, 1])}, ValueError, "has 3 entries"),
+        ([10, 100], {1: ([1, 1], [1, 1])}, TypeError, "model names"),
+        ([10, 100], {str(k): ([1, 1], [1, 1]) for k in range(9)}, ValueError, "at most"),
+    ],
+)
+def test_learning_curve_rejects_bad_input(sizes, curves, error, match):
+    with pytest.raises(error, match=match):
+        plot_learning_curve(sizes, curves)
+
+
+# --------------------------------------------------------------------------
+# plot_weight_rows
+# --------------------------------------------------------------------------
+
+
+def test_weight_rows_one_row_per_model_each_with_its_own_scale():
+    rng = np.random.default_rng(0)
+    noisy = rng.normal(scale=5.0, size=(10, 784))
+    smooth = np.tile(np.linspace(-0.1, 0.1, 784), (10, 1))
+    fig = _draw_strictly(lambda: plot_weight_rows({"alpha = 0": noisy, "alpha = 0.01": smooth}))
+    assert isinstance(fig, Figure)
+    assert fig.get_suptitle()
+    assert [sub.get_suptitle() for sub in fig.subfigs] == ["alpha = 0", "alpha = 0.01"]
+    for sub, coef in zip(fig.subfigs, (noisy, smooth)):
+        images = [ax for ax in sub.axes if ax.images]
+        assert len(images) == 10
+        np.testing.assert_array_equal(images[3].images[0].get_array(), coef[3].reshape(28, 28))
+        low, high = images[0].images[0].get_clim()
+        assert low == -high
+        assert high == pytest.approx(np.percentile(np.abs(coef), 99))
+
+
+def test_weight_rows_accept_fitted_models():
+    rng = np.random.default_rng(1)
+    X, y = rng.random((40, 784)), np.arange(40) % 10
+    model = SoftmaxRegression(max_epochs=2, batch_size=None, patience=None, random_state=0)
+    model.fit(X, y)
+    fig = plot_weight_rows({"one model": model})
+    titles = [ax.get_title() for ax in fig.subfigs[0].axes if ax.images]
+    assert titles == [str(k) for k in range(10)]
+
+
+@pytest.mark.parametrize(
+    ("coefs", "error", "match"),
+    [
+        ({}, TypeError, "non-empty dict"),
+        (np.zeros((10, 784)), TypeError, "non-empty dict"),
+        ({1: np.zeros((10, 784))}, TypeError, "must be a string"),
+        ({"a": np.zeros((10, 783))}, ValueError, "square"),
+    ],
+)
+def test_weight_rows_reject_bad_input(coefs, error, match):
+    with pytest.raises(error, match=match):
+        plot_weight_rows(coefs)
+
+
+# --------------------------------------------------------------------------
+# plot_before_after
+# --------------------------------------------------------------------------
+
+
+def test_before_after_shows_both_rows_in_order():
+    rng = np.random.default_rng(2)
+    before = rng.random((12, 784))
+    after = before[:, ::-1].copy()
+    fig = _draw_strictly(lambda: plot_before_after(before, after, n=6, names=("a", "b")))
+    axes = [ax for ax in fig.axes if ax.images]
+    assert len(axes) == 12
+    assert axes[0].get_ylabel() == "a" and axes[6].get_ylabel() == "b"
+    np.testing.assert_array_equal(axes[2].images[0].get_array(), before[2].reshape(28, 28))
+    np.testing.assert_array_equal(axes[8].images[0].get_array(), after[2].reshape(28, 28))
+    assert fig.get_suptitle()
+
+
+def test_before_after_accepts_3d_images():
+    images = np.random.default_rng(3).random((3, 28, 28))
+    fig = plot_before_after(images, images, n=3)
+    assert len([ax for ax in fig.axes if ax.images]) == 6
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"after": np.zeros((4, 784))}, ValueError, "same shape"),
+        ({"n": 0}, ValueError, "n must be >= 1"),
+        ({"n": 6}, ValueError, "n must be <= 5"),
+        ({"names": "ab"}, ValueError, "pair of row titles"),
+        ({"names": ("a", "b", "c")}, ValueError, "pair of row titles"),
+        ({"before": np.zeros((5, 783))}, ValueError, "square"),
+    ],
+)
+def test_before_after_rejects_bad_input(kwargs, error, match):
+    arguments = {"before": np.zeros((5, 784)), "after": np.zeros((5, 784)), "n": 3, **kwargs}
+    with pytest.raises(error, match=match):
+        plot_before_after(**arguments)
+
+
+# --------------------------------------------------------------------------
+# plot_error_rates
+# --------------------------------------------------------------------------
+
+
+def test_error_rates_bars_equal_the_errors_measured_first():
+    measured = {"ours": 0.9250, "scikit-learn": 0.9256, "ours, deskewed": 0.955}
+    published = {"linear (1998)": 12.0, "linear, deskewed (1998)": 8.4}
+    ax = _draw_strictly(lambda: plot_error_rates(measured, published))
+    widths = [bar.get_width() for bar in ax.patches]
+    np.testing.assert_allclose(widths, [7.5, 7.44, 4.5, 12.0, 8.4])
+    assert [t.get_text() for t in ax.get_yticklabels()] == list(measured) + list(published)
+    # The first entry is drawn on top.
+    assert list(ax.get_yticks()) == [4, 3, 2, 1, 0]
+    assert [t.get_text() for t in ax.texts] == ["7.50%", "7.44%", "4.50%", "12.0%", "8.4%"]
+    assert ax.patches[3].get_hatch() == "//" and not ax.patches[0].get_hatch()
+    assert _legend_texts(ax) == ["measured here", "published"]
+    assert "error" in ax.get_xlabel() and ax.get_title()
+
+
+def test_error_rates_measured_only():
+    ax = plot_error_rates({"ours": 0.9})
+    assert _legend_texts(ax) == ["measured here"]
+
+
+@pytest.mark.parametrize(
+    ("measured", "published", "error", "match"),
+    [
+        ({}, None, ValueError, "at least one"),
+        ({"ours": 92.5}, None, ValueError, "between 0 and 1"),
+        ({"ours": 0.9}, {"paper": 120.0}, ValueError, "percent"),
+        ([0.9], None, TypeError, "dict"),
+        ({"ours": "high"}, None, TypeError, "real number"),
+    ],
+)
+def test_error_rates_reject_bad_input(measured, published, error, match):
+    with pytest.raises(error, match=match):
+        plot_error_rates(measured, published)
+
+
+def test_weight_norm_draws_one_line_per_model_and_marks_the_early_stop():
+    ax = plot_weight_norm([1, 2, 4, 8], {"alpha = 0": [1.0, 2.0, 3.0, 4.0],
+                                        "alpha = 0.01": [1.0, 1.8, 2.2, 2.3]},
+                          stops={"alpha = 0.01": (3, 2.1)}, title="norms")
+    assert ax.get_title() == "norms" and ax.get_xscale() == "log"
+    assert ax.get_xlabel().startswith("epoch") and "||W||" in ax.get_ylabel()
+    assert _legend_texts(ax) == ["alpha = 0", "alpha = 0.01",
+                                 "alpha = 0.01: kept by early stopping"]
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), [1.0, 1.8, 2.2, 2.3])
+    with pytest.raises(ValueError, match="one norm per epoch"):
+        plot_weight_norm([1, 2], {"a": [1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match="increasing"):
+        plot_weight_norm([2, 1], {"a": [1.0, 2.0]})

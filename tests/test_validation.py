@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.datasets import load_digits
 
 from mnist_lr import KFoldCurves, SoftmaxRegression, kfold_curves, kfold_indices
@@ -32,12 +35,18 @@ def test_kfold_is_seeded():
     assert not all(np.array_equal(va, vc) for (_, va), (_, vc) in zip(a, c))
 
 
+def test_kfold_indices_makes_five_folds_by_default():
+    assert len(kfold_indices(50, random_state=0)) == 5
+
+
 @pytest.mark.parametrize(
-    "n_samples, n_splits, error",
-    [(10, 1, ValueError), (3, 5, ValueError), (10, 2.5, TypeError), ("10", 2, TypeError)],
+    "n_samples, n_splits, error, match",
+    [(10, 1, ValueError, "n_splits must be >= 2"), (3, 4, ValueError, "n_splits must be <= 3"),
+     (1, 2, ValueError, "n_samples must be >= 2"), (10, 2.5, TypeError, "n_splits"),
+     ("10", 2, TypeError, "n_samples")],
 )
-def test_kfold_rejects_bad_arguments(n_samples, n_splits, error):
-    with pytest.raises(error):
+def test_kfold_rejects_bad_arguments(n_samples, n_splits, error, match):
+    with pytest.raises(error, match=match):
         kfold_indices(n_samples, n_splits)
 
 
@@ -71,10 +80,10 @@ def test_kfold_curves_ignores_template_early_stopping(digits):
     assert curves.n_epochs == 12 and curves.n_folds == 3
 
 
-def test_kfold_curves_rejects_other_estimators(digits):
+def test_an_estimator_without_max_epochs_is_refused_in_full_words(digits):
     X, y = digits
-    with pytest.raises(TypeError, match="SoftmaxRegression"):
-        kfold_curves(X, y, object(), epochs=2)
+    with pytest.raises(TypeError, match=r"^estimator must be a SoftmaxRegression .*patience\)$"):
+        kfold_curves(X, y, estimator=object(), n_splits=3, epochs=2)
 
 
 def test_passing_the_class_instead_of_a_model_says_what_to_pass(digits):
@@ -192,7 +201,9 @@ def test_kfold_curves_one_epoch_is_enough(digits):
         (lambda X, y: (X[:, 0], y), {}, ValueError, "X must be 2-D"),
         (lambda X, y: (X, y[:-1]), {}, ValueError, "different lengths"),
         (lambda X, y: (X[:1], y[:1]), {}, ValueError, "X needs at least 2 samples"),
-        (lambda X, y: (X, y), {"epochs": 0}, ValueError, "epochs must be >= 1"),
+        # "epochs", not the model's "max_epochs": the error comes before any training.
+        (lambda X, y: (X, y), {"epochs": 0}, ValueError, r"(?<![_\w])epochs must be >= 1"),
+        (lambda X, y: (X, y), {"epochs": -3}, ValueError, r"(?<![_\w])epochs must be >= 1"),
         (lambda X, y: (X, y), {"epochs": 1.5}, TypeError, "epochs must be an integer"),
         (lambda X, y: (X, y), {"n_splits": 1}, ValueError, "n_splits must be >= 2"),
     ],
@@ -201,11 +212,6 @@ def test_kfold_curves_rejects_bad_arguments(digits, make_args, kwargs, error, ma
     X, y = digits
     with pytest.raises(error, match=match):
         kfold_curves(*make_args(X[:50], y[:50]), **kwargs)
-
-
-def test_kfold_indices_names_too_few_samples():
-    with pytest.raises(ValueError, match="n_samples must be >= 2"):
-        kfold_indices(1, 2)
 
 
 @pytest.fixture(scope="module")
@@ -260,6 +266,7 @@ def test_search_scores_table_has_one_line_per_alpha_with_sample_std(alpha_search
     scores = search_scores(alpha_search[0])
     lines = scores.table().splitlines()
     assert len(lines) == 4 and "cross-entropy" in lines[0]
+    assert max(len(line) for line in lines) <= 80  # the site's column
     val = 100 * scores.val_accuracy[1]
     assert f"{val.mean():6.2f}% ± {val.std(ddof=1):4.2f}" in lines[2]
     assert len(scores.table(alphas=[0.0, 1.0]).splitlines()) == 3
@@ -284,11 +291,61 @@ def test_search_scores_compare_prints_folds_mean_errors_and_signs(alpha_search):
     scores = search_scores(alpha_search[0])
     text = scores.compare(1.0).splitlines()
     assert text[0].startswith("alpha 1 minus alpha 0, fold by fold")
-    assert [line.split()[0] for line in text[1:]] == ["training", "validation", "gap"]
+    assert text[1].startswith("mean ± standard error (corrected)")
+    assert [line.split()[0] for line in text[2:]] == ["training", "validation", "gap"]
+    assert max(len(line) for line in text) <= 80  # the site's column
     plain = scores.difference(1.0, corrected=False)
     wide = scores.difference(1.0)
     assert wide.std_error > plain.std_error  # the correction widens it
     assert (f"{plain.mean:+5.2f} ± {plain.std_error:.2f} ({wide.std_error:.2f});  "
-            f"{plain.n_positive}/{plain.n_negative}/{plain.n_tied}") in text[2]
+            f"{plain.n_positive}/{plain.n_negative}/{plain.n_tied}") in text[3]
     per_fold = 100 * (scores.val_accuracy[2] - scores.val_accuracy[0])
-    assert text[2].split()[1:4] == [f"{d:+.2f}" for d in per_fold]
+    assert text[3].split()[1:4] == [f"{d:+.2f}" for d in per_fold]
+
+
+def test_each_fold_is_trained_with_a_seed_drawn_after_the_folds(digits):
+    # One generator draws the folds, then one seed per fold in [0, 2**31 - 1):
+    # the curves are reproducible from random_state alone, whatever n_jobs is.
+    X, y = digits
+    template = SoftmaxRegression(learning_rate=0.1, batch_size=50)
+    curves = kfold_curves(X, y, template, n_splits=3, epochs=2, random_state=7)
+    rng = np.random.default_rng(7)
+    folds = kfold_indices(len(y), 3, random_state=rng)
+    seeds = rng.integers(0, 2**31 - 1, size=3)
+    for fold, ((train, val), seed) in enumerate(zip(folds, seeds)):
+        model = clone(template).set_params(max_epochs=2, patience=None, random_state=int(seed))
+        model.fit(X[train], y[train], X[val], y[val])
+        np.testing.assert_array_equal(curves.val_accuracy[fold], model.history_.val_accuracy)
+        np.testing.assert_array_equal(curves.loss[fold], model.history_.loss)
+
+
+def test_progress_counts_the_folds_and_changes_no_result(digits, capsys):
+    X, y = digits
+    template = SoftmaxRegression(learning_rate=0.1, batch_size=50)
+    quiet = kfold_curves(X, y, template, n_splits=3, epochs=2, random_state=0)
+    capsys.readouterr()
+    shown = kfold_curves(X, y, template, n_splits=3, epochs=2, random_state=0, progress=True)
+    out = capsys.readouterr().out
+    assert "folds: 0/3 done" in out and out.endswith("3 folds done\n")
+    np.testing.assert_array_equal(quiet.val_accuracy, shown.val_accuracy)
+
+
+def test_a_class_missing_from_a_training_part_is_named_with_the_remedy():
+    X = np.arange(40, dtype=float).reshape(20, 2)
+    y = np.array([0, 1] * 9 + [0, 2])  # the one 2 is never in a training part
+    message = (
+        r"^fold \d of 4: label\(s\) \[2\] appear only in its validation part, so the model "
+        r"trained on that fold never sees them\. Every class needs several samples: use fewer "
+        r"folds \(n_splits\), another random_state, or drop the rare classes\.$"
+    )
+    with pytest.raises(ValueError, match=message):
+        kfold_curves(X, y, SoftmaxRegression(batch_size=5), n_splits=4, epochs=1)
+
+
+def test_at_most_ten_missing_classes_are_named():
+    y = np.array([0] * 40 + list(range(1, 31)))  # 30 classes with one sample each
+    X = np.arange(2 * len(y), dtype=float).reshape(-1, 2)
+    with pytest.raises(ValueError, match=r"label\(s\) \[") as caught:
+        kfold_curves(X, y, SoftmaxRegression(batch_size=5), n_splits=2, epochs=1, random_state=0)
+    named = re.search(r"label\(s\) \[([^]]*)\]", str(caught.value)).group(1).split(", ")
+    assert len(named) == 10

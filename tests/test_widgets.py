@@ -15,8 +15,6 @@ from sklearn.metrics import log_loss
 from mnist_lr import SoftmaxRegression, widgets
 from mnist_lr.model import ARTICLE_SETTINGS
 
-HAS_ALPHA = "alpha" in SoftmaxRegression().get_params()
-
 
 @pytest.fixture(scope="module")
 def digits():
@@ -284,27 +282,41 @@ def test_explorer_text_form_is_short(digits):
     assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
-@pytest.mark.parametrize(
-    "kwargs, error, match",
-    [
-        ({"n_train": 0}, ValueError, "n_train"),
-        ({"n_val": 0}, ValueError, "n_val"),
-        ({"learning_rate": -1.0}, ValueError, "learning_rate"),
-        ({"learning_rate": 1e9}, ValueError, "learning_rate must lie within the slider's range"),
-        ({"learning_rate": 1e-9}, ValueError, "0.001 to 10"),
-        ({"learning_rate": float("nan")}, ValueError, "learning_rate"),
-        ({"random_state": -1}, ValueError, "random_state"),
-        ({"random_state": "zero"}, TypeError, "random_state"),
-        ({"random_state": np.random.default_rng(0)}, TypeError, "random_state must be an int"),
-        ({"random_state": None}, TypeError, "random_state must be an int"),
-    ],
-)
-def test_bad_arguments_fail_at_construction(digits, kwargs, error, match, monkeypatch):
-    trained = []
-    monkeypatch.setattr(widgets, "_fit", lambda *a, **k: trained.append(k))
+UP_FRONT = [  # (explorer, its arguments, error, match): refused before any training
+    ("learning_rate", {"n_train": 0}, ValueError, "n_train"),
+    ("learning_rate", {"n_val": 0}, ValueError, "n_val"),
+    ("learning_rate", {"learning_rate": -1.0}, ValueError, "learning_rate"),
+    ("learning_rate", {"learning_rate": 1e9}, ValueError,
+     "learning_rate must lie within the slider's range"),
+    ("learning_rate", {"learning_rate": 1e-9}, ValueError, "0.001 to 10"),
+    ("learning_rate", {"learning_rate": float("nan")}, ValueError, "learning_rate"),
+    ("learning_rate", {"random_state": -1}, ValueError, "random_state"),
+    ("learning_rate", {"random_state": "zero"}, TypeError, "random_state"),
+    ("learning_rate", {"random_state": np.random.default_rng(0)}, TypeError,
+     "random_state must be an int"),
+    ("learning_rate", {"random_state": None}, TypeError, "random_state must be an int"),
+    ("sample_size", {"val_fraction": 1.5}, ValueError, "val_fraction"),
+    ("sample_size", {"val_fraction": 0}, ValueError, "val_fraction"),
+    ("sample_size", {"val_fraction": 0.001}, ValueError, "too small to split"),
+    ("sample_size", {"random_state": -3}, ValueError, "random_state"),
+    ("sample_size", {"random_state": np.random.default_rng(3)}, TypeError, "int seed"),
+    ("training", {"max_epochs": 0}, ValueError, "max_epochs"),
+    ("training", {"n_train": -1}, ValueError, "n_train"),
+    ("alpha", {"alpha": -0.1}, ValueError, "alpha"),
+    ("alpha", {"alpha": 5.0}, ValueError, "alpha must lie within"),
+    ("alpha", {"n_images": 1}, ValueError, "n_images"),
+    ("alpha", {"val_fraction": 1.5}, ValueError, "val_fraction"),
+    ("alpha", {"n_images": 3, "val_fraction": 0.1}, ValueError, "too small to split"),
+]
+
+
+@pytest.mark.parametrize("name, kwargs, error, match", UP_FRONT)
+def test_bad_arguments_fail_before_any_training(request, monkeypatch, name, kwargs, error,
+                                                match):
+    data = request.getfixturevalue("digits_all" if name in ("sample_size", "alpha") else "digits")
+    monkeypatch.setattr(widgets, "_fit", lambda *a, **k: pytest.fail("trained"))
     with pytest.raises(error, match=match):
-        widgets.learning_rate_explorer(*digits, **kwargs)
-    assert trained == []  # found before any training
+        getattr(widgets, f"{name}_explorer")(*data, **kwargs)
 
 
 @pytest.mark.parametrize(
@@ -348,35 +360,6 @@ def test_a_starting_learning_rate_off_the_grid_is_added_not_clamped(digits):
                                               learning_rate=0.33)
     assert explorer.sliders["learning_rate"].value == 0.33
     assert explorer.model.learning_rate == 0.33
-
-
-@pytest.mark.parametrize(
-    "kwargs, error, match",
-    [
-        ({"val_fraction": 1.5}, ValueError, "val_fraction"),
-        ({"val_fraction": 0}, ValueError, "val_fraction"),
-        ({"val_fraction": 0.001}, ValueError, "too small to split"),
-        ({"random_state": -3}, ValueError, "random_state"),
-        ({"random_state": np.random.default_rng(3)}, TypeError, "int seed"),
-    ],
-)
-def test_sample_size_explorer_checks_its_arguments_up_front(digits_all, kwargs, error, match,
-                                                             monkeypatch):
-    monkeypatch.setattr(widgets, "_fit", lambda *a, **k: pytest.fail("trained"))
-    with pytest.raises(error, match=match):
-        widgets.sample_size_explorer(*digits_all, **kwargs)
-
-
-@pytest.mark.parametrize(
-    "kwargs, error, match",
-    [
-        ({"max_epochs": 0}, ValueError, "max_epochs"),
-        ({"n_train": -1}, ValueError, "n_train"),
-    ],
-)
-def test_training_explorer_checks_its_arguments_up_front(digits, kwargs, error, match):
-    with pytest.raises(error, match=match):
-        widgets.training_explorer(*digits, **kwargs)
 
 
 def test_mismatched_data(digits):
@@ -455,7 +438,6 @@ def test_importing_without_ipywidgets_names_the_extra():
     assert "mnist-lr[" not in result.stdout
 
 
-@pytest.mark.skipif(not HAS_ALPHA, reason="SoftmaxRegression has no alpha parameter yet")
 def test_alpha_explorer_retrains_on_the_700_image_sample(digits_all):
     X, y = digits_all
     explorer = widgets.alpha_explorer(X, y, epochs=5)
@@ -493,22 +475,6 @@ def _alpha_validation_images(X, y, n_images=700, val_fraction=0.2, random_state=
     X_n, y_n = subsample(X, y, n_images, random_state=random_state)
     _, X_v, _, y_v = train_val_split(X_n, y_n, val_fraction, random_state=random_state)
     return X_v, y_v
-
-
-@pytest.mark.skipif(not HAS_ALPHA, reason="SoftmaxRegression has no alpha parameter yet")
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        ({"alpha": -0.1}, "alpha"),
-        ({"alpha": 5.0}, "alpha must lie within"),
-        ({"n_images": 1}, "n_images"),
-        ({"val_fraction": 1.5}, "val_fraction"),
-        ({"n_images": 3, "val_fraction": 0.1}, "too small to split"),
-    ],
-)
-def test_alpha_explorer_checks_its_arguments_up_front(digits_all, kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        widgets.alpha_explorer(*digits_all, **kwargs)
 
 
 def test_the_figure_is_shown_at_its_own_size_not_stretched(digits):
@@ -576,8 +542,6 @@ def _explorer(name, X, y):
 def test_every_curve_stays_inside_the_axes_at_the_ends_of_the_sliders(
     name, mnist_training_images
 ):
-    if name == "alpha" and not HAS_ALPHA:
-        pytest.skip("SoftmaxRegression has no alpha parameter yet")
     explorer = _explorer(name, *mnist_training_images)
     assert explorer.loss_limits == widgets.LOSS_LIMITS[name]
     limits = _axes_limits(explorer)

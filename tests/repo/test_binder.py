@@ -15,7 +15,7 @@ import pytest
 
 from mnist_lr.data import FILES, fetch_mnist_files
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow

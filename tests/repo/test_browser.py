@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("MNIST_LR_CHROMIUM", "/usr/bin/chromium")
 NOTEBOOK = "notebooks/03_training.ipynb"

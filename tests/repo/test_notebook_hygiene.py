@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 # Text that a progress bar (tqdm's or anyone's) leaves behind mid-run.
 # Text that a progress bar (tqdm's or anyone's) leaves behind mid-run, including
@@ -33,10 +33,6 @@ def _output_texts(cell):
         text = output.get("text", "")
         data = output.get("data", {})
         yield output, "".join(text) + "".join(data.get("text/plain", ""))
-
-
-def test_the_series_is_there():
-    assert [path.name[:2] for path in NOTEBOOKS][:8] == [f"{i:02d}" for i in range(1, 9)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
@@ -118,39 +114,6 @@ def test_one_visible_seed(path):
     assert re.search(r"^SEED = \d+$", first_code, re.MULTILINE), path.name
 
 
-def test_execute_script_keeps_only_what_a_reader_sees():
-    import importlib.util
-
-    script = Path(__file__).resolve().parents[1] / "scripts" / "execute_notebooks.py"
-    spec = importlib.util.spec_from_file_location("execute_notebooks", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    live = "\rtraining: epoch 1/9\rtraining: epoch 2/9\rstopped early after epoch 2\nnext line\n"
-    assert module.final_text(live) == "stopped early after epoch 2\nnext line\n"
-    assert module.final_text("plain\r\nwindows line\n") == "plain\nwindows line\n"
-
-
-def test_execute_script_joins_the_pieces_of_a_stream():
-    import importlib.util
-
-    import nbformat
-
-    script = Path(__file__).resolve().parents[1] / "scripts" / "execute_notebooks.py"
-    spec = importlib.util.spec_from_file_location("execute_notebooks", script)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    cell = nbformat.v4.new_code_cell("fit()")
-    cell.outputs = [
-        nbformat.v4.new_output("stream", name="stdout", text="\rtraining: epoch 1/9 "),
-        nbformat.v4.new_output("stream", name="stdout", text="\rtraining: epoch 5/9 "),
-        nbformat.v4.new_output("stream", name="stdout", text="\r     \rstopped early\n"),
-        nbformat.v4.new_output("display_data", data={"text/plain": "figure"}),
-        nbformat.v4.new_output("stream", name="stdout", text="after\n"),
-    ]
-    module.tidy(nbformat.v4.new_notebook(cells=[cell]))
-    assert [output.get("text") for output in cell.outputs] == ["stopped early\n", None, "after\n"]
-
-
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_no_cell_relies_on_a_trailing_semicolon(path):
     # nbval runs cells without recording them in the kernel's history, and
@@ -163,7 +126,7 @@ def test_no_cell_relies_on_a_trailing_semicolon(path):
 
 # -- exercise first, answer after ---------------------------------------------
 
-STUDENT = Path(__file__).resolve().parents[1] / "student"
+STUDENT = Path(__file__).resolve().parents[2] / "student"
 
 #: Code that gives an exercise's answer away, per notebook and exercise. The prose
 #: above an exercise explains the idea (a formula, a rule); no code cell above it,

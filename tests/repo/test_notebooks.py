@@ -4,7 +4,7 @@ Two executions of every notebook check the stored outputs, each under a
 different numerical set-up: nbval runs ``notebooks/`` under this machine's
 own BLAS kernel and NumPy paths, comparing text (and the root conftest.py
 compares each cell's figures); the student edition runs under another kernel
-(tests/test_student_edition.py) and compares text and figures with the
+(tests/repo/test_student_edition.py) and compares text and figures with the
 teacher's stored outputs. Both use the functions tested here
 (scripts/execute_notebooks.py). Text must match exactly; a figure must
 look the same, not be the same bytes, because rounding noise moves an
@@ -24,7 +24,7 @@ import nbformat
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location(
     "execute_notebooks", ROOT / "scripts" / "execute_notebooks.py")
 execute_notebooks = importlib.util.module_from_spec(_spec)
@@ -52,6 +52,25 @@ def test_streams_compare_as_a_reader_sees_them():
     assert execute_notebooks.notebook_differences(one, two) == []
     two.cells[0].outputs[1]["name"] = "stderr"
     assert execute_notebooks.notebook_differences(one, two)
+
+
+def test_execute_script_keeps_only_what_a_reader_sees():
+    live = "\rtraining: epoch 1/9\rtraining: epoch 2/9\rstopped early after epoch 2\nnext line\n"
+    assert execute_notebooks.final_text(live) == "stopped early after epoch 2\nnext line\n"
+    assert execute_notebooks.final_text("plain\r\nwindows line\n") == "plain\nwindows line\n"
+
+
+def test_execute_script_joins_the_pieces_of_a_stream():
+    cell = nbformat.v4.new_code_cell("fit()")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="\rtraining: epoch 1/9 "),
+        nbformat.v4.new_output("stream", name="stdout", text="\rtraining: epoch 5/9 "),
+        nbformat.v4.new_output("stream", name="stdout", text="\r     \rstopped early\n"),
+        nbformat.v4.new_output("display_data", data={"text/plain": "figure"}),
+        nbformat.v4.new_output("stream", name="stdout", text="after\n"),
+    ]
+    execute_notebooks.tidy(nbformat.v4.new_notebook(cells=[cell]))
+    assert [output.get("text") for output in cell.outputs] == ["stopped early\n", None, "after\n"]
 
 
 def test_one_changed_digit_of_text_is_a_difference():

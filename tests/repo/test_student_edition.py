@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TEACHER = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 MARKED = {"solution", "exercise", "check"}
 

@@ -17,7 +17,7 @@ import nbformat
 import polib
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("make_translations",
                                                ROOT / "scripts" / "make_translations.py")
 make_translations = importlib.util.module_from_spec(_spec)

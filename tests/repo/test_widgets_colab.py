@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 #: ipywidgets 7.7.1 and the packages it brings on Colab. The kernel side is
 #: ipywidgets itself; the other two are its front-end halves, which a kernel
