@@ -7,6 +7,11 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, FigureBase
 
+# The widest figure, in inches: 11 in at 100 dpi is 1,100 px, which the reading
+# site's column (about 750 px at a 1366-px-wide window) scales so that 10-pt
+# text still shows at 9 px or more. A row of panels shrinks its panels to fit.
+MAX_WIDTH = 11.0
+
 
 def _names(names, count, argument, counted):
     """``names`` as a list of ``count`` labels (default ``0..count-1``)."""

@@ -9,7 +9,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from ._checks import check_float_array, check_int, check_real
-from ._plot_base import _check_ax, _check_fig, _check_title, _fitted_attribute
+from ._plot_base import MAX_WIDTH, _check_ax, _check_fig, _check_title, _fitted_attribute
 from .model import TrainingHistory
 
 #: Colour of everything measured on the training data (Okabe-Ito blue).
@@ -152,6 +152,11 @@ def _draw_curves(loss_ax, acc_ax, history, first, best, best_accuracy):
         ax.grid(alpha=0.3)
 
 
+def _row_width(panel, n_panels):
+    """Inches for a row of panels: ``panel`` each, but no wider than :data:`MAX_WIDTH`."""
+    return min(panel * n_panels, MAX_WIDTH)
+
+
 def plot_histories_side_by_side(histories, title=None, ylim=None, mean_of_last=None):
     """Accuracy curves of several runs ``{panel title: history or fitted model}``, side by side.
 
@@ -160,7 +165,7 @@ def plot_histories_side_by_side(histories, title=None, ylim=None, mean_of_last=N
     title quotes the last epoch's validation accuracy or, with ``mean_of_last=k``,
     its mean over the last k epochs (steadier when the curve is jumpy). Returns the Figure.
     """
-    fig = plt.figure(figsize=(4.4 * len(histories), 3.9), layout="constrained")
+    fig = plt.figure(figsize=(_row_width(4.4, len(histories)), 3.9), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(histories), sharey=True))
     for i, (ax, (name, history)) in enumerate(zip(axes, histories.items())):
         history = _as_history(history)
@@ -170,8 +175,8 @@ def plot_histories_side_by_side(histories, title=None, ylim=None, mean_of_last=N
         ax.plot(epochs, 100 * history.val_accuracy, color=VAL_COLOR,
                 linestyle=VAL_STYLE, label="validation")
         quoted = (f"validation after epoch {len(history)}: {100 * history.val_accuracy[-1]:.1f}%"
-                  if mean_of_last is None else f"validation, mean of the last {mean_of_last} "
-                  f"epochs: {100 * history.val_accuracy[-mean_of_last:].mean():.1f}%")
+                  if mean_of_last is None else f"validation, last {mean_of_last} epochs: "
+                  f"mean {100 * history.val_accuracy[-mean_of_last:].mean():.1f}%")
         ax.set_title(f"{name}\n{quoted}", fontsize=10)
         ax.set_xlabel("epoch")
         if i == 0:
@@ -238,7 +243,7 @@ def plot_kfold_comparison(results, title="k-fold cross-validation with less and 
     """
     if not isinstance(results, Mapping) or not results:
         raise TypeError("results must be a non-empty dict {n_images: KFoldCurves}")
-    fig = plt.figure(figsize=(4.6 * len(results), 4.4), layout="constrained")
+    fig = plt.figure(figsize=(_row_width(4.6, len(results)), 4.4), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(results)))
     for i, (ax, (n, curves)) in enumerate(zip(axes, results.items())):
         plot_kfold_curves(curves, ax=ax, title=f"{n:,} images", legend=False, ylabel=i == 0)

@@ -46,15 +46,14 @@ def describe_ending(n_epochs, best_epoch, best_accuracy, max_epochs, patience, d
 
     ``n_epochs`` were measured; ``best_epoch`` (0: the all-zero start) was kept;
     ``diverged``: the weights overflowed in epoch ``n_epochs + 1``. E.g. ``stopped
-    early after epoch 34: no new best for 10 epochs; kept epoch 24 (validation 92.74%)``.
+    early after epoch 34 (patience 10); kept epoch 24 (validation 92.74%)``.
     """
     kept = (f"kept epoch {best_epoch} (validation {100 * best_accuracy:.2f}%)" if best_epoch
             else "kept the initial all-zero weights")
     if diverged:
         return f"diverged in epoch {n_epochs + 1} (the weights overflowed); {kept}"
     if n_epochs < max_epochs:
-        epochs = "1 epoch" if patience == 1 else f"{patience} epochs"
-        return f"stopped early after epoch {n_epochs}: no new best for {epochs}; {kept}"
+        return f"stopped early after epoch {n_epochs} (patience {patience}); {kept}"
     return f"ran all {n_epochs} epochs; {kept}" if n_epochs > 1 else f"ran its one epoch; {kept}"
 
 

@@ -17,7 +17,15 @@ import numpy as np
 from matplotlib.colors import LogNorm, Normalize
 
 from ._checks import check_float_array, check_int, check_labels, check_real, check_same_length
-from ._plot_base import _check_ax, _check_fig, _check_title, _fitted_attribute, _image_axes, _names
+from ._plot_base import (
+    MAX_WIDTH,
+    _check_ax,
+    _check_fig,
+    _check_title,
+    _fitted_attribute,
+    _image_axes,
+    _names,
+)
 from ._plot_curves import (
     MARK_COLOR,
     MODEL_COLORS,
@@ -145,7 +153,7 @@ def plot_misclassified(X, y_true, y_pred, true_label=None, predicted_label=None,
     vmin, vmax = min(0.0, shown.min()), max(1.0, shown.max())
     n_cols = min(ncols, len(rows))
     n_rows = math.ceil(len(rows) / n_cols)
-    fig = _check_fig(fig, (max(1.35 * n_cols, 4.0) + 0.2, 1.55 * n_rows + 0.55))
+    fig = _check_fig(fig, (max(1.3 * n_cols, 4.0) + 0.2, 1.5 * n_rows + 0.55))
     for ax, row in zip(_image_axes(fig, len(rows), ncols), rows, strict=True):
         ax.imshow(images[row], cmap=IMAGE_CMAP, vmin=vmin, vmax=vmax)
         if probabilities is None:
@@ -180,7 +188,8 @@ def plot_before_after(before, after, n=10, names=("before", "after"), fig=None,
     if isinstance(names, str) or len(names) != 2:
         raise ValueError(f"names must be a pair of row titles, got {names!r}")
     names = [_check_title(name, "names") for name in names]
-    fig = _check_fig(fig, (1.2 * n + 0.4, 3.2))
+    side = min(1.2, (MAX_WIDTH - 0.6) / n)  # inches per image: the row fits MAX_WIDTH
+    fig = _check_fig(fig, (side * n + 0.6, 2 * side + 0.9))
     axes = _image_axes(fig, 2 * n, n)
     for k, (images, name) in enumerate(((before, names[0]), (after, names[1]))):
         for ax, image in zip(axes[k * n : (k + 1) * n], images):
@@ -291,7 +300,7 @@ def plot_weight_rows(coefs, fig=None, title="The weights as images"):
                         f"got {type(coefs).__name__}")
     for name in coefs:
         _check_title(name, f"coefs key {name!r}")
-    fig = _check_fig(fig, (13.0, 2.6 * len(coefs) + 0.5))
+    fig = _check_fig(fig, (MAX_WIDTH, 2.3 * len(coefs) + 0.5))
     rows = fig.subfigures(len(coefs), 1)
     for row, (name, coef) in zip(np.atleast_1d(rows), coefs.items()):
         plot_weights(coef, fig=row, ncols=10, title=name)

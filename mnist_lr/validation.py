@@ -200,8 +200,8 @@ class SearchScores:
         """Alpha ``a`` against ``b`` on the same folds, as text: the per-fold differences in
         points, their mean ± standard error (plain, and corrected where the fold sizes are
         known) and how many folds went up, down or stayed the same."""
-        lines = [f"alpha {a:g} minus alpha {b:g}, fold by fold (points); mean ± standard error "
-                 "(corrected); folds up/down/same"]
+        lines = [f"alpha {a:g} minus alpha {b:g}, fold by fold (points);",
+                 "mean ± standard error (corrected); folds up/down/same"]
         for score in ("training", "validation", "gap"):
             rows = self._per_fold(score)
             per_fold = " ".join(f"{d:+6.2f}" for d in rows[self._row(a)] - rows[self._row(b)])
@@ -212,9 +212,10 @@ class SearchScores:
         return "\n".join(lines)
 
     def table(self, alphas=None):
-        """Mean ± standard deviation (ddof = 1) over the folds, one line per alpha, as text."""
-        lines = ["alpha    training (± std)   validation (± std)   gap (± std), points"
-                 + ("   validation cross-entropy" if self.val_cross_entropy is not None else "")]
+        """Mean ± standard deviation (ddof = 1) over the folds, one line per alpha, as text
+        (the last column, where recorded: the mean validation cross-entropy)."""
+        lines = ["alpha    training (± std)   validation (± std)   gap (± std)"
+                 + ("  val. cross-entropy" if self.val_cross_entropy is not None else "")]
         for alpha in self.alphas if alphas is None else alphas:
             i = self._row(alpha)
             train, val = 100 * self.train_accuracy[i], 100 * self.val_accuracy[i]
@@ -223,7 +224,7 @@ class SearchScores:
                     f"{val.mean():6.2f}% ± {val.std(ddof=1):4.2f}        "
                     f"{gap.mean():5.2f} ± {gap.std(ddof=1):4.2f}")
             if self.val_cross_entropy is not None:
-                line += f"          {self.val_cross_entropy[i].mean():.3f}"
+                line += f"    {self.val_cross_entropy[i].mean():.3f}"
             lines.append(line)
         return "\n".join(lines)
 

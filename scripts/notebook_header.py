@@ -136,16 +136,17 @@ def install_requirement(repo):
 def install_source(repo):
     """The source of the first code cell."""
     return (
-        "# On Google Colab, install mnist_lr from the repository first. Anywhere else\n"
-        "# (your own JupyterLab, Binder) it is already installed and this cell does nothing.\n"
+        "# On Google Colab, install mnist_lr from the repository first. Anywhere\n"
+        "# else (your own JupyterLab, Binder) it is already installed and this cell\n"
+        "# does nothing.\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
         "    import subprocess\n"
         "\n"
+        f'    package = "{install_requirement(repo)}"\n'
         "    subprocess.run(\n"
-        '        [sys.executable, "-m", "pip", "install", "--quiet",\n'
-        f'         "{install_requirement(repo)}"],\n'
+        '        [sys.executable, "-m", "pip", "install", "--quiet", package],\n'
         "        check=True,\n"
         "    )"
     )

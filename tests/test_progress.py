@@ -35,7 +35,7 @@ def test_early_stopping_ends_with_one_reproducible_line(digits, capsys):
     out = capsys.readouterr().out
     best = 100 * model.history_.val_accuracy[model.best_epoch_ - 1]
     assert as_stored(out) == (
-        f"stopped early after epoch {model.n_iter_}: no new best for 3 epochs; "
+        f"stopped early after epoch {model.n_iter_} (patience 3); "
         f"kept epoch {model.best_epoch_} (validation {best:.2f}%)\n"
     )
     assert "training: epoch 1/1000, validation" in out  # the first status is always drawn
@@ -98,7 +98,7 @@ def test_kfold_curves_reports_folds(digits, capsys):
 @pytest.mark.parametrize(("args", "expected"), [
     ((1, 1, 0.5, 1, 10), "ran its one epoch; kept epoch 1 (validation 50.00%)"),
     ((3, 2, 0.5, 3, 10), "ran all 3 epochs; kept epoch 2 (validation 50.00%)"),
-    ((3, 2, 0.5, 9, 1), "stopped early after epoch 3: no new best for 1 epoch; kept epoch 2 "
+    ((3, 2, 0.5, 9, 1), "stopped early after epoch 3 (patience 1); kept epoch 2 "
                         "(validation 50.00%)"),
     ((0, 0, 0.0, 9, 2, True), "diverged in epoch 1 (the weights overflowed); kept the initial "
                               "all-zero weights"),

@@ -375,6 +375,62 @@ def test_search_finds_softmax_offline(offline_page, served):
     assert not offline_page.blocked, f"the search reached for other hosts: {offline_page.blocked}"
 
 
+# The column a reader sees: a laptop's 1366 x 768 window. Code and its output fit
+# the column, and a figure is not scaled below readable text (9 px).
+COLUMN_PAGES = ["notebooks/02_model.html", "notebooks/05_weights.html",
+                "notebooks/09_regularisation.html", "notebooks/10_honest_score.html"]
+SMALLEST_TEXT_PX = 9
+
+
+def _png_dpi(path):
+    """The dots per inch a PNG records in its pHYs chunk (matplotlib writes it), or None."""
+    data = Path(path).read_bytes()
+    at = 8
+    while at < len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        kind = data[at + 4:at + 8]
+        if kind == b"pHYs":
+            per_metre, unit = int.from_bytes(data[at + 8:at + 12], "big"), data[at + 16]
+            return per_metre * 0.0254 if unit == 1 else None
+        if kind == b"IDAT":
+            return None
+        at += 12 + length
+    return None
+
+
+@slow
+def test_code_outputs_and_figures_fit_the_column(offline_page, served, site):
+    import matplotlib
+
+    page = offline_page.page
+    page.set_viewport_size({"width": 1366, "height": 768})
+    text_pt = matplotlib.rcParams["font.size"]  # the figures' default text size
+    checked = 0
+    for name in COLUMN_PAGES:
+        page.goto(f"{served}/{name}", wait_until="load", timeout=60_000)
+        # Unfold the solutions: their code and figures are read too.
+        page.evaluate("() => document.querySelectorAll('details').forEach(d => d.open = true)")
+        _check_images(page, name)
+        scrolling = page.evaluate("""() => [...document.querySelectorAll('article pre')]
+            .filter(pre => pre.scrollWidth > pre.clientWidth)
+            .map(pre => pre.innerText.split('\\n').find(line => line.length > 80)
+                        || pre.innerText.slice(0, 80))""")
+        assert not scrolling, f"{name}: code or output that scrolls sideways: {scrolling}"
+        # The figures the notebook drew (its stored outputs), each as the page shows it.
+        figures = page.evaluate("""() => [...document.querySelectorAll('article .cell_output img')]
+            .map(img => [img.getAttribute('src'), img.clientWidth, img.naturalWidth])""")
+        checked += len(figures)
+        for src, shown, natural in figures:
+            dpi = _png_dpi((site / name).parent / urllib.parse.unquote(src))
+            assert dpi, f"{name}: {src} records no dpi"
+            text_px = text_pt * dpi / 72 * shown / natural
+            assert text_px >= SMALLEST_TEXT_PX, (
+                f"{name}: {src} is {natural} px wide, shown at {shown} px: its "
+                f"{text_pt:g}-pt text is {text_px:.1f} px")
+    assert checked > 0, "no figures on the pages checked"
+    assert not offline_page.errors, f"JavaScript errors: {offline_page.errors}"
+
+
 def test_every_page_links_the_same_page_in_the_other_language(site):
     pages = ["index.html"] + [f"notebooks/{path.stem}.html" for path in NOTEBOOKS]
     for name in pages:
