@@ -319,7 +319,6 @@ ALTERNATIVES = [
     ("kfold_indices", _kfold_shuffled),  # shuffled folds are fine
     ("kfold_indices", _kfold_sklearn),
     ("fold_scores", _folds_by_cross_val_score),
-    ("fold_scores", _folds_by_clone_with_validation_data),
     ("fold_scores", _folds_by_predict_also_scoring_training),
     ("ignored_pixels", lambda X: np.nonzero(X.sum(axis=0) == 0)),  # a 1-tuple, in any order
     ("ignored_pixels", lambda X: [i for i in range(X.shape[1])[::-1] if not X[:, i].any()]),
@@ -708,7 +707,9 @@ def learner_class(**changes):
 
 
 ORDER = "order = rng.permutation(n_samples)"
-STOP = "out_of_patience = self.patience is not None and epochs_since_best >= self.patience"
+STOP = ("out_of_patience = (\n"
+        "                self.patience is not None and epochs_since_best >= self.patience\n"
+        "            )")
 IMPROVED = 'improved = self.history["val_accuracy"][-1] > best_accuracy'
 
 ONCE_WRONG = [
@@ -745,10 +746,9 @@ ONCE_WRONG = [
 def _tie_moves_kept(val_accuracy, patience):
     best, since_best = -1.0, 0
     for epoch, value in enumerate(val_accuracy, start=1):
-        if value >= best:
-            kept, since_best = epoch, since_best + (value == best)
-            best = value
-            since_best = 0 if value > best else since_best
+        if value >= best:  # a tie moves the kept epoch but is no new best
+            since_best = since_best + 1 if value == best else 0
+            kept, best = epoch, value
         else:
             since_best += 1
         if since_best >= patience:
@@ -808,8 +808,7 @@ LOOP_MISTAKES = [
      "weights of the last epoch"),
     ({"> best_accuracy": ">= best_accuracy"}, "counts a tie"),
     ({STOP: STOP.replace(">=", ">")}, "stops one epoch late"),
-    ({STOP: STOP.replace("self.patience\n", "self.patience - 1\n").replace(
-        ">= self.patience", ">= self.patience - 1")}, "stops one epoch early"),
+    ({STOP: STOP.replace(">= self.patience", ">= self.patience - 1")}, "stops one epoch early"),
     ({"if out_of_patience:\n                break": "pass"}, "never stops early"),
     ({"self.b.copy(), epoch": "self.b.copy(), epoch - 1"}, "counts from 0"),
     ({"return self\n": "return None\n"}, "does not end with `return self`"),
@@ -1055,3 +1054,290 @@ def test_every_subpackage_is_shipped():
     folders = {f"mnist_lr.{p.parent.name}" for p in (ROOT / "mnist_lr").glob("*/__init__.py")}
     assert "mnist_lr.exercises" in folders and folders <= set(shipped)
     assert Path(exercises.__file__).parent == ROOT / "mnist_lr" / "exercises"
+
+
+# -- answers a strict review tried: right ones pass, wrong ones are named, odd ones are one line --
+
+
+def _shuffle_by_sorting(n_samples, rng):
+    return np.argsort(rng.random(n_samples))
+
+
+FISHER_YATES = """order = np.arange(n_samples)
+            for i in range(n_samples - 1, 0, -1):
+                j = rng.integers(0, i + 1)
+                order[i], order[j] = order[j], order[i]"""
+
+OTHER_SHUFFLES = [
+    "order = np.argsort(rng.random(n_samples))",
+    "order = rng.random(n_samples).argsort()",
+    FISHER_YATES,
+    "order = np.random.default_rng(self.seed + epoch).permutation(n_samples)",
+]
+
+
+@pytest.mark.parametrize("shuffle", OTHER_SHUFFLES, ids=range(len(OTHER_SHUFFLES)))
+def test_any_fresh_shuffle_from_the_seed_passes(capsys, shuffle):
+    result, line = run(capsys, exercises.check_training_loop, learner_class(**{ORDER: shuffle}))
+    assert result and line.startswith("✓ Correct: "), line
+
+
+def test_an_ellipsis_used_as_an_index_is_no_placeholder(capsys):
+    step = "self.W -= self.learning_rate * (X[rows].T @ error)"
+    learner = learner_class(**{step: step.replace("self.W -=", "self.W[...] -=")})
+    result, line = run(capsys, exercises.check_training_loop, learner)
+    assert result, line
+
+
+@pytest.mark.parametrize(("shuffle", "wording"), [
+    ("order = np.random.default_rng(self.seed).permutation(n_samples)", "shuffles once"),
+    ("np.random.seed(self.seed); order = np.random.permutation(n_samples)",
+     "reseeds np.random, NumPy's global generator, every epoch"),
+    ("order = np.random.default_rng().permutation(n_samples)",
+     "shuffled by a generator that is not rng = np.random.default_rng(self.seed)"),
+])
+def test_a_generator_made_again_or_elsewhere_is_named(capsys, shuffle, wording):
+    assert_rejected(capsys, exercises.check_training_loop, learner_class(**{ORDER: shuffle}),
+                    wording)
+
+
+def test_a_best_epoch_that_is_not_a_number_is_one_line(capsys):
+    keep = "best = self.W.copy(), self.b.copy(), epoch"
+    learner = learner_class(**{keep: "best = self.W.copy(), self.b.copy(), np.array([epoch, 0.5])"})
+    assert_rejected(capsys, exercises.check_training_loop, learner,
+                    "keeps best_epoch = a NumPy array of shape (2,)")
+
+
+def test_runs_that_print_alike_say_where_they_differ(capsys):
+    step = "self.W -= self.learning_rate * (X[rows].T @ error)"
+    faster = step.replace("self.learning_rate", "1.0001 * self.learning_rate")
+    learner = learner_class(**{step: faster})
+    line = assert_rejected(capsys, exercises.check_training_loop, learner, "They differ in ")
+    assert "is expected" in line
+    line = assert_rejected(capsys, exercises.check_softmax,
+                           lambda Z: nb02.softmax(Z) + 1e-3 * nb02.softmax(Z).max())
+    assert "expected [" in line
+
+
+def test_float32_answers_pass():
+    import scipy.special
+
+    f32 = np.float32
+    answers = {
+        "softmax": lambda Z: scipy.special.softmax(Z.astype(f32), axis=1),
+        "gradient": lambda X, T, W, b: nb02.gradient(*(a.astype(f32) for a in (X, T, W, b))),
+        "l2_gradient": lambda X, T, W, b, alpha: EXERCISES["l2_gradient"].answer(
+            *(a.astype(f32) for a in (X, T, W, b)), f32(alpha)),
+    }
+    for topic, answer in answers.items():
+        for seed in range(15):
+            result = judge(EXERCISES[topic], answer, seed)
+            assert result, (topic, seed, repr(result))
+
+
+@pytest.mark.parametrize("topic", ["softmax", "gradient", "l2_gradient"])
+def test_float32_does_not_hide_a_mistake(capsys, topic):
+    exercise = EXERCISES[topic]
+
+    def in_float32(wrong):
+        def answer(*args):
+            result = wrong(*(np.asarray(a, dtype=np.float32) for a in args))
+            return tuple(result) if isinstance(result, tuple) else result
+        return answer
+
+    for mistake in exercise.mistakes:
+        assert_rejected(capsys, check_of(topic), in_float32(mistake.wrong))
+
+
+def _spread(shift):
+    def softmax(Z):
+        E = np.exp(Z - shift(Z))
+        return E / E.sum(axis=1, keepdims=True)
+    return softmax
+
+
+@pytest.mark.parametrize("shift", [lambda Z: Z.min(axis=1, keepdims=True), lambda Z: Z[:, :1],
+                                   lambda Z: Z.mean(axis=1, keepdims=True)],
+                         ids=["min", "first", "mean"])
+def test_softmax_shifted_by_other_than_the_row_maximum_fails(capsys, shift):
+    for _ in range(5):
+        assert_rejected(capsys, exercises.check_softmax, _spread(shift), "overflows")
+
+
+STRICT_WRONG = [
+    ("best_epoch", lambda v: int(np.argmax(v[:-1])) + 1, "gives"),
+    ("best_epoch", lambda v: int(np.argmax(v[1:])) + 2, "gives"),
+    ("most_confused_pair", lambda m: _pair_by(m * m.T), "gives"),
+    ("most_confused_pair", lambda m: _pair_by(np.minimum(m, m.T)), "gives"),
+    ("most_confused_pair", lambda m: _pair_by(m + m.T, stop=1), ""),
+    ("numerical_gradient", lambda loss, W, h: _fd(loss, W, 1e-5), "gives"),
+    ("ignored_pixels", lambda X: np.flatnonzero(X.sum(axis=0) < 1e-3), "faint ink"),
+    ("ignored_pixels", lambda X: [j for j in range(1, X.shape[1]) if not X[:, j].any()], "gives"),
+    ("ignored_pixels", lambda X: [j for j in range(X.shape[1] - 1) if not X[:, j].any()],
+     "gives"),
+    ("fold_scores", _folds_by_clone_with_validation_data, "handed to fit as validation data"),
+    ("one_hot", lambda y, k: np.hstack([np.eye(k - 1)[np.minimum(y, k - 2)],
+                                        np.zeros((len(y), 1))]), "gives"),
+    ("early_stopping", lambda v, p: _stopping_never_reset(v, p), ""),
+    ("early_stopping", lambda v, p: (nb04_stop(v, p)[0], int(np.argmax(v)) + 1), "gives"),
+    ("early_stopping", lambda v, p: (min(len(v), int(np.argmax(v)) + 1 + p),
+                                     int(np.argmax(v)) + 1), ""),
+    ("kfold_indices", lambda n, k: _ceil_blocks(n, k), "validation blocks of sizes"),
+]
+
+
+def _pair_by(both_ways, stop=0):
+    both_ways = both_ways.copy()
+    np.fill_diagonal(both_ways, 0)
+    size = len(both_ways) - stop
+    a, b = np.unravel_index(np.argmax(both_ways[:size, :size]), (size, size))
+    return int(min(a, b)), int(max(a, b))
+
+
+def _stopping_never_reset(val_accuracy, patience):
+    best, since_best = -1.0, 0
+    for epoch, value in enumerate(val_accuracy, start=1):
+        if value > best:
+            best, kept = value, epoch
+        else:
+            since_best += 1
+        if since_best >= patience:
+            return epoch, kept
+    return len(val_accuracy), kept
+
+
+def nb04_stop(val_accuracy, patience):
+    return EXERCISES["early_stopping"].answer(val_accuracy, patience)
+
+
+def _ceil_blocks(n, k):
+    size = -(-n // k)
+    blocks = [np.arange(i * size, min(n, (i + 1) * size)) for i in range(k)]
+    return [(np.setdiff1d(np.arange(n), block), block) for block in blocks]
+
+
+@pytest.mark.parametrize(("topic", "wrong", "wording"), STRICT_WRONG,
+                         ids=[f"{t}-{i}" for i, (t, _, _) in enumerate(STRICT_WRONG)])
+def test_wrong_answers_that_passed_some_draws_fail_on_every_draw(capsys, topic, wrong, wording):
+    for _ in range(8):
+        assert_rejected(capsys, check_of(topic), wrong, wording)
+
+
+STRICT_MESSAGES = [
+    ("best_epoch", lambda v: len(v), "finds the lowest accuracy"),
+    ("train_val_gap", lambda t, v: 100 * (np.min(t) - np.min(v)), "uses the first epoch"),
+    ("ignored_pixels", lambda X: [], "looks along the wrong axis"),
+]
+
+
+@pytest.mark.parametrize(("topic", "wrong", "misleading"), STRICT_MESSAGES,
+                         ids=[t for t, _, _ in STRICT_MESSAGES])
+def test_a_wrong_answer_is_not_given_a_mistake_it_does_not_make(capsys, topic, wrong, misleading):
+    for _ in range(8):
+        line = assert_rejected(capsys, check_of(topic), wrong)
+        assert misleading not in line, line
+
+
+# -- what reading a result can do: inside the fence too -------------------------------------------
+
+
+class _Exits:
+    def __array__(self, *args, **kwargs):
+        raise SystemExit(3)
+
+
+class _Chatty:
+    def __array__(self, *args, **kwargs):
+        print("from __array__")
+        print("from __array__", file=sys.stderr)
+        return np.zeros((2, 2))
+
+
+class _BadText(Exception):
+    def __str__(self):
+        raise RuntimeError("str fails")
+
+
+def _raises_bad_text(Z):
+    raise _BadText
+
+
+def test_reading_a_result_is_fenced(capsys):
+    assert_rejected(capsys, exercises.check_softmax, lambda Z: _Exits(), "raised SystemExit")
+    assert_rejected(capsys, exercises.check_softmax, lambda Z: _Chatty())  # run(): no output
+    assert_rejected(capsys, exercises.check_softmax, _raises_bad_text, "raised _BadText")
+
+
+def test_reading_a_result_is_under_the_time_limit_and_an_abandoned_call_is_refused(capsys):
+    import dataclasses
+    import threading
+
+    stop = threading.Event()
+
+    class Slow:
+        def __array__(self, *args, **kwargs):
+            stop.wait(30)
+            return np.zeros((2, 2))
+
+    quick = dataclasses.replace(EXERCISES["softmax"], seconds=0.3)
+    started = time.monotonic()
+    try:
+        result = judge(quick, lambda Z: Slow())
+        assert not result and "did not finish within 0.3 seconds" in result.message
+        assert "restart the kernel" in result.message
+        assert time.monotonic() - started < 5
+        refused = exercises.check_softmax(nb02.softmax)
+        assert not refused and "still running in the background" in refused.message
+        assert "restart the kernel" in refused.message
+    finally:
+        stop.set()
+    result, line = run(capsys, exercises.check_softmax, nb02.softmax)
+    assert result, line
+
+
+def _sklearn_confusion(y_true, y_pred, n_classes):
+    from sklearn.metrics import confusion_matrix
+
+    return confusion_matrix(y_true, y_pred)
+
+
+@pytest.mark.parametrize(("topic", "wrong", "wording"), [
+    ("train_val_gap", lambda t, v: round(100 * (t[-1] - v[-1]), 1), "rounds the gap"),
+    ("train_val_gap", lambda t, v: 100 * (np.min(t) - np.min(v)), "gives"),
+    ("cross_entropy_from_scores",
+     lambda Z, T: len(Z) * nb02.cross_entropy_from_scores(Z, T) / (len(Z) - 1), "gives"),
+    ("confusion_matrix", _sklearn_confusion, "sized by the number of labels that occur"),
+], ids=["round-1", "min", "n-1", "sklearn"])
+def test_messages_name_what_the_answer_does(capsys, topic, wrong, wording):
+    for _ in range(5):
+        line = assert_rejected(capsys, check_of(topic), wrong, wording)
+        assert "Seen for" not in line, line
+
+
+def test_a_changed_shape_gets_its_own_advice(capsys):
+    def flattening(y_true, y_pred):
+        y_true.shape = (-1,)
+        return np.mean(y_true == np.ravel(y_pred))
+
+    assert_rejected(capsys, exercises.check_accuracy, flattening,
+                    "changes the shape of its argument y_true", "reshape(-1)")
+
+
+@pytest.mark.parametrize(("shuffle", "wording"), [
+    ("order = rng.integers(0, n_samples, n_samples)", "draw with replacement"),
+    ("order = np.random.default_rng(0).permutation(n_samples)",
+     "not rng = np.random.default_rng(self.seed)"),
+])
+def test_a_loop_that_shuffles_otherwise_is_told_so(capsys, shuffle, wording):
+    assert_rejected(capsys, exercises.check_training_loop, learner_class(**{ORDER: shuffle}),
+                    wording)
+
+
+@pytest.mark.parametrize(("topic", "constant"), [
+    ("best_epoch", lambda v: 3), ("early_stopping", lambda v, p: (5, 2)),
+])
+def test_a_constant_answer_is_not_given_a_mistake_that_matched_by_chance(capsys, topic,
+                                                                        constant):
+    for _ in range(8):
+        line = assert_rejected(capsys, check_of(topic), constant, "gives")
+        assert "Seen for" not in line, line

@@ -15,7 +15,9 @@ errors and Python's warnings silenced, so that neither a hanging answer nor
 the learner's own ``np.seterr`` or ``warnings`` settings can break a check.
 A worker thread (rather than a signal) works in a Jupyter kernel, in
 pytest-xdist workers and off the main thread alike; a call that overruns is
-abandoned, not killed, and goes on in the background until it ends.
+abandoned, not killed, and goes on in the background until it ends (until
+then, every check answers with a line asking to restart the kernel). What
+the function returned is read in the same thread, under the same limit.
 ``SystemExit`` or ``KeyboardInterrupt`` raised by the learner's function is
 reported in one line; an interrupt from the keyboard (or Jupyter's stop
 button) while a check waits reaches the main thread and stops the check, as
@@ -155,17 +157,39 @@ class Outcome:
     text: str = ""
 
 
+_ABANDONED = []  # worker threads of calls that overran: they go on until they end
+
+
+def _refuse_while_abandoned():
+    """A Line when a call that overran in an earlier check still runs."""
+    for worker in list(_ABANDONED):
+        worker.join(0.2)
+        if not worker.is_alive():
+            _ABANDONED.remove(worker)
+    if _ABANDONED:
+        raise Line(f"A function that did not finish in an earlier check ({_ABANDONED[0].name}) "
+                   "is still running in the background and would slow and disturb this "
+                   "check: restart the kernel (Kernel → Restart), then check again.")
+
+
 def _fenced(exercise, function, arguments, seconds):
-    """Run ``function`` on copies of ``arguments`` within ``seconds``: an Outcome, or a Line."""
+    """Run ``function`` on copies of ``arguments`` and read its result, within ``seconds``.
+
+    Everything that touches what the function returned (``__array__``, ``__len__``,
+    ``__str__`` of an exception...) runs in the worker thread, under the time
+    limit and with its printing captured: an Outcome, or a Line.
+    """
     copies = copy.deepcopy(arguments)
     box = {}
 
     def target():
         try:
             with np.errstate(all="ignore"):
-                box["raw"] = exercise.run(function, copies)
+                raw = exercise.run(function, copies)
         except BaseException as exc:  # SystemExit and KeyboardInterrupt are reported too
-            box["error"] = exc
+            box["early"] = _caught(_raised, exercise, exc)
+            return
+        box["outcome"] = _caught(_read, exercise, raw, arguments)
 
     worker = threading.Thread(target=target, name=f"check_{exercise.topic}", daemon=True)
     quiet = io.StringIO()
@@ -175,15 +199,51 @@ def _fenced(exercise, function, arguments, seconds):
         worker.start()
         worker.join(max(seconds, 0.01))
     if worker.is_alive():
+        _ABANDONED.append(worker)
         raise Line(f"Your {exercise.name} did not finish within {exercise.seconds:g} seconds "
-                   f"({describe(arguments)}): look for a loop that never ends.")
-    if "error" in box:
-        return _raised(exercise, box["error"])
+                   f"({describe(arguments)}): look for a loop that never ends. It goes on "
+                   "running in the background: restart the kernel before checking again.")
+    return _settled(exercise, box, arguments, copies)
+
+
+def _caught(step, exercise, *args):
+    """``step(exercise, *args)``: an Outcome, or the Line it ends with."""
+    try:
+        return step(exercise, *args)
+    except Line as line:
+        return line
+    except BaseException as exc:  # reading the result raised, SystemExit included
+        return _caught(_raised, exercise, exc)
+
+
+def _settled(exercise, box, arguments, copies):
+    if "early" in box:
+        return _outcome(box["early"])
     for key, value in arguments.items():
-        if isinstance(value, np.ndarray) and not np.array_equal(copies[key], value, equal_nan=True):
+        if not isinstance(value, np.ndarray):
+            continue
+        if np.shape(copies[key]) != value.shape:
+            raise Line(f"Your {exercise.name} changes the shape of its argument {key} in place "
+                       f"({key}.shape = ...); make a reshaped copy under a new name instead "
+                       f"(flat = {key}.reshape(-1)).")
+        if not np.array_equal(copies[key], value, equal_nan=True):
             raise Line(f"Your {exercise.name} changes its argument {key} in place; compute a new "
                        f"array instead ({key} = {key} - ... rather than {key} -= ...).")
-    return _read(exercise, box["raw"], arguments)
+    return _outcome(box["outcome"])
+
+
+def _outcome(outcome):
+    if isinstance(outcome, Line):
+        raise outcome
+    return outcome
+
+
+def _text(exc):
+    """``str(exc)``, or nothing when even that fails."""
+    try:
+        return str(exc)
+    except BaseException:  # an exception whose __str__ raises
+        return ""
 
 
 def _raised(exercise, exc):
@@ -195,9 +255,10 @@ def _raised(exercise, exc):
     if isinstance(exc, (SystemExit, KeyboardInterrupt)):
         raise Line(f"Your {exercise.name} raised {type(exc).__name__}, which would stop the "
                    "notebook: return a result instead.")
-    if "ellipsis" in str(exc):
+    text = _text(exc)
+    if "ellipsis" in text:
         raise not_done(f"a `...` placeholder is still in your {exercise.name}.")
-    lines = str(exc).strip().splitlines()
+    lines = text.strip().splitlines()
     return Outcome("raised", text=f"{type(exc).__name__}: {lines[0]}" if lines
                    else type(exc).__name__)
 
@@ -239,6 +300,7 @@ def judge(exercise, candidate, seed=None):
     """
     try:
         _require(candidate, exercise)
+        _refuse_while_abandoned()
         _verdict(exercise, candidate, np.random.default_rng(seed))
     except Line as line:
         return Result(False, line.message, line.mark)
@@ -256,11 +318,13 @@ def _verdict(exercise, candidate, rng):
         return
     first = next(i for i, (a, b) in enumerate(zip(mine, expected)) if not _agree(exercise, a, b))
     partly = None  # the first mistake that matches where the learner's answer first differs
+    # An answer that gives the same on every input matches a mistake there by chance only.
+    constant = len(mine) > 1 and all(_agree(exercise, mine[0], outcome) for outcome in mine)
     for mistake in exercise.mistakes:
         theirs = [_trusted(exercise, private(mistake.wrong), case) for case in replayed]
         if all(_agree(exercise, a, b) for a, b in zip(mine, theirs)):
             raise Line(mistake.message)
-        if partly is None and _agree(exercise, mine[first], theirs[first]):
+        if partly is None and not constant and _agree(exercise, mine[first], theirs[first]):
             partly = mistake
     if partly is not None:
         raise Line(f"{partly.message} (Seen for {describe(cases[first])}.)")
@@ -278,8 +342,44 @@ def _difference(exercise, case, mine, expected):
         return f"Your {exercise.name} raised {mine.text} ({where})."
     if mine.kind == "unreadable":
         return f"{mine.text} ({where})"
-    return (f"Your {exercise.name} gives {exercise.show(mine.value)} for {where}; "
-            f"expected {exercise.show(expected.value)}.")
+    shown, wanted = exercise.show(mine.value), exercise.show(expected.value)
+    gap = f" They differ in {_first_gap(mine.value, expected.value)}." if shown == wanted else ""
+    return f"Your {exercise.name} gives {shown} for {where}; expected {wanted}.{gap}"
+
+
+def _first_gap(mine, expected, where=""):
+    """Where two values that print alike first differ, with both numbers in full."""
+    if isinstance(expected, dict) and isinstance(mine, dict):
+        for key in expected:
+            if key in mine and not _alike(mine[key], expected[key]):
+                return _first_gap(mine[key], expected[key], f"{where}{key}" if not where
+                                  else f"{where}[{key!r}]")
+    if isinstance(expected, tuple) and isinstance(mine, tuple) and len(mine) == len(expected):
+        for number, (a, b) in enumerate(zip(mine, expected)):
+            if not _alike(a, b):
+                return _first_gap(a, b, f"{where or 'part'} {number + 1}")
+    try:
+        a, b = np.asarray(mine, dtype=float), np.asarray(expected, dtype=float)
+        index = np.argwhere(~np.isclose(a, b, rtol=1e-12, atol=0, equal_nan=True))[0]
+        label = f"{where}, entry" if where else "entry"
+        return (f"{label} {list(map(int, index))}: {float(a[tuple(index)])!r} where "
+                f"{float(b[tuple(index)])!r} is expected")
+    except Exception:  # shapes or types that do not compare entry by entry
+        return where or "details too small to print"
+
+
+def _alike(a, b):
+    """Whether two read values are equal, entry for entry (dicts and tuples part by part)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return set(a) == set(b) and all(_alike(a[key], b[key]) for key in b)
+    try:
+        return bool(np.array_equal(np.asarray(a, dtype=float), np.asarray(b, dtype=float),
+                                   equal_nan=True))
+    except Exception:  # values that are not numbers
+        try:
+            return bool(a == b)
+        except Exception:  # arrays inside a list, say
+            return False
 
 
 def _require(candidate, exercise):
@@ -337,7 +437,10 @@ def brief(value):
     """What a value is, on one short line."""
     if isinstance(value, np.ndarray):
         return f"a NumPy array of shape {value.shape}"
-    text = " ".join(repr(value).split())
+    try:
+        text = " ".join(repr(value).split())
+    except BaseException:  # a result whose __repr__ raises
+        text = "an object"
     return f"{text:.40} ({type(value).__name__})"
 
 
@@ -350,7 +453,7 @@ def describe(arguments):
                     .replace("\n", "") if value.size <= 12 else f"shape {value.shape}")
             while "  " in text:
                 text = text.replace("  ", " ")
-        elif callable(value):
+        elif callable(value) or key.startswith("_"):
             continue
         elif isinstance(value, (list, tuple)):
             text = f"a {type(value).__name__} of {len(value)}"
@@ -370,9 +473,22 @@ def fmt(value):
     return f"[{numbers}{more}]" + (f" (shape {array.shape})" if array.ndim > 1 else "")
 
 
-def close(a, b, rtol=1e-6, atol=1e-9):
+def close(a, b, rtol=1e-6, atol=1e-9, scale_rtol=5e-5, scale=None):
+    """Equal up to rounding, float32 rounding included.
+
+    Besides ``rtol`` per entry, an entry may be off by ``scale_rtol`` of the
+    largest expected entry: an answer computed in float32 (7 digits) to a
+    statement in float64 is right, though its tiny entries are off relative
+    to themselves. ``scale`` replaces that largest entry (the largest of a pair of
+    arrays, say).
+    """
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+    if a.shape != b.shape:
+        return False
+    if scale is None:
+        finite = np.abs(b[np.isfinite(b)])
+        scale = finite.max() if finite.size else 0.0
+    return bool(np.allclose(a, b, rtol=rtol, atol=atol + scale_rtol * scale, equal_nan=True))
 
 
 def read_array(raw, arguments=None):

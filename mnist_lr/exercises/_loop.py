@@ -3,15 +3,20 @@
 The learner's class is trained on small problems with a generator that keeps
 every order it draws (``rng.permutation``, ``rng.choice``, ``rng.shuffle``);
 the worked class is then trained on exactly those orders, so that any valid
-way of drawing a fresh order passes. The usual mistakes are the worked loop
-with one piece changed, replayed on the same orders.
+way of drawing a fresh order passes; a loop that shuffles otherwise (an
+argsort of rng.random, a Fisher–Yates loop) is replayed on the rows of X it
+read, in turn. The usual mistakes are the worked loop with one piece
+changed, replayed on the same orders.
 """
 
 from __future__ import annotations
 
+import dis
+import itertools
+
 import numpy as np
 
-from ._engine import Exercise, Line, Mistake, close, fmt
+from ._engine import Exercise, Line, Mistake, brief, close, fmt
 
 
 class _Recorder(np.random.Generator):
@@ -20,6 +25,19 @@ class _Recorder(np.random.Generator):
     NumPy's own methods call one another (``permutation`` shuffles a range):
     only the outermost call of a draw is kept.
     """
+
+    def __index__(self):  # np.random.seed(self.seed), range(self.seed): the seed's number
+        return self.__dict__["seed"]
+
+    __int__ = __index__
+
+    def __add__(self, other):  # default_rng(self.seed + epoch): a generator that records too
+        child = _Recorder(np.random.PCG64(self.__dict__["seed"] + other))
+        child.__dict__.update(seed=self.__dict__["seed"] + other,
+                              draws=self.__dict__.setdefault("draws", []))
+        return child
+
+    __radd__ = __add__
 
     def permutation(self, x, axis=0):
         return self._keep(super().permutation, x, axis)
@@ -61,10 +79,26 @@ class _Replay(np.random.Generator):
 def _generator(arguments):
     """The generator handed to the class as its ``seed``: a recorder, or a replay."""
     if "orders" not in arguments:
-        return _Recorder(np.random.PCG64(arguments["seed"]))
+        recorder = _Recorder(np.random.PCG64(arguments["seed"]))
+        recorder.__dict__.update(seed=arguments["seed"])
+        return recorder
     replay = _Replay(np.random.PCG64(arguments["seed"]))
-    replay.__dict__.update(orders=list(arguments["orders"]), state=arguments["global_state"])
+    replay.__dict__.update(orders=list(arguments["orders"]), state=arguments["global_state"],
+                           seed=arguments["seed"])
     return replay
+
+
+_SLICING = {"BINARY_SUBSCR", "STORE_SUBSCR", "DELETE_SUBSCR", "BUILD_TUPLE", "BUILD_SLICE"}
+
+
+def _placeholder(code):
+    """Whether ``code`` uses a `...` other than as an index (``W[...] -= step`` is fine)."""
+    if code is None:
+        return False
+    following = [i for i in dis.get_instructions(code) if i.opname not in ("COPY", "CACHE")]
+    return any(i.opname == "LOAD_CONST" and i.argval is Ellipsis and
+               (n + 1 == len(following) or following[n + 1].opname not in _SLICING)
+               for n, i in enumerate(following))
 
 
 _SETTINGS = ("learning_rate", "max_epochs", "batch_size", "patience")
@@ -72,16 +106,74 @@ _SETTINGS = ("learning_rate", "max_epochs", "batch_size", "patience")
 
 def _train(cls, arguments):
     """Make the class, fit it, and report what the run drew and what the model holds."""
-    code = getattr(getattr(cls, "fit", None), "__code__", None)
-    if code is not None and Ellipsis in code.co_consts:
+    if _placeholder(getattr(getattr(cls, "fit", None), "__code__", None)):
         raise Line("still has a `...` placeholder in fit", mark="…")
     rng = _generator(arguments)
+    initial = rng.bit_generator.state
     # np.random's own state, read on purpose: the mistake of drawing from it is replayed.
     global_state = np.random.get_state()  # noqa: NPY002
-    model = cls(**{key: arguments[key] for key in _SETTINGS}, seed=rng)
-    returned = model.fit(arguments["X"], arguments["y"], arguments["X_val"], arguments["y_val"])
-    return {"model": model, "returned_self": returned is model,
+    learner = "orders" not in arguments
+    seed = arguments["seed"] if learner and arguments.get("_int_seed") else rng
+    X = arguments["X"].view(_Rows) if learner else arguments["X"]
+    if learner:
+        X.log = []
+    model = cls(**{key: arguments[key] for key in _SETTINGS}, seed=seed)
+    returned = model.fit(X, arguments["y"], arguments["X_val"], arguments["y_val"])
+    return {"model": model, "returned_self": returned is model, "visits": getattr(X, "log", []),
+            "own_generator": seed is rng and rng.bit_generator.state == initial,
             "draws": rng.__dict__.get("draws", []), "global_state": global_state}
+
+
+def _plain(value):
+    if isinstance(value, _Rows):
+        return value.view(np.ndarray)
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(item) for item in value)
+    return value
+
+
+class _Rows(np.ndarray):
+    """The training inputs X, noting which rows the learner's loop reads, in turn.
+
+    However a learner shuffles (``rng.random(n).argsort()``, a Fisher–Yates loop),
+    the rows it trains on in each epoch are its order; anything computed from X
+    is a plain array.
+    """
+
+    def __getitem__(self, key):
+        if getattr(self, "log", None) is not None:
+            self.log.append(key.copy() if isinstance(key, np.ndarray) else key)
+        return self.view(np.ndarray)[key]
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        if "out" in kwargs:
+            kwargs["out"] = _plain(kwargs["out"])
+        return getattr(ufunc, method)(*_plain(inputs), **kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return func(*_plain(args), **{key: _plain(value) for key, value in kwargs.items()})
+
+
+def _rows_read(visits, n):
+    """The rows of X the loop read, in turn (the same rows read twice in a row once)."""
+    rows = []
+    for key in visits:
+        key = key[0] if isinstance(key, tuple) and key else key
+        if not (isinstance(key, slice) and key == slice(None)) and key is not Ellipsis:
+            read = np.arange(n)[key].ravel()
+            if not (rows and np.array_equal(rows[-1], read)):  # X[rows] read twice a batch
+                rows.append(read)
+    return np.concatenate(rows) if rows else np.zeros(0, dtype=int)
+
+
+def _epochs_of(rows, n, epochs):
+    """The order of each epoch, if the loop read every row once per epoch; else []."""
+    if len(rows) != n * epochs:
+        return []
+    orders = list(rows.reshape(epochs, n))
+    if any(np.sort(order).tolist() != list(range(n)) for order in orders):
+        return []
+    return orders
 
 
 def _fitted(raw, arguments):
@@ -98,13 +190,43 @@ def _fitted(raw, arguments):
     except (TypeError, ValueError):
         raise Line("keeps a history that does not hold one number per epoch in each "
                    "list") from None
-    n = len(arguments["X"])
-    if any(np.sort(order, axis=None).tolist() != list(range(n)) for order in raw["draws"]):
-        raise Line("draws an order that is not every row once (rng.choice with replacement?): "
-                   "use rng.permutation(n_samples)")
-    return {"history": history, "best_epoch": model.best_epoch, "W": np.asarray(model.W),
+    draws, note = _orders(raw, len(arguments["X"]), len(next(iter(history.values()), [])))
+    return {"history": history, "best_epoch": _epoch(model.best_epoch), "W": np.asarray(model.W),
             "b": np.asarray(model.b), "returned_self": raw["returned_self"],
-            "draws": raw["draws"], "global_state": raw["global_state"]}
+            "draws": draws, "global_state": raw["global_state"], "note": note}
+
+
+def _orders(raw, n, epochs):
+    """The orders to replay (what rng drew, else the rows the loop read), and a remark."""
+    if raw["draws"]:
+        if any(np.sort(order, axis=None).tolist() != list(range(n)) for order in raw["draws"]):
+            raise Line("draws an order that is not every row once (rng.choice with "
+                       "replacement?): use rng.permutation(n_samples)")
+        return raw["draws"], ""
+    rows = _rows_read(raw["visits"], n)
+    orders = _epochs_of(rows, n, epochs)
+    if raw["own_generator"] and any(np.any(order != np.arange(n)) for order in orders):
+        return [], (" (shuffled by a generator that is not rng = np.random.default_rng("
+                    "self.seed): the seed must decide the run)")
+    if len(orders) > 1 and not any(np.array_equal(a, b)
+                                   for a, b in itertools.combinations(orders, 2)):
+        return orders, ""  # a fresh order every epoch: replayed
+    if len(rows) >= n and len(np.unique(rows[:n])) < n:
+        return [], (" (its first epoch does not visit every row once: rng.integers or "
+                    "rng.choice draw with replacement; use rng.permutation(n_samples))")
+    return [], ""
+
+
+def _epoch(best_epoch):
+    """The best epoch as a whole number, or a Line saying what it is instead."""
+    try:
+        number = float(np.asarray(best_epoch, dtype=float).reshape(()))
+    except (TypeError, ValueError):
+        number = None
+    if number is None or number != round(number):
+        raise Line(f"keeps best_epoch = {brief(best_epoch)}; it should be the number of the "
+                   "best epoch (an int, counted from 1)")
+    return int(number)
 
 
 def _same_run(mine, expected):
@@ -120,7 +242,7 @@ def _show_run(run):
     epochs = len(next(iter(history.values()), []))
     accuracy = history.get("val_accuracy", [])
     return (f"a run of {epochs} epochs keeping epoch {run['best_epoch']} (validation accuracy "
-            f"{fmt(accuracy)})")
+            f"{fmt(accuracy)}){run.get('note', '')}")
 
 
 def _replayed(arguments, run):
@@ -162,7 +284,7 @@ class _Loop:
         n_samples, n_classes = len(X), y.max() + 1
         T = np.eye(n_classes)[y]
         self.W, self.b = np.zeros((X.shape[1], n_classes)), np.zeros(n_classes)
-        rng = self.seed
+        rng = np.random.default_rng(self.seed)
         self.history = {"loss": [], "train_accuracy": [], "val_loss": [], "val_accuracy": []}
         best_accuracy, epochs_since_best = -1.0, 0
         for epoch in range(1, self.max_epochs + 1):
@@ -209,6 +331,10 @@ def _global_order(self, rng, n_samples, epoch):
     return self.numpy_random.permutation(n_samples)
 
 
+def _reseeded_global_order(self, rng, n_samples, epoch):
+    return np.random.RandomState(rng.__dict__["seed"]).permutation(n_samples)
+
+
 def _no_return(self, *data):
     _Loop.fit(self, *data)
 
@@ -217,11 +343,16 @@ def _last_weights(self, epoch):
     return self.W, self.b, epoch
 
 
+_GLOBAL = ("Your loop draws its orders from np.random, NumPy's global generator, not from "
+           "rng = np.random.default_rng(self.seed): use rng.permutation(n_samples), so that "
+           "the seed decides the run.")
+
 LOOP_MISTAKES = (
-    Mistake(_with(order=_global_order),
-            "Your loop draws its orders from np.random, NumPy's global generator, not from "
-            "rng = np.random.default_rng(self.seed): use rng.permutation(n_samples), so that "
-            "the seed decides the run."),
+    Mistake(_with(order=_global_order), _GLOBAL),
+    Mistake(_with(order=_reseeded_global_order),
+            "Your loop reseeds np.random, NumPy's global generator, every epoch, so every "
+            "epoch visits the rows in the same order: make rng = np.random.default_rng(self."
+            "seed) once, before the epoch loop, and draw rng.permutation(n_samples) from it."),
     Mistake(_with(order=lambda self, rng, n, epoch: np.arange(n)),
             "Your loop does not shuffle: every epoch visits the rows in the same order 0, 1, "
             "2, ... Draw order = rng.permutation(n_samples) at the start of every epoch."),
@@ -287,7 +418,7 @@ def _problems(rng):
     return [
         _problem(rng, 20, 10, 3, 3, learning_rate=0.5, max_epochs=12, batch_size=6, patience=2),
         _problem(rng, 30, 12, 4, 2, learning_rate=1.0, max_epochs=8, batch_size=7,
-                 patience=None),
+                 patience=None, _int_seed=True),
         _problem(rng, 45, 15, 6, 4, learning_rate=0.8, max_epochs=30, batch_size=10,
                  patience=3),
         _problem(rng, 50, 20, 5, 5, learning_rate=2.0, max_epochs=30, batch_size=16,

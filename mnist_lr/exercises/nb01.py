@@ -8,7 +8,9 @@ from ._engine import Exercise, Mistake, read_shaped
 
 
 def digit_shares(y):
-    """The share of each digit 0..9 among the labels y: ten numbers that add up to 1."""
+    """The share of each digit 0..9 among the labels y:
+    ten numbers that add up to 1.
+    """
     # minlength=10 keeps a zero for a digit that never occurs.
     return np.bincount(y, minlength=10) / len(y)
 

@@ -13,27 +13,34 @@ from ._loop import training_loop
 
 def one_hot(y, n_classes):
     """One row per label, with a single 1 in the label's column."""
-    # Row i of the identity matrix has its 1 in column i: pick row y[j] for every label.
+    # Row i of the identity matrix has its 1 in
+    # column i: pick row y[j] for every label.
     return np.eye(n_classes)[y]
 
 
 def softmax(Z):
     """Row-wise probabilities for scores Z of shape (n, k)."""
-    # Subtracting each row's maximum changes nothing (it cancels) but keeps exp from overflowing.
+    # Subtracting each row's maximum changes nothing
+    # (it cancels) but keeps exp from overflowing.
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     return E / E.sum(axis=1, keepdims=True)
 
 
 def cross_entropy_from_scores(Z, T):
-    """Mean cross-entropy of scores Z (n, k) against one-hot targets T (n, k)."""
-    # log p = z - log(sum exp z), with the row maximum taken out first (log-sum-exp).
+    """Mean cross-entropy of scores Z (n, k)
+    against one-hot targets T (n, k).
+    """
+    # log p = z - log(sum exp z), with the row
+    # maximum taken out first (log-sum-exp).
     shifted = Z - Z.max(axis=1, keepdims=True)
     log_P = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     return -(T * log_P).sum(axis=1).mean()
 
 
 def gradient(X, T, W, b):
-    """Gradient (dW, db) of the mean cross-entropy of softmax(X @ W + b) against T."""
+    """Gradient (dW, db) of the mean cross-entropy
+    of softmax(X @ W + b) against T.
+    """
     Z = X @ W + b
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     P = E / E.sum(axis=1, keepdims=True)
@@ -42,7 +49,9 @@ def gradient(X, T, W, b):
 
 
 def numerical_gradient(loss, W, h=1e-6):
-    """Central-difference estimate of the gradient of loss(W): an array shaped like W."""
+    """Central-difference estimate of the gradient of loss(W):
+    an array shaped like W.
+    """
     grad = np.zeros(W.shape)
     for index in np.ndindex(W.shape):  # every (i, j) of W, whatever its shape
         old = W[index]
@@ -62,9 +71,18 @@ def log_softmax(Z):
 
 
 class MySoftmaxRegression:
-    """Softmax regression by mini-batch SGD with early stopping, in plain NumPy."""
+    """Softmax regression by mini-batch SGD with early stopping,
+    in plain NumPy.
+    """
 
-    def __init__(self, learning_rate=0.24, max_epochs=1000, batch_size=100, patience=10, seed=0):
+    def __init__(
+        self,
+        learning_rate=0.24,
+        max_epochs=1000,
+        batch_size=100,
+        patience=10,
+        seed=0,
+    ):
         self.learning_rate, self.max_epochs = learning_rate, max_epochs
         self.batch_size, self.patience, self.seed = batch_size, patience, seed
 
@@ -76,25 +94,35 @@ class MySoftmaxRegression:
         self.W = np.zeros((X.shape[1], n_classes))
         self.b = np.zeros(n_classes)
         rng = np.random.default_rng(self.seed)
-        self.history = {"loss": [], "train_accuracy": [], "val_loss": [], "val_accuracy": []}
+        self.history = {
+            "loss": [],
+            "train_accuracy": [],
+            "val_loss": [],
+            "val_accuracy": [],
+        }
         best_accuracy, epochs_since_best = -1.0, 0
         for epoch in range(1, self.max_epochs + 1):
             order = rng.permutation(n_samples)  # a fresh shuffle every epoch
             for start in range(0, n_samples, self.batch_size):
-                rows = order[start:start + self.batch_size]
+                rows = order[start : start + self.batch_size]
                 P = np.exp(log_softmax(X[rows] @ self.W + self.b))
                 error = (P - T[rows]) / len(rows)  # dL/dZ for the mean loss
                 self.W -= self.learning_rate * (X[rows].T @ error)
                 self.b -= self.learning_rate * error.sum(axis=0)
-            for name, value in zip(self.history, self.measure(X, y) + self.measure(X_val, y_val)):
+            measured = self.measure(X, y) + self.measure(X_val, y_val)
+            for name, value in zip(self.history, measured):
                 self.history[name].append(value)
             improved = self.history["val_accuracy"][-1] > best_accuracy
             if improved:
-                best_accuracy, epochs_since_best = self.history["val_accuracy"][-1], 0
-                best = self.W.copy(), self.b.copy(), epoch  # copies: W changes in place
+                best_accuracy = self.history["val_accuracy"][-1]
+                epochs_since_best = 0
+                # copies: W changes in place
+                best = self.W.copy(), self.b.copy(), epoch
             else:
                 epochs_since_best += 1
-            out_of_patience = self.patience is not None and epochs_since_best >= self.patience
+            out_of_patience = (
+                self.patience is not None and epochs_since_best >= self.patience
+            )
             if out_of_patience:
                 break
         self.W, self.b, self.best_epoch = best  # keep the best epoch's weights
@@ -103,7 +131,8 @@ class MySoftmaxRegression:
     def measure(self, X, y):
         """Mean cross-entropy and accuracy on (X, y)."""
         log_p = log_softmax(X @ self.W + self.b)
-        return -log_p[np.arange(len(y)), y].mean(), np.mean(log_p.argmax(axis=1) == y)
+        loss = -log_p[np.arange(len(y)), y].mean()
+        return loss, np.mean(log_p.argmax(axis=1) == y)
 
     def predict(self, X):
         return (X @ self.W + self.b).argmax(axis=1)
@@ -118,7 +147,10 @@ def _labels(rng, n_labels, n_classes):
 
 
 def _one_hot_cases(rng):
-    return [{"y": _labels(rng, n, k), "n_classes": k} for n, k in ((4, 5), (7, 4), (30, 10))]
+    """Labels without the last class (and one other), then labels with every class."""
+    every = rng.permutation(np.concatenate([np.arange(6), rng.integers(0, 6, size=4)]))
+    return [{"y": _labels(rng, n, k), "n_classes": k} for n, k in ((4, 5), (7, 4), (30, 10))
+            ] + [{"y": every, "n_classes": 6}]
 
 
 def _with_columns(columns):
@@ -130,12 +162,17 @@ def _scores(rng, n, k, shift=0.0, scale=2.0):
 
 
 def _softmax_cases(rng):
-    """Ordinary scores, a row near 1000 and a row near -1000 beside ordinary ones."""
+    """Ordinary scores, a row near 1000 and a row near -1000 beside ordinary ones, and a row
+    spread 1500 wide (its first entry not its largest), where only the row's maximum is a
+    safe shift: its minimum, its first entry or its mean would overflow."""
     large = _scores(rng, 3, 4)
     large[0] += 1000
     small = _scores(rng, 4, 5)
     small[1] -= 1000
-    return [{"Z": _scores(rng, 2, 3)}, {"Z": large}, {"Z": small}, {"Z": _scores(rng, 6, 2)}]
+    wide = _scores(rng, 3, 4)
+    wide[2, rng.integers(1, 4)] += 1500
+    return [{"Z": _scores(rng, 2, 3)}, {"Z": large}, {"Z": small}, {"Z": _scores(rng, 6, 2)},
+            {"Z": wide}]
 
 
 def _no_keepdims(Z):
@@ -156,7 +193,7 @@ def _confident(rng):
 
 def _cross_entropy_cases(rng):
     cases = []
-    for n, k in ((2, 3), (5, 4), (20, 10)):
+    for n, k in ((3, 3), (5, 4), (20, 10)):  # 3 rows: a division by n - 1 is no sum
         cases.append({"Z": _scores(rng, n, k), "T": np.eye(k)[rng.integers(0, k, size=n)]})
     return cases + [_confident(rng)]
 
@@ -244,7 +281,9 @@ def read_gradient(raw, arguments):
 
 
 def same_gradient(mine, expected):
-    return all(close(a, b) for a, b in zip(mine, expected))
+    """dW and db equal up to rounding (float32 included) on the scale of the larger of them."""
+    scale = max(float(np.nanmax(np.abs(part), initial=0.0)) for part in expected)
+    return all(close(a, b, scale=scale) for a, b in zip(mine, expected))
 
 
 def show_gradient(pair):
@@ -289,19 +328,21 @@ GRADIENT_MISTAKES = (
 
 
 def _quadratic(rng, shape, h):
-    """A loss of W whose entries interact, at a random W: a central difference is exact for it.
+    """A loss of W whose entries interact, at a random W, with a cubic term.
 
-    Each usual mistake is off by an amount of its own; the last term couples the
-    entries, so that an entry left nudged spoils the next ones.
+    Each usual mistake is off by an amount of its own; the coupling term makes an
+    entry left nudged spoil the next ones, and the cubic term makes a central
+    difference off by h² per entry, so that an answer using an h of its own differs.
     """
     A, B, W = rng.normal(size=shape), rng.normal(size=shape), rng.normal(size=shape)
-    C = rng.uniform(0.5, 2.0, size=shape)
+    C, D = rng.uniform(0.5, 2.0, size=shape), rng.uniform(0.5, 2.0, size=shape)
 
     def loss(V):
         V = np.asarray(V, dtype=float)
         if V.shape != shape:
             raise ValueError(f"loss expects an array of shape {shape}, got {V.shape}")
-        return float((A * V).sum() + (C * V**2).sum() + 0.5 * (B * V).sum() ** 2)
+        return float((A * V).sum() + (C * V**2).sum() + 0.5 * (B * V).sum() ** 2
+                     + (D * V**3).sum())
 
     return {"loss": loss, "W": W, "h": h}
 
@@ -472,7 +513,8 @@ EXERCISES = (
     ),
     Exercise(
         topic="numerical_gradient", answer=numerical_gradient, run=_run_numerical,
-        read=_read_numerical, same=lambda mine, expected: close(mine, expected, atol=1e-6),
+        read=_read_numerical,
+        same=lambda mine, expected: close(mine, expected, atol=1e-6, scale_rtol=1e-7),
         cases=lambda rng: [_quadratic(rng, shape, h) for shape, h in (((3, 2), 0.01),
                                                                       ((2, 5), 0.001),
                                                                       ((1, 4), 0.003))],

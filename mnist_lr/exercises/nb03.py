@@ -9,12 +9,15 @@ from ._engine import Exercise, Mistake, close, read_number
 
 def accuracy(y_true, y_pred):
     """The fraction of predictions that are right."""
-    # ravel: a column (n, 1) compared with a row (n,) would broadcast into an n x n table.
+    # ravel: a column (n, 1) compared with a row
+    # (n,) would broadcast into an n x n table.
     return np.mean(np.ravel(y_true) == np.ravel(y_pred))
 
 
 def best_epoch(val_accuracy):
-    """The epoch (counted from 1) with the highest validation accuracy, the first on ties."""
+    """The epoch (counted from 1) with the highest validation accuracy,
+    the first on ties.
+    """
     return int(np.argmax(val_accuracy)) + 1  # argmax returns the first maximum
 
 
@@ -47,17 +50,22 @@ def _right(y_true, y_pred):
     return np.sum(np.ravel(y_true) == np.ravel(y_pred))
 
 
+def _curve(rng, length, best):
+    """A validation curve whose best is at the epochs ``best`` (positions), and whose
+    lowest value is alone, at none of them and not at the end."""
+    curve = rng.integers(80, 95, size=length) / 100
+    curve[best] = 0.96
+    curve[rng.choice(np.setdiff1d(np.arange(length - 1), best))] = 0.5
+    return {"val_accuracy": curve}
+
+
 def _curves(rng):
-    """Validation curves with the best value reached twice, not in a row."""
+    """The best reached twice, not in a row (twice); the best at the first epoch; at the last."""
     cases = []
-    for length in (5, 7, 12):
-        curve = rng.integers(80, 95, size=length) / 100
+    for length in (5, 12):
         first = rng.integers(1, length - 3)
-        second = rng.integers(first + 2, length - 1)  # not next to it
-        curve[[first, second]] = 0.96  # a tie for the best, in neither the first nor the last epoch
-        curve[-1] = 0.5  # the lowest, alone
-        cases.append({"val_accuracy": curve})
-    return cases
+        cases.append(_curve(rng, length, [first, rng.integers(first + 2, length - 1)]))
+    return cases + [_curve(rng, 7, [0]), _curve(rng, 6, [5])]
 
 
 def _last_best(v):

@@ -10,7 +10,9 @@ from ._engine import Exercise, Line, Mistake, brief, read_array
 
 
 def early_stopping(val_accuracy, patience):
-    """Replay early stopping on a recorded curve: (epoch it stops after, epoch it keeps)."""
+    """Replay early stopping on a recorded curve:
+    (epoch it stops after, epoch it keeps).
+    """
     best, since_best = -1.0, 0
     for epoch, value in enumerate(val_accuracy, start=1):
         if value > best:  # only a strictly higher accuracy is a new best
@@ -37,12 +39,16 @@ def _replay(curve, patience, better=operator.gt, stop_after=0, tie_moves_kept=Fa
 
 
 def _curves(rng):
-    """Curves on a coarse grid, so that ties with the best occur; patience short and long."""
+    """Curves on a coarse grid, so that ties with the best occur; patience short and long;
+    and a curve with a new best after a dip, then a higher peak after the stop."""
     cases = []
     for length, patience in ((6, 2), (9, 1), (12, 3), (15, 4), (8, 20)):
         curve = rng.choice([0.84, 0.85, 0.86, 0.87], size=length)
         curve[1:3] = curve[0] + 0.02, curve[0] + 0.02  # a best, then a tie with it
         cases.append({"val_accuracy": curve, "patience": patience})
+    base = rng.choice([0.84, 0.85, 0.86])
+    late = np.round(base + np.array([0, -0.02, 0.02, 0.01, 0.01, 0.01, 0.05, 0.0, 0.0]), 2)
+    cases.insert(int(rng.integers(0, 6)), {"val_accuracy": late, "patience": 2})
     return cases
 
 

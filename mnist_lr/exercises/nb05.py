@@ -8,7 +8,9 @@ from ._engine import Exercise, Line, Mistake, brief, read_array
 
 
 def ignored_pixels(X):
-    """Indices of the pixels (columns of X) that are exactly 0 in every image (row)."""
+    """Indices of the pixels (columns of X)
+    that are exactly 0 in every image (row).
+    """
     return np.flatnonzero((X == 0).all(axis=0))
 
 
@@ -17,11 +19,12 @@ def _images(rng, n_images, n_pixels, blank_image):
     # ink is 0, or 0.1 and above: no threshold short of exactly 0 tells them apart
     ink = np.round(rng.uniform(0.1, 1.0, size=(n_images, n_pixels)), 2)
     X = ink * (rng.random((n_images, n_pixels)) < 0.5)
-    blank, faint, constant = np.split(rng.permutation(n_pixels)[:5], [2, 3])
+    inside = 1 + rng.permutation(n_pixels - 2)[:4]  # the first and last pixels are blank too
+    blank, faint, constant = [0, n_pixels - 1, inside[0]], inside[1:2], inside[2:]
     empty_image, faint_image = rng.choice(n_images, size=2, replace=False)
     X[:, blank] = 0
     X[:, faint] = 0
-    X[faint_image, faint] = 0.002  # inked, faintly, in one image only
+    X[faint_image, faint] = 10 ** rng.uniform(-9, -2.2)  # inked, faintly, in one image only
     X[:, constant] = 0.5  # inked the same in every image
     if blank_image:
         X[empty_image] = 0
@@ -29,7 +32,7 @@ def _images(rng, n_images, n_pixels, blank_image):
 
 
 def _cases(rng):
-    return [{"X": _images(rng, *shape)} for shape in ((2, 6, False), (6, 9, True), (30, 40, False))]
+    return [{"X": _images(rng, *shape)} for shape in ((2, 6, True), (6, 9, True), (30, 40, False))]
 
 
 def _indices(raw, arguments):

@@ -10,14 +10,16 @@ from ._engine import Exercise, Line, Mistake, brief, read_array
 def confusion_matrix(y_true, y_pred, n_classes):
     """Counts: row = true digit, column = predicted digit."""
     m = np.zeros((n_classes, n_classes), dtype=int)
-    # np.add.at adds once per sample, even when a (true, predicted) pair repeats;
-    # m[y_true, y_pred] += 1 would add only once per distinct pair.
+    # np.add.at adds once per sample, even when a (true, predicted) pair
+    # repeats; m[y_true, y_pred] += 1 would add only once per distinct pair.
     np.add.at(m, (y_true, y_pred), 1)
     return m
 
 
 def most_confused_pair(m):
-    """The pair (a, b), a < b, with the most mistakes m[a, b] + m[b, a] in both directions."""
+    """The pair (a, b), a < b, with the most mistakes
+    m[a, b] + m[b, a] in both directions.
+    """
     both_ways = m + m.T
     np.fill_diagonal(both_ways, 0)  # right answers are not confusions
     a, b = np.unravel_index(np.argmax(both_ways), both_ways.shape)
@@ -51,12 +53,23 @@ def _sized_by(size):
                                                               size(y_true, y_pred))
 
 
+def _occurring(y_true, y_pred, n_classes):
+    """A matrix over the labels that occur only, as sklearn's confusion_matrix without
+    labels= gives."""
+    labels = np.union1d(y_true, y_pred)
+    return confusion_matrix(np.searchsorted(labels, y_true), np.searchsorted(labels, y_pred),
+                            len(labels))
+
+
 def _confusions(rng, size):
-    """Counts with one pair most confused both ways, and another largest one way."""
+    """Counts with one pair most confused both ways (one of them the last digit), another
+    largest one way, and a third with the largest product and minimum of its two ways."""
     m = rng.integers(0, 4, size=(size, size)) + np.diag(rng.integers(40, 60, size))
-    a, b, c, d = rng.choice(size, size=4, replace=False)
-    m[a, b], m[b, a] = 8, 8  # 16 both ways
-    m[c, d], m[d, c] = 12, 0  # the largest single entry, 12 both ways
+    a, c, d, e, f = rng.choice(size - 1, size=5, replace=False)
+    b = size - 1  # a loop that stops at len(m) - 1 misses it
+    m[a, b], m[b, a] = rng.permutation([14, 3])  # 17 both ways; its product 42, minimum 3
+    m[c, d], m[d, c] = 15, 0  # the largest single entry, 15 both ways
+    m[e, f], m[f, e] = 8, 8  # 16 both ways, but the largest product (64) and minimum (8)
     return {"m": m}
 
 
@@ -102,7 +115,7 @@ EXERCISES = (
                     "Your matrix is sized by the largest label that occurs; make it "
                     "n_classes × n_classes, so that a class that never occurs still has its "
                     "row and column."),
-            Mistake(_sized_by(lambda t, p: len(np.union1d(t, p))),
+            Mistake(_occurring,
                     "Your matrix is sized by the number of labels that occur; make it "
                     "n_classes × n_classes, so that a class that never occurs still has its "
                     "row and column."),
@@ -121,7 +134,7 @@ EXERCISES = (
     ),
     Exercise(
         topic="most_confused_pair", answer=most_confused_pair,
-        cases=lambda rng: [_confusions(rng, size) for size in (4, 6, 10)],
+        cases=lambda rng: [_confusions(rng, size) for size in (6, 7, 10)],
         read=_pair, same=np.array_equal,
         hint="m + m.T adds the two directions; zero its diagonal (np.fill_diagonal); np.argmax "
              "gives a flat index and np.unravel_index turns it into (row, column).",

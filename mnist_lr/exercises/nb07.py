@@ -11,7 +11,9 @@ from ._engine import Exercise, Line, Mistake, brief, read_array
 
 
 def fold_scores(make_model, X, y, folds):
-    """Validation accuracy of each fold: a fresh model trained on the others, scored on it."""
+    """Validation accuracy of each fold:
+    a fresh model trained on the others, scored on it.
+    """
     scores = []
     for train_idx, val_idx in folds:
         model = make_model()  # a fresh, untrained model for every fold
@@ -21,17 +23,23 @@ def fold_scores(make_model, X, y, folds):
 
 
 def kfold_indices(n_samples, n_splits):
-    """A list of (train_idx, val_idx) pairs; every sample is validated exactly once."""
+    """A list of (train_idx, val_idx) pairs;
+    every sample is validated exactly once.
+    """
     order = np.arange(n_samples)  # shuffle it first if the rows have an order
     blocks = np.array_split(order, n_splits)  # sizes differ by at most one
-    return [(np.concatenate(blocks[:i] + blocks[i + 1:]), block) for i, block in enumerate(blocks)]
+    return [
+        (np.concatenate(blocks[:i] + blocks[i + 1 :]), block)
+        for i, block in enumerate(blocks)
+    ]
 
 
 # -- k-fold indices ---------------------------------------------------------------------------
 
 def _kfold_cases(rng):
     """Sizes that divide evenly and sizes that do not, two folds up to seven."""
-    cases = [(11, 3), (10, 5), (7, 2), (int(rng.integers(20, 60)), int(rng.integers(4, 8)))]
+    cases = [(11, 3), (10, 5), (7, 2), (10, 4), (22, 4),
+             (int(rng.integers(20, 60)), int(rng.integers(4, 8)))]
     rng.shuffle(cases)
     return [{"n_samples": n, "n_splits": k} for n, k in cases]
 
@@ -133,7 +141,9 @@ def tiny_model():
     trained further from where it stopped would; ``predict`` answers from
     memory and gives an unseen row the commonest label of its training data.
     So a held-out score is below 1, a score on seen rows is 1, and a model
-    reused across folds has seen the next fold's rows already.
+    reused across folds has seen the next fold's rows already. Validation data
+    handed to ``fit`` is remembered too, as early stopping would use it to pick
+    its epoch: a held-out fold passed to fit then scores 1.
     """
     from sklearn.base import BaseEstimator, ClassifierMixin
 
@@ -141,6 +151,9 @@ def tiny_model():
         def fit(self, X, y, X_val=None, y_val=None):
             rows, labels = np.asarray(X)[:, 0].astype(int), np.asarray(y).astype(int)
             self.memory_ = {**getattr(self, "memory_", {}), **dict(zip(rows, labels))}
+            if X_val is not None and y_val is not None:
+                self.memory_.update(zip(np.asarray(X_val)[:, 0].astype(int),
+                                        np.asarray(y_val).astype(int)))
             self.fallback_ = int(np.argmax(np.bincount(labels)))
             self.classes_ = np.unique(labels)
             return self
@@ -209,8 +222,9 @@ FOLD_SCORES_MISTAKES = (
             "X[val_idx]."),
     Mistake(_fold_loop(_train, _train),
             "Your fold_scores scores each model on images it trained on (its training part, "
-            "or a held-out fold it was trained on too): fit on X[train_idx] only and score "
-            "on X[val_idx]."),
+            "or a held-out fold it was trained on too, or handed to fit as validation data, "
+            "where early stopping picks its epoch on it): fit on X[train_idx], y[train_idx] "
+            "only and score on X[val_idx]."),
 )
 
 

@@ -13,11 +13,13 @@ def train_val_gap(train_accuracy, val_accuracy):
 
 
 def _curves(rng, length, validation_ends_higher):
-    """Accuracy curves whose best and first values are not their final ones."""
+    """Accuracy curves whose best, lowest and first values are not their final ones."""
     train = np.round(rng.uniform(0.80, 0.95, size=length), 4)
     val = np.round(train - rng.uniform(0.005, 0.04, size=length), 4)
     train[0], val[0] = 0.6123, 0.5987  # the first epoch, far below the rest
     train[1], val[1] = 0.9677, 0.9611  # the best, not at the end
+    dip = rng.integers(2, length - 1)
+    train[dip], val[dip] = 0.5512, 0.5034  # the lowest, neither first nor last
     if validation_ends_higher:
         val[-1] = np.round(train[-1] + 0.0137, 4)
     return {"train_accuracy": train, "val_accuracy": val}
@@ -63,6 +65,9 @@ EXERCISES = (
                     "epoch's."),
             Mistake(lambda t, v: int(train_val_gap(t, v)), _WHOLE),
             Mistake(lambda t, v: round(train_val_gap(t, v)), _WHOLE),
+            *(Mistake(lambda t, v, digits=digits: round(train_val_gap(t, v), digits),
+                      "Your train_val_gap rounds the gap: return it unrounded (round only "
+                      "when you print it).") for digits in (1,)),
         ),
     ),
 )

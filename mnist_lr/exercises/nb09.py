@@ -9,12 +9,15 @@ from .nb02 import _gradient_problem, gradient, read_gradient, same_gradient, sho
 
 
 def l2_gradient(X, T, W, b, alpha):
-    """Gradient (dW, db) of the mean cross-entropy plus alpha/2 * ||W||^2 (bias not penalised)."""
+    """Gradient (dW, db) of the mean cross-entropy plus alpha/2 * ||W||^2
+    (bias not penalised).
+    """
     Z = X @ W + b
     E = np.exp(Z - Z.max(axis=1, keepdims=True))
     P = E / E.sum(axis=1, keepdims=True)
     error = (P - T) / len(X)
-    # The derivative of alpha/2 * sum(W**2) is alpha * W; the bias has no penalty.
+    # The derivative of alpha/2 * sum(W**2)
+    # is alpha * W; the bias has no penalty.
     return X.T @ error + alpha * W, error.sum(axis=0)
 
 

@@ -12,20 +12,28 @@ from ._engine import Exercise, Line, Mistake, brief, read_number, read_shaped
 
 
 def per_digit_accuracy(y_true, y_pred):
-    """For each digit 0..9, the fraction of its images (by true label) predicted right."""
-    return np.array([np.mean(y_pred[y_true == digit] == digit) for digit in range(10)])
+    """For each digit 0..9,
+    the fraction of its images (by true label) predicted right.
+    """
+    return np.array(
+        [np.mean(y_pred[y_true == digit] == digit) for digit in range(10)]
+    )
 
 
 def mcnemar_test(y_true, pred_a, pred_b):
-    """McNemar's exact test on the same images: (only_a, only_b, two-sided p-value)."""
+    """McNemar's exact test on the same images:
+    (only_a, only_b, two-sided p-value).
+    """
     from math import comb
 
     right_a, right_b = pred_a == y_true, pred_b == y_true
     only_a = int(np.sum(right_a & ~right_b))  # images only model a gets right
     only_b = int(np.sum(right_b & ~right_a))
-    n = only_a + only_b  # images where both are right, or both wrong, say nothing
-    # Were the models equally good, each of the n disagreements would be a fair coin
-    # toss: add up the chance of a split at least this lopsided, on either side.
+    # images where both are right, or both wrong, say nothing
+    n = only_a + only_b
+    # Were the models equally good, each of the n disagreements
+    # would be a fair coin toss: add up the chance of a split
+    # at least this lopsided, on either side.
     tail = sum(comb(n, i) for i in range(min(only_a, only_b) + 1)) / 2**n
     return only_a, only_b, min(1.0, 2 * tail)
 
