@@ -104,6 +104,13 @@ def test_coding_exercises_are_followed_by_their_solution_and_a_passing_check(pat
             f"{path.name}: the check cell after {name} does not check it")
         shown = "".join(text for _, text in _output_texts(check))
         assert shown.startswith("✓ Correct"), f"{path.name}: the worked {name} fails its check"
+        # One verdict, shown once: the check's result, no printed copy, no "True" after it.
+        outputs = check.get("outputs", [])
+        assert [o["output_type"] for o in outputs] == ["execute_result"], (
+            f"{path.name}: the check of {name} shows {len(outputs)} outputs")
+        plain = "".join(outputs[0]["data"]["text/plain"])
+        assert plain.startswith("✓ Correct") and "\nTrue" not in plain, (path.name, name)
+        assert "text/html" in outputs[0]["data"], f"{path.name}: {name}'s verdict cannot wrap"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
