@@ -102,9 +102,10 @@ html_theme_options = {
     "show_toc_level": 2,
 }
 html_last_updated_fmt = None
-# Search results that show prose (docs/_static/search-snippets.js).
+# Search results that show prose, and an "On this page" highlight that clears
+# at the top of the page (docs/_static/).
 html_static_path = ["_static"]
-html_js_files = ["search-snippets.js"]
+html_js_files = ["search-snippets.js", "toc-top.js"]
 # A light page unless the reader picks another mode (without it the theme
 # starts from an empty mode and logs "Got invalid theme mode" on a first visit).
 html_context = {"default_mode": "light"}

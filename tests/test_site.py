@@ -352,6 +352,13 @@ def test_pages_render_offline_in_a_browser(offline_page, served):
                 assert not solutions.nth(i).locator(".cell_input").first.is_visible()
         if name == "notebooks/05_weights.html":
             page.screenshot(path=str(ARTIFACTS / "site-05_weights.png"), full_page=True)
+        if name == "notebooks/02_model.html":
+            # "On this page" highlights the section read, and nothing back at the top.
+            highlighted = "() => document.querySelectorAll('.page-toc .active').length"
+            page.mouse.wheel(0, 100_000)
+            page.wait_for_function(f"({highlighted})() > 0", timeout=10_000)
+            page.evaluate("() => window.scrollTo(0, 0)")
+            page.wait_for_function(f"({highlighted})() === 0", timeout=10_000)
     assert formulas > 0, "no math on any of the pages checked"
     assert not offline_page.blocked, f"the site tried to reach other hosts: {offline_page.blocked}"
     assert not offline_page.errors, f"JavaScript errors: {offline_page.errors}"
