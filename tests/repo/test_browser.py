@@ -159,15 +159,18 @@ def _shut_down_kernels(base, token):
 
 
 def _accept_kernel_dialog(page):
-    """Answer JupyterLab's "Select Kernel" question, if it is asked, with the notebook's kernel."""
+    """Answer JupyterLab's "Select Kernel" question with the notebook's kernel, as often
+    as it is asked: while the session connects it can come back right after an answer."""
     dialog = page.locator(".jp-Dialog")
-    if dialog.count() and "Select Kernel" in dialog.first.inner_text():
-        page.keyboard.press("Enter")  # the dialog's default button is Select
+    deadline = time.monotonic() + 30
+    while dialog.count() and time.monotonic() < deadline:
         try:
-            dialog.first.wait_for(state="detached", timeout=5_000)
-        except Exception:  # noqa: BLE001 - focus was elsewhere: press the button itself
-            page.locator(".jp-Dialog .jp-mod-accept").first.click()
-            dialog.first.wait_for(state="detached", timeout=10_000)
+            if "Select Kernel" not in dialog.first.inner_text(timeout=2_000):
+                return  # another question: not one for this helper
+            page.locator(".jp-Dialog .jp-mod-accept").first.click(timeout=5_000)
+        except Exception:  # noqa: BLE001 - the dialog went (or changed) meanwhile: look again
+            pass
+        time.sleep(0.5)
 
 
 def _run_all_cells(page):
