@@ -1,28 +1,17 @@
 """Saving a trained :class:`~mnist_lr.SoftmaxRegression` to a file, and loading it back.
 
-A model file is a NumPy ``.npz`` archive of named arrays, read without pickle,
-so loading a file from elsewhere cannot run code:
-
-==========================  ==================================================
-``format``                  the text ``mnist_lr.SoftmaxRegression``
-``format_version``          1
-``params``                  the constructor parameters, as JSON text
-``coef``, ``intercept``     the weights (n_classes, n_features), the biases
-``classes``                 the labels, sorted
-``n_iter``, ``best_epoch``  epochs run; the 1-based epoch whose weights were kept
-``diverged``                whether training stopped because of overflow
-``history_<name>``          one per field of :class:`~mnist_lr.model.TrainingHistory`
-==========================  ==================================================
-
-Loading reads only these members and checks each one: a malformed file gives a
-``ValueError`` that names it. Only the model's public surface is used: parameters,
-:meth:`~mnist_lr.SoftmaxRegression.validate_params`, fitted attributes.
+A model file is a NumPy ``.npz`` archive, read without pickle (so that a file from
+elsewhere cannot run code), of the arrays ``format`` (the text ``mnist_lr.SoftmaxRegression``),
+``format_version`` (1), ``params`` (the constructor parameters, as JSON text), ``coef``
+(n_classes, n_features), ``intercept``, ``classes`` (the labels, sorted), ``n_iter`` (epochs
+run), ``best_epoch`` (the 1-based epoch whose weights were kept), ``diverged`` and one
+``history_<name>`` per field of :class:`~mnist_lr.model.TrainingHistory`. Loading reads only
+these and checks them: a malformed file gives a ``ValueError`` that names it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import errno
 import json
 import os
 import secrets
@@ -38,41 +27,27 @@ __all__ = ["save_model", "load_model", "write_atomically", "FORMAT_NAME", "FORMA
 FORMAT_NAME = "mnist_lr.SoftmaxRegression"
 FORMAT_VERSION = 1
 
-_HISTORY = [f.name for f in dataclasses.fields(TrainingHistory)]
+_HISTORY = [f"history_{f.name}" for f in dataclasses.fields(TrainingHistory)]
 
 
 def save_model(model, path):
-    """Write a fitted model to ``path`` (no ``.npz`` added) with :func:`write_atomically`.
-
-    Returns the path. An ``OSError`` (a missing folder, a read-only file...) names ``path``.
-    """
+    """Write a fitted model to ``path`` (no ``.npz`` added) with :func:`write_atomically`."""
     check_is_fitted(model)
-    path = Path(path)
     arrays = _as_arrays(model)
-    if path.is_dir():
-        raise IsADirectoryError(f"cannot save the model to {path}: it is a folder; give a file "
-                                f"name such as {path / 'model.npz'}")
     return write_atomically(path, lambda handle: np.savez(handle, **arrays))
 
 
 def write_atomically(path, write):
     """Call ``write(handle)`` on a temporary file beside ``path``, then rename it over ``path``.
 
-    The package's one crash-safe write (models, the command line's figures): a
-    failed or interrupted write leaves any earlier file and no half-written one.
-    The file gets the usual permissions (``0o666`` less the umask, which the system
-    applies); a read-only file is not replaced, as ``cp`` would not. An ``OSError``
-    names ``path``, never the temporary file.
+    The package's one crash-safe write: any failure, Ctrl-C included, is raised and leaves
+    the earlier file, if any, and no temporary one. The file gets the usual permissions
+    (``0o666`` less the umask). An ``OSError`` names ``path``. Returns ``path``.
     """
     path = Path(path)
-    _refuse_read_only(path)
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:  # O_EXCL: never an existing file; O_BINARY: no newline translation on Windows
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-    except OSError as exc:
-        raise _naming(exc, path) from exc
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")  # hidden: no clutter
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "xb") as handle:  # "x": a new file, never an existing one
             write(handle)
             handle.flush()
             os.fsync(handle.fileno())
@@ -85,18 +60,6 @@ def write_atomically(path, write):
     return path
 
 
-def _refuse_read_only(path):
-    """Refuse a read-only file (no write bit, which root's ``os.access`` ignores, or no access)."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return  # nothing there (or nothing to ask): the save itself reports any problem
-    if mode & 0o222 and os.access(path, os.W_OK):
-        return
-    raise PermissionError(errno.EACCES, f"the file there is read-only (mode {mode & 0o777:04o}); "
-                          "make it writable, remove it, or choose another name", str(path))
-
-
 def _naming(error, path):
     """The same kind of OSError, about ``path`` instead of the temporary file."""
     reason = error.strerror or str(error)
@@ -106,21 +69,19 @@ def _naming(error, path):
 
 
 def _as_arrays(model):
-    classes = np.asarray(model.classes_)
-    if classes.dtype == object:  # strings, unless someone set classes_ by hand
-        if not all(isinstance(c, str) for c in classes):
-            raise ValueError("classes_ mixes label types; only numbers or strings can be saved")
-        classes = classes.astype(str)
     params = {key: value.item() if isinstance(value, np.generic) else value
               for key, value in model.get_params().items()}
     if not isinstance(params["random_state"], (int, type(None))):
         params["random_state"] = None  # a Generator has no portable form
+    classes = np.asarray(model.classes_)
     return {
         "format": np.array(FORMAT_NAME), "format_version": np.array(FORMAT_VERSION),
         "params": np.array(json.dumps(params)), "coef": model.coef_,
-        "intercept": model.intercept_, "classes": classes, "n_iter": np.array(model.n_iter_),
+        "intercept": model.intercept_, "n_iter": np.array(model.n_iter_),
+        # String labels may come as Python objects, which only pickle could store.
+        "classes": classes.astype(str) if classes.dtype == object else classes,
         "best_epoch": np.array(model.best_epoch_), "diverged": np.array(bool(model.diverged_)),
-        **{f"history_{name}": getattr(model.history_, name) for name in _HISTORY},
+        **{name: getattr(model.history_, name.removeprefix("history_")) for name in _HISTORY},
     }
 
 
@@ -139,25 +100,15 @@ def load_model(path):
     except Exception as exc:  # zipfile.BadZipFile, OSError, EOFError, pickled arrays...
         raise _invalid(path, f"it is not a readable model file ({exc})") from exc
     try:
-        params = json.loads(found["params"])
-    except json.JSONDecodeError as exc:
-        raise _invalid(path, f"its parameters are not valid JSON ({exc})") from exc
-    if not isinstance(params, dict):
-        raise _invalid(path, f"its parameters must be a JSON object, got {type(params).__name__}")
-    unknown = sorted(set(params) - set(SoftmaxRegression().get_params()))
-    if unknown:
-        raise _invalid(path, f"it has parameters that SoftmaxRegression does not take: {unknown}")
-    try:
-        model = SoftmaxRegression(**params)
+        model = SoftmaxRegression(**json.loads(found["params"]))
         model.validate_params()
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError) as exc:  # not JSON, not a dict, unknown or bad values
         raise _invalid(path, f"its parameters are invalid: {exc}") from exc
-    _check_consistent(path, found)
     # A new estimator has no fitted attributes: set them, as fit would.
-    model.classes_, model.n_features_in_ = found["classes"], found["coef"].shape[1]
-    model.coef_, model.intercept_ = found["coef"], found["intercept"]
-    model.n_iter_, model.best_epoch_ = found["n_iter"], found["best_epoch"]
-    model.diverged_, model.history_ = found["diverged"], TrainingHistory(*found["history"])
+    for name in ("classes", "coef", "intercept", "n_iter", "best_epoch", "diverged"):
+        setattr(model, f"{name}_", found[name])
+    model.n_features_in_ = model.coef_.shape[1]
+    model.history_ = TrainingHistory(*(found[name] for name in _HISTORY))
     return model
 
 
@@ -169,65 +120,46 @@ def _invalid(path, reason):  # the one wording of every error about a model file
     return _BadModelFile(f"cannot load the model {path}: {reason}")
 
 
-# Each kind of single-value member: (what the error says it must be, its test).
-_KINDS = {
-    "text": ("one text value", lambda v: v.dtype.kind == "U"),
-    "integer": ("one integer >= 0", lambda v: v.dtype.kind in "iu" and v >= 0),
-    "flag": ("True or False", lambda v: v.dtype.kind == "b"),
+def _floats(ndim):
+    return (f"a {ndim}-D float32 or float64 array",
+            lambda v: v.ndim == ndim and v.dtype in (np.float32, np.float64))
+
+
+_COUNT = ("one integer >= 0", lambda v: v.shape == () and v.dtype.kind in "iu" and v >= 0)
+
+# What each member must be: (the error's words, the test).
+_MEMBERS = {
+    "format_version": _COUNT, "n_iter": _COUNT, "best_epoch": _COUNT,
+    "params": ("one text value", lambda v: v.shape == () and v.dtype.kind == "U"),
+    "diverged": ("True or False", lambda v: v.shape == () and v.dtype.kind == "b"),
+    "classes": ("numbers or text, in a 1-D array",
+                lambda v: v.ndim == 1 and v.dtype.kind in "iufU"),
+    "coef": _floats(2), "intercept": _floats(1), **dict.fromkeys(_HISTORY, _floats(1)),
 }
 
 
-def _member(stored, path, name, kind=None, ndim=None):
-    """One member of the archive, checked: a value of a ``kind``, or ``ndim`` finite floats."""
-    if name not in stored.files:
-        raise _invalid(path, f"it lacks the array {name!r}")
-    value = stored[name]
-    got = f"got {value.dtype} array of shape {value.shape}"
-    if kind is not None:
-        what, test = _KINDS[kind]
-        if value.shape != () or not test(value):
-            raise _invalid(path, f"{name!r} must be {what}, {got}")
-        return value.item()
-    if ndim is not None:
-        if value.ndim != ndim or value.dtype not in (np.float32, np.float64):
-            raise _invalid(path, f"{name!r} must be a {ndim}-D float32 or float64 array, {got}")
-        if not np.isfinite(value).all():
-            raise _invalid(path, f"{name!r} holds NaN or infinite values")
-    return value
-
-
 def _read_members(stored, path):
-    """Each needed member of the archive, checked on its own; a dict by name."""
-    if "format" not in stored.files:
-        raise _invalid(path, f"it is not a {FORMAT_NAME} file (it has no 'format')")
-    fmt = _member(stored, path, "format", "text")
-    if fmt != FORMAT_NAME:
-        raise _invalid(path, f"it is not a {FORMAT_NAME} file (format {fmt!r})")
-    version = _member(stored, path, "format_version", "integer")
-    if version != FORMAT_VERSION:
-        raise _invalid(path, f"it has format version {version}; this mnist_lr reads version "
-                             f"{FORMAT_VERSION}")
-    found = {name: _member(stored, path, name, kind, ndim) for name, kind, ndim in [
-        ("params", "text", None), ("classes", None, None), ("n_iter", "integer", None),
-        ("best_epoch", "integer", None), ("diverged", "flag", None), ("coef", None, 2),
-        ("intercept", None, 1)]}
-    found["history"] = [_member(stored, path, f"history_{name}", ndim=1) for name in _HISTORY]
-    return found
-
-
-def _check_consistent(path, found):
-    """Check that the members agree with each other (each was checked on its own)."""
+    """Each member the model needs, checked on its own and against the others; a dict."""
+    if "format" not in stored.files or str(stored["format"]) != FORMAT_NAME:
+        raise _invalid(path, f"it is not a {FORMAT_NAME} file")
+    found = {}
+    for name, (what, test) in _MEMBERS.items():
+        if name not in stored.files:
+            raise _invalid(path, f"it lacks the array {name!r}")
+        value = found[name] = stored[name]
+        if not test(value):
+            raise _invalid(path, f"{name!r} must be {what}, got {value.dtype} array of shape "
+                                 f"{value.shape}")
+        if name == "format_version" and value != FORMAT_VERSION:
+            raise _invalid(path, f"it has format version {value}; this mnist_lr reads version "
+                                 f"{FORMAT_VERSION}")
     coef, intercept, classes = found["coef"], found["intercept"], found["classes"]
-    n_iter = found["n_iter"]
     if intercept.shape != (len(coef),) or classes.shape != (len(coef),) or len(coef) < 2:
         raise _invalid(path, f"its shapes are inconsistent: coef {coef.shape}, intercept "
                              f"{intercept.shape}, classes {classes.shape}")
-    if classes.dtype.kind not in "iufU":
-        raise _invalid(path, f"its classes must be numbers or text, got {classes.dtype}")
-    if not np.all(classes[1:] > classes[:-1]):
-        raise _invalid(path, f"its classes must be distinct and sorted, got {classes.tolist()}")
-    lengths = [len(values) for values in found["history"]]
-    if any(length != n_iter for length in lengths):
-        raise _invalid(path, f"its history arrays must have n_iter={n_iter} entries, got {lengths}")
-    if found["best_epoch"] > n_iter or (n_iter and not found["best_epoch"]):
-        raise _invalid(path, f"best_epoch={found['best_epoch']} is not one of its {n_iter} epochs")
+    n_iter, best = found["n_iter"], found["best_epoch"]
+    lengths = [len(found[name]) for name in _HISTORY]
+    if any(length != n_iter for length in lengths) or best > n_iter or (n_iter and not best):
+        raise _invalid(path, f"its history arrays must have n_iter={n_iter} entries, got "
+                             f"{lengths}, and best_epoch={best} be one of its epochs")
+    return {name: value.item() if value.ndim == 0 else value for name, value in found.items()}
