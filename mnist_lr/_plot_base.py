@@ -1,37 +1,35 @@
-"""What the figures share: the checks matplotlib would not make clearly, and axes helpers."""
+"""What the figures share: argument checks and axes helpers."""
 
-import math
+from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
-import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, FigureBase
 
-# The widest figure, in inches: 11 in at 100 dpi is 1,100 px, which the reading
-# site's column (about 750 px at a 1366-px-wide window) scales so that 10-pt
-# text still shows at 9 px or more. A row of panels shrinks its panels to fit.
+# The widest figure, in inches: at 100 dpi the reading site's column scales 1,100 px
+# down so that 10-pt text still reads. A row of panels shrinks its panels to fit.
 MAX_WIDTH = 11.0
 
 
-def _names(names, count, argument, counted):
-    """``names`` as a list of ``count`` labels (default ``0..count-1``)."""
-    names = list(range(count)) if names is None else list(names)
-    if len(names) != count:
-        raise ValueError(f"{argument} has {len(names)} entries for {counted}; they must match")
-    return names
-
-
 def _fitted_attribute(model, attribute, argument):
-    """``model.<attribute>`` if ``model`` is a model, else None; an unfitted model is an error."""
-    if not (hasattr(model, attribute) or (hasattr(model, "get_params") and hasattr(model, "fit"))):
-        return None
-    if not hasattr(model, attribute):
+    """``model.<attribute>`` for a fitted model, None for anything that is no model."""
+    if hasattr(model, "fit") and not hasattr(model, attribute):
         raise ValueError(f"{argument}: this {type(model).__name__} is not fitted yet; "
                          "call fit() first")
-    return getattr(model, attribute)
+    return getattr(model, attribute, None)
+
+
+def _check_dict(value, name, what, most=None):
+    """``value``, a non-empty dict of at most ``most`` entries; ``what`` shows its form."""
+    if not isinstance(value, Mapping) or not value:
+        raise TypeError(f"{name} must be a non-empty dict {what}, got {type(value).__name__}")
+    if most is not None and len(value) > most:
+        raise ValueError(f"{name} can hold at most {most} entries, got {len(value)}")
+    return value
 
 
 def _check_ax(ax, figsize):
+    """``ax``, or the Axes of a new figure of ``figsize`` inches."""
     if ax is None:
         return plt.subplots(figsize=figsize, layout="constrained")[1]
     if not isinstance(ax, Axes):
@@ -40,6 +38,7 @@ def _check_ax(ax, figsize):
 
 
 def _check_fig(fig, figsize):
+    """``fig`` (a Figure or SubFigure) cleared, or a new figure of ``figsize`` inches."""
     if fig is None:
         return plt.figure(figsize=figsize, layout="constrained")
     if not isinstance(fig, FigureBase):
@@ -49,21 +48,3 @@ def _check_fig(fig, figsize):
         fig.set_layout_engine("constrained")
     return fig
 
-
-def _check_title(title, name):
-    """Where a figure builds text from a name, a name that is no string is a slip."""
-    if not isinstance(title, str):
-        raise TypeError(f"{name} must be a string, got {type(title).__name__}")
-    return title
-
-
-def _image_axes(fig, n, ncols):
-    """A grid of ``n`` tick-less image axes (spare cells hidden), row-major."""
-    ncols = min(ncols, n)
-    grid = np.atleast_1d(fig.subplots(math.ceil(n / ncols), ncols, squeeze=False)).ravel()
-    for ax in grid[n:]:
-        ax.set_visible(False)
-    for ax in grid[:n]:
-        ax.set(xticks=[], yticks=[])
-        ax.spines[:].set_edgecolor("0.6")
-    return list(grid[:n])
