@@ -1,11 +1,8 @@
 """Ctrl-C during training is never lost, even when Python drops the KeyboardInterrupt.
 
-Python's own SIGINT handler raises KeyboardInterrupt in whatever code the main
-thread runs when the signal arrives. If that is a finalizer (a ``__del__`` or
-a weakref callback that the garbage collector happens to run), Python prints
-"Exception ignored in ..." and throws the exception away: the interrupt is
-lost and training goes on. :func:`interrupts_noticed` also records that the
-signal came, so the training loop can raise it again at its next check.
+Python raises it wherever the main thread is when Ctrl-C comes; in a finalizer (a
+``__del__``, a weakref callback the garbage collector runs) it is printed as "Exception
+ignored in ..." and thrown away. :func:`interrupts_noticed` also records the signal.
 """
 
 from __future__ import annotations
@@ -19,11 +16,8 @@ __all__ = ["interrupts_noticed"]
 
 @contextlib.contextmanager
 def interrupts_noticed():
-    """Yield ``check()``, which raises KeyboardInterrupt if Ctrl-C came since entering.
-
-    Only Python's default handler, in the main thread, is replaced (a handler
-    can be set nowhere else); anywhere else ``check`` does nothing.
-    """
+    """Yield ``check()``, which raises KeyboardInterrupt if Ctrl-C came since entering
+    (in the main thread, under Python's default handler; elsewhere it does nothing)."""
     in_main = threading.current_thread() is threading.main_thread()
     if not in_main or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
         yield lambda: None

@@ -1,13 +1,11 @@
 """Progress reports: the only place in the package that prints while training.
 
-A report is one status line on standard output, rewritten in place with
-``'\\r'``, then a final line that says what happened: a saved notebook keeps
-only that line, which holds no timings, so it is the same on every run.
+A status line on standard output, rewritten in place with ``'\\r'``, then a final line
+that says what happened: all a saved notebook keeps, the same on every run (no timings).
 """
 
 from __future__ import annotations
 
-import sys
 import time
 
 __all__ = ["StatusLine", "TrainingReport", "describe_ending", "report_folds"]
@@ -21,33 +19,27 @@ class StatusLine:
         self._width = 0  # length of the longest text drawn so far
         self._drawn_at = None
 
-    def _write(self, text):
-        sys.stdout.write(text)  # looked up every time, so that redirection works
-        sys.stdout.flush()
-
     def show(self, text):
         """Replace the line with ``text``, unless the last redraw was too recent."""
         now = time.monotonic()
         if self._drawn_at is not None and now - self._drawn_at < self.min_interval:
             return
         self._drawn_at = now
-        self._write("\r" + text.ljust(self._width))  # spaces cover a longer earlier text
+        # Spaces cover a longer earlier text; print() looks sys.stdout up anew each time.
+        print("\r" + text.ljust(self._width), end="", flush=True)
         self._width = max(self._width, len(text))
 
     def finish(self, text):
         """Blank the line, then write ``text`` and a newline: all that stays after the last \\r."""
         blank = "\r" + " " * self._width + "\r" if self._width else ""
-        self._write(blank + text + "\n")
+        print(blank + text, flush=True)
         self._width, self._drawn_at = 0, None
 
 
 def describe_ending(n_epochs, best_epoch, best_accuracy, max_epochs, patience, diverged=False):
-    """The one sentence that says how a training run ended, for every place that says it.
-
-    ``n_epochs`` were measured; ``best_epoch`` (0: the all-zero start) was kept;
-    ``diverged``: the weights overflowed in epoch ``n_epochs + 1``. E.g. ``stopped
-    early after epoch 34 (patience 10); kept epoch 24 (validation 92.74%)``.
-    """
+    """How a training run ended, e.g. ``stopped early after epoch 34 (patience 10); kept
+    epoch 24 (validation 92.74%)``: ``n_epochs`` measured, ``best_epoch`` kept (0: the
+    all-zero start), ``diverged``: the weights overflowed in epoch ``n_epochs + 1``."""
     kept = (f"kept epoch {best_epoch} (validation {100 * best_accuracy:.2f}%)" if best_epoch
             else "kept the initial all-zero weights")
     if diverged:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-from sklearn.utils.multiclass import type_of_target
 
 from ._checks import (
     check_int,
@@ -22,20 +21,12 @@ __all__ = ["confusion_matrix", "most_confused_pairs", "ConfusedPair"]
 def confusion_matrix(y_true, y_pred, labels=None):
     """Count how often each true class was predicted as each class: an int64 (K, K) array.
 
-    Entry ``[i, j]`` counts the samples of class ``labels[i]`` predicted as ``labels[j]``.
-    The article computes it as ``T.T @ P`` (two one-hot matrices); counting the
-    same pairs directly takes linear rather than cubic time.
+    Entry ``[i, j]`` counts the samples of class ``labels[i]`` predicted as ``labels[j]``:
+    the article's ``T.T @ P`` of two one-hot matrices, counted directly in linear time.
+    ``y_true`` and ``y_pred`` hold labels of one kind, numbers or strings. ``labels``
+    (by default every label in either, sorted) are the K classes in order; samples with
+    another label are left out, as in scikit-learn.
 
-    Parameters
-    ----------
-    y_true, y_pred : array-like of shape (n_samples,)
-        Class labels: integers (or whole-number floats) or strings, the same kind in both.
-    labels : array-like, optional
-        The K classes in order; by default every label in either array, sorted.
-        Samples with a label not in ``labels`` are left out, as in scikit-learn.
-
-    Examples
-    --------
     >>> confusion_matrix([0, 1, 1, 2], [0, 2, 1, 2])
     array([[1, 0, 0],
            [0, 1, 1],
@@ -46,20 +37,15 @@ def confusion_matrix(y_true, y_pred, labels=None):
     check_same_label_kind(y_true, "y_true", y_pred, "y_pred")
     if labels is None:
         labels = np.union1d(y_true, y_pred)
-        if labels.size == 0:
-            raise ValueError("y_true and y_pred are empty, so there are no classes to count; "
-                             "pass labels= to get an all-zero matrix")
     else:
         check_label_kinds(labels, "labels")
-        labels = np.asarray(labels)  # its own message: a list of classes, not one per sample
-        if labels.ndim != 1 or labels.size == 0:
-            raise ValueError("labels must be a non-empty 1-D list of classes")
+        labels = np.asarray(labels)
+        if labels.ndim != 1 or labels.size == 0 or np.unique(labels).size != labels.size:
+            raise ValueError("labels must be a non-empty 1-D list of distinct classes")
         check_label_values(labels, "labels")
-        if np.unique(labels).size != labels.size:
-            raise ValueError("labels must not repeat a class")
         check_same_label_kind(labels, "labels", y_true, "y_true")
-    # Number each truth and prediction by its label's position in `labels` (-1: not there,
-    # left out), then add 1 at [truth, prediction]: T.T @ P without building T and P.
+    # Number each label by its position in `labels` (-1: not there, left out),
+    # then add 1 at [truth, prediction]: T.T @ P without building T and P.
     true_codes, pred_codes = _positions(labels, y_true), _positions(labels, y_pred)
     counted = (true_codes >= 0) & (pred_codes >= 0)
     matrix = np.zeros((len(labels), len(labels)), dtype=np.int64)
@@ -75,16 +61,14 @@ def _positions(labels, values):
 
 
 def _check_target(y, name):
-    """``y`` as 1-D class labels, checked as scikit-learn checks classification targets."""
+    """``y`` as 1-D class labels; fractional numbers (scores, probabilities) are refused."""
     y = check_labels(y, name)
     check_label_values(y, name)
-    with np.errstate(invalid="ignore"):  # huge floats overflow its test for whole numbers
-        kind = type_of_target(y, input_name=name)  # "binary", "multiclass" or "continuous"
-    if kind == "continuous":
-        fractional = y[y != np.round(y)]
-        example = f" such as {float(fractional[0])!r}" if fractional.size else ""
-        raise ValueError(f"{name} holds continuous values{example}, not class labels; pass "
-                         "predicted classes (model.predict), not probabilities or scores")
+    fractional = y[y != np.round(y)] if y.dtype.kind == "f" else y[:0]
+    if fractional.size:
+        raise ValueError(f"{name} holds continuous values such as {float(fractional[0])!r}, "
+                         "not class labels; pass predicted classes (model.predict), not "
+                         "probabilities or scores")
     return y
 
 
@@ -102,27 +86,21 @@ class ConfusedPair(NamedTuple):
 
 
 def most_confused_pairs(matrix, labels=None, top=5):
-    """The pairs of classes mistaken for each other most often, in either direction.
+    """The ``top`` pairs of classes (``None``: all) mistaken for each other most often.
 
-    ``matrix`` is a (K, K) confusion matrix of counts (rows: truth), ``labels``
-    its class names (default ``0..K-1``), and ``top`` how many pairs to return:
-    at least 1 (0 is more likely a slip than a wish), or ``None`` for all. The
-    list of :class:`ConfusedPair` is sorted by ``total``, largest first (ties
-    in the order of the labels).
+    ``matrix`` is a (K, K) confusion matrix of counts (rows: truth) and ``labels`` its
+    classes (default ``0..K-1``). The :class:`ConfusedPair` list is sorted by ``total``
+    (both directions), largest first; ties keep the order of the labels.
 
-    Examples
-    --------
-    >>> cm = [[5, 1, 0], [3, 6, 0], [0, 2, 9]]
-    >>> most_confused_pairs(cm, top=1)
+    >>> most_confused_pairs([[5, 1, 0], [3, 6, 0], [0, 2, 9]], top=1)
     [ConfusedPair(a=0, b=1, a_as_b=1, b_as_a=3)]
     """
     top = check_int(top, "top", minimum=1, allow_none=True)
     matrix = np.asarray(matrix)
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1]:
         raise ValueError(f"matrix must be square, got shape {matrix.shape}")
-    if matrix.dtype.kind not in "biuf":
-        raise ValueError(f"matrix must hold numbers (counts), got dtype {matrix.dtype}")
-    if not (np.isfinite(matrix) & (matrix >= 0) & (matrix == np.round(matrix))).all():
+    if matrix.dtype.kind not in "biuf" or not (
+            np.isfinite(matrix) & (matrix >= 0) & (matrix == np.round(matrix))).all():
         raise ValueError("matrix must hold counts (whole numbers >= 0, no NaN or infinity), as "
                          "confusion_matrix returns; pass the raw counts, not a normalised matrix")
     size, labels = len(matrix), list(range(len(matrix)) if labels is None else labels)

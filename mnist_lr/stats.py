@@ -1,16 +1,10 @@
 """How sure a score is: the three yardsticks the series judges its numbers by.
 
-* :func:`wilson_interval`: a 95% interval for one accuracy, measured as
-  k right answers out of n images.
-* :func:`paired_difference`: two models scored on the same folds. How hard
-  each fold happens to be is shared by both, so it cancels in the per-fold
-  *differences*; their spread, not the spread between folds, says whether
-  the difference is real.
-* :func:`mcnemar`: two models scored on the same images. Only the images on
-  which they disagree carry information about which is better.
-
-scipy does the arithmetic (``scipy.stats.binomtest``); these functions say
-which numbers to hand it and name what comes back.
+* :func:`wilson_interval`: a 95% interval for one accuracy, k right out of n images.
+* :func:`paired_difference`: two models on the same folds; how hard a fold is cancels
+  in the per-fold differences, whose spread says whether the difference is real.
+* :func:`mcnemar`: two models on the same images; only the images on which they
+  disagree say which is better (scipy's ``binomtest`` does the arithmetic).
 """
 
 from __future__ import annotations
@@ -39,73 +33,48 @@ class McNemarResult(NamedTuple):
     p_value: float  # exact two-sided p-value of "both are equally good"
 
 
-def _scores(values, name):
-    array = np.asarray(values, dtype=float)
-    if array.ndim != 1 or array.size < 2:
-        raise ValueError(
-            f"{name} must be a list of at least two per-fold scores; got shape {array.shape}"
-        )
-    return array
-
-
 def paired_difference(a, b, n_train=None, n_test=None):
     """Mean and standard error of the per-fold differences ``a - b``.
 
-    ``a`` and ``b`` are the scores of two models on the *same* folds, in the
-    same order. The standard error is the sample standard deviation of the
-    differences (ddof = 1) over the square root of the number of folds.
-
-    In k-fold cross-validation the folds' training sets overlap, so the
-    differences are not independent and that standard error is too small.
-    Given the sizes, ``n_train`` and ``n_test`` images per fold, it is widened
-    with Nadeau and Bengio's correction (2003): the variance factor 1/k
-    becomes 1/k + n_test/n_train.
+    ``a`` and ``b`` are two models' scores on the *same* folds, in the same order. The
+    standard error is the differences' sample standard deviation over sqrt(number of folds).
+    k-fold training sets overlap, which makes it too small; given the images per fold,
+    ``n_train`` and ``n_test``, Nadeau and Bengio's correction (2003) widens it: the
+    variance factor 1/k becomes 1/k + n_test/n_train.
 
     >>> r = paired_difference([91.0, 92.0, 90.0], [90.0, 90.0, 90.0])
     >>> round(r.mean, 3), round(r.std_error, 3), r.n_positive, r.n_negative, r.n_tied
     (1.0, 0.577, 2, 0, 1)
-    >>> widened = paired_difference([91.0, 92.0, 90.0], [90.0] * 3, n_train=200, n_test=100)
-    >>> round(widened.std_error, 3)
+    >>> round(paired_difference([91, 92, 90], [90] * 3, n_train=200, n_test=100).std_error, 3)
     0.913
     """
-    a, b = _scores(a, "a"), _scores(b, "b")
-    if a.shape != b.shape:
-        raise ValueError(
-            f"a and b must hold one score per fold each; got {a.size} and {b.size} scores"
-        )
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.ndim != 1 or a.shape != b.shape or a.size < 2:
+        raise ValueError("a and b must be lists of per-fold scores, at least two and one per "
+                         f"fold each; got shapes {a.shape} and {b.shape}")
     if (n_train is None) != (n_test is None):
         raise ValueError("give both n_train and n_test (images per fold), or neither")
     differences = a - b
-    k = differences.size
-    factor = 1 / k if n_train is None else 1 / k + n_test / n_train
+    factor = 1 / differences.size + (0 if n_train is None else n_test / n_train)
     std_error = float(np.sqrt(factor * np.var(differences, ddof=1)))
-    return PairedDifference(
-        mean=float(differences.mean()),
-        std_error=std_error,
-        n_positive=int(np.sum(differences > 0)),
-        n_negative=int(np.sum(differences < 0)),
-        n_tied=int(np.sum(differences == 0)),
-    )
+    counts = [int(np.sum(side)) for side in (differences > 0, differences < 0, differences == 0)]
+    return PairedDifference(float(differences.mean()), std_error, *counts)
 
 
 def mcnemar(y_true, pred_a, pred_b):
     """McNemar's exact test of two models' predictions on the same images.
 
-    Images both models get right, or both get wrong, say nothing about which
-    is better. Of the others, if the two were equally good, each would be
-    "only a is right" or "only b is right" with probability 1/2; the p-value
-    is how surprising the split seen is under that (a two-sided binomial test).
+    Images both models get right, or both wrong, say nothing about which is better. If
+    the two were equally good, each other image would be "only a is right" or "only b
+    is right" with probability 1/2: the p-value is a two-sided binomial test of the split.
 
-    >>> y = [0, 1, 2, 3, 4, 5]
-    >>> mcnemar(y, [0, 1, 2, 3, 9, 9], [0, 9, 9, 9, 4, 9])
+    >>> mcnemar([0, 1, 2, 3, 4, 5], [0, 1, 2, 3, 9, 9], [0, 9, 9, 9, 4, 9])
     McNemarResult(only_a=3, only_b=1, p_value=0.625)
     """
     y_true, pred_a, pred_b = (np.asarray(v).ravel() for v in (y_true, pred_a, pred_b))
     if not y_true.size == pred_a.size == pred_b.size:
-        raise ValueError(
-            f"y_true, pred_a and pred_b must have one entry per image; got {y_true.size}, "
-            f"{pred_a.size} and {pred_b.size}"
-        )
+        raise ValueError(f"y_true, pred_a and pred_b must have one entry per image; got "
+                         f"{y_true.size}, {pred_a.size} and {pred_b.size}")
     right_a, right_b = pred_a == y_true, pred_b == y_true
     only_a, only_b = int(np.sum(right_a & ~right_b)), int(np.sum(right_b & ~right_a))
     disagreements = only_a + only_b
@@ -114,20 +83,14 @@ def mcnemar(y_true, pred_a, pred_b):
 
 
 def wilson_interval(k, n, confidence=0.95):
-    """Wilson's interval for a proportion: k right answers out of n.
+    """Wilson's interval for a proportion, k right answers out of n: ``(low, high)``.
 
-    Returns ``(low, high)`` as fractions. Unlike "p ± 1.96 standard errors"
-    it stays inside [0, 1] and behaves well near 0% and 100%.
+    Unlike "p ± 1.96 standard errors" it stays inside [0, 1] and behaves well near
+    0% and 100%. scipy refuses counts that are not whole numbers with 0 <= k <= n.
 
     >>> low, high = wilson_interval(9487, 10000)
     >>> print(f"{low:.4f} to {high:.4f}")
     0.9442 to 0.9529
     """
-    if not (isinstance(k, (int, np.integer)) and isinstance(n, (int, np.integer))):
-        raise TypeError(f"k and n must be whole numbers (counts of images); got {k!r} and {n!r}")
-    if not 0 <= k <= n or n == 0:
-        raise ValueError(f"need 0 <= k <= n and n > 0; got k={k}, n={n}")
-    if not 0 < confidence < 1:
-        raise ValueError(f"confidence must lie between 0 and 1; got {confidence}")
-    interval = _scipy_stats.binomtest(int(k), int(n)).proportion_ci(confidence, method="wilson")
+    interval = _scipy_stats.binomtest(k, n).proportion_ci(confidence, method="wilson")
     return float(interval.low), float(interval.high)

@@ -9,26 +9,17 @@ from mnist_lr.stats import mcnemar, paired_difference, wilson_interval
 Z95 = 1.959963984540054  # the 97.5% point of the standard normal
 
 
-def test_paired_difference_by_hand():
+@pytest.mark.parametrize("a, b, mean, std_error, signs", [
     # differences 1, 2, 3, 4: mean 2.5, sample variance 5/3, standard error sqrt(5/3 / 4)
-    result = paired_difference([1, 2, 3, 4], [0, 0, 0, 0])
-    assert result.mean == pytest.approx(2.5)
-    assert result.std_error == pytest.approx(math.sqrt(5 / 3 / 4))
-    assert (result.n_positive, result.n_negative, result.n_tied) == (4, 0, 0)
-
-
-def test_paired_difference_ignores_what_the_folds_share():
+    ([1, 2, 3, 4], [0, 0, 0, 0], 2.5, math.sqrt(5 / 3 / 4), (4, 0, 0)),
     # fold difficulty (the big swings) is common to both arms and cancels
-    hard_and_easy = [80.0, 95.0, 70.0, 90.0, 85.0]
-    better = [s + 1.0 for s in hard_and_easy]
-    result = paired_difference(better, hard_and_easy)
-    assert result.mean == pytest.approx(1.0) and result.std_error == pytest.approx(0.0)
-    assert result.n_positive == 5
-
-
-def test_paired_difference_signs_and_ties():
-    result = paired_difference([1, 0, 3, 2], [0, 0, 4, 2])
-    assert (result.n_positive, result.n_negative, result.n_tied) == (1, 1, 2)
+    ([81.0, 96.0, 71.0, 91.0, 86.0], [80.0, 95.0, 70.0, 90.0, 85.0], 1.0, 0.0, (5, 0, 0)),
+    ([1, 0, 3, 2], [0, 0, 4, 2], 0.0, math.sqrt(2 / 3 / 4), (1, 1, 2)),
+])
+def test_paired_difference_by_hand(a, b, mean, std_error, signs):
+    result = paired_difference(a, b)
+    assert result.mean == pytest.approx(mean) and result.std_error == pytest.approx(std_error)
+    assert (result.n_positive, result.n_negative, result.n_tied) == signs
 
 
 def test_nadeau_bengio_widens_by_the_test_train_ratio():
@@ -41,7 +32,8 @@ def test_nadeau_bengio_widens_by_the_test_train_ratio():
 
 @pytest.mark.parametrize("a, b, n_train, n_test, message", [
     ([1.0], [0.0], None, None, "at least two"),
-    ([1.0, 2.0, 3.0], [0.0, 0.0], None, None, "one score per fold"),
+    ([1.0, 2.0, 3.0], [0.0, 0.0], None, None, r"one per fold each; got shapes \(3,\) and \(2,\)"),
+    ([[1.0, 2.0]], [[0.0, 0.0]], None, None, "lists of per-fold scores"),
     ([1.0, 2.0], [0.0, 0.0], 100, None, "both n_train and n_test"),
 ])
 def test_paired_difference_rejects_bad_input(a, b, n_train, n_test, message):
@@ -51,11 +43,9 @@ def test_paired_difference_rejects_bad_input(a, b, n_train, n_test, message):
 
 def test_mcnemar_by_hand():
     y = list(range(10)) * 2
-    pred_a = list(y)
+    pred_a, pred_b = list(y), list(y)
     pred_a[0] = -1  # a wrong on one image that b gets right
-    pred_b = list(y)
-    for i in range(1, 10):  # b wrong on nine images that a gets right
-        pred_b[i] = -1
+    pred_b[1:10] = [-1] * 9  # b wrong on nine images that a gets right
     pred_a[19] = pred_b[19] = -1  # both wrong: says nothing
     result = mcnemar(y, pred_a, pred_b)
     assert (result.only_a, result.only_b) == (9, 1)
@@ -68,31 +58,16 @@ def test_mcnemar_is_symmetric_and_one_when_they_agree():
     a, b = [0, 1, 9, 9, 4], [0, 9, 2, 3, 9]
     assert mcnemar(y, a, b).p_value == mcnemar(y, b, a).p_value
     assert mcnemar(y, a, a) == (0, 0, 1.0)
-
-
-def test_mcnemar_accepts_a_column_of_labels():
-    assert mcnemar([[0], [1], [2]], [0, 1, 9], [9, 1, 2])[:2] == (1, 1)
-
-
-def test_mcnemar_rejects_different_lengths():
-    with pytest.raises(ValueError, match="one entry per image"):
+    assert mcnemar([[0], [1], [2]], [0, 1, 9], [9, 1, 2])[:2] == (1, 1)  # a column of labels
+    with pytest.raises(ValueError, match="one entry per image; got 3, 2 and 3"):
         mcnemar([0, 1, 2], [0, 1], [0, 1, 2])
-
-
-def _wilson_by_hand(k, n, z=Z95):
-    centre = (k + z * z / 2) / (n + z * z)
-    half = z / (n + z * z) * math.sqrt(k * (n - k) / n + z * z / 4)
-    return centre - half, centre + half
 
 
 @pytest.mark.parametrize("k, n", [(0, 10), (10, 10), (7, 10), (9487, 10000), (1, 2)])
 def test_wilson_interval_by_hand(k, n):
-    assert wilson_interval(k, n) == pytest.approx(_wilson_by_hand(k, n), abs=1e-9)
-
-
-def test_wilson_interval_of_none_right():
-    low, high = wilson_interval(0, 10)
-    assert low == pytest.approx(0.0, abs=1e-12) and high == pytest.approx(Z95**2 / (10 + Z95**2))
+    centre = (k + Z95**2 / 2) / (n + Z95**2)
+    half = Z95 / (n + Z95**2) * math.sqrt(k * (n - k) / n + Z95**2 / 4)
+    assert wilson_interval(k, n) == pytest.approx((centre - half, centre + half), abs=1e-9)
 
 
 def test_wilson_interval_narrows_with_confidence():
@@ -101,13 +76,13 @@ def test_wilson_interval_narrows_with_confidence():
     assert low95 < low80 < 0.5 < high80 < high95
 
 
-@pytest.mark.parametrize("k, n, confidence, error", [
-    (11, 10, 0.95, ValueError),
-    (-1, 10, 0.95, ValueError),
-    (0, 0, 0.95, ValueError),
-    (5, 10, 95, ValueError),
-    (0.9, 1, 0.95, TypeError),
+@pytest.mark.parametrize("k, n, confidence, error, match", [
+    (11, 10, 0.95, ValueError, "k"),
+    (-1, 10, 0.95, ValueError, "k"),
+    (0, 0, 0.95, ValueError, "n"),
+    (5, 10, 95, ValueError, "confidence"),
+    (0.9, 1, 0.95, TypeError, "k must be an integer"),
 ])
-def test_wilson_interval_rejects_bad_input(k, n, confidence, error):
-    with pytest.raises(error):
+def test_wilson_interval_rejects_bad_input(k, n, confidence, error, match):
+    with pytest.raises(error, match=match):
         wilson_interval(k, n, confidence)
