@@ -1,38 +1,33 @@
-"""Shared fixtures: the real MNIST, loaded once per test session."""
+"""Shared fixtures: the real MNIST, loaded once per test session, and a few test helpers."""
 
 from __future__ import annotations
 
+import functools
+import http.server
 import os
+import threading
 from pathlib import Path
 
-# Figures are drawn off-screen in this process. (Not through MPLBACKEND: the
-# notebook kernels that nbval starts would inherit it and lose their inline
-# figures.)
-import matplotlib  # noqa: E402
+import matplotlib
 import pytest
 
+# Figures are drawn off-screen here. (Not through MPLBACKEND: the notebook
+# kernels that nbval starts would inherit it and lose their inline figures.)
 matplotlib.use("Agg")
 
-#: The shared folder of real MNIST files: ``../shared/data/mnist`` beside the
-#: repository, as in development and CI. This is the one place that works the
-#: path out; tests use it through MNIST_LR_DATA or the ``mnist_dir`` fixture.
+#: The real MNIST files beside the repository, as in development and CI; tests
+#: use them through MNIST_LR_DATA or the ``mnist_dir`` fixture. Elsewhere the
+#: loader falls back to its cache, downloading if needed.
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
-
-# Elsewhere (MNIST_LR_DATA unset, no shared folder) the loader falls back to
-# its cache, downloading if needed.
 if not os.environ.get("MNIST_LR_DATA") and SHARED_DATA.is_dir():
     os.environ["MNIST_LR_DATA"] = str(SHARED_DATA)
-# Tests may change MNIST_LR_DATA (monkeypatch); the fixture below keeps the
-# folder chosen at start-up.
+# Tests may change MNIST_LR_DATA (monkeypatch); mnist_dir keeps the start-up folder.
 _MNIST_DIR = Path(os.environ["MNIST_LR_DATA"]) if os.environ.get("MNIST_LR_DATA") else None
 
 
 @pytest.fixture(scope="session")
 def mnist_dir():
-    """The folder of real MNIST files (MNIST_LR_DATA or SHARED_DATA), or None if neither.
-
-    None means: let mnist_lr find the files itself (in its cache).
-    """
+    """The folder of real MNIST files, or None: mnist_lr then finds them itself (its cache)."""
     return _MNIST_DIR
 
 
@@ -49,8 +44,7 @@ def mnist_split(mnist):
     """The 48,000/12,000 split of the training images, seed 0: X_train, X_val, y_train, y_val."""
     from mnist_lr import train_val_split
 
-    X, y = mnist
-    return train_val_split(X, y, 0.2, random_state=0)
+    return train_val_split(*mnist, 0.2, random_state=0)
 
 
 @pytest.fixture(scope="session")
@@ -69,13 +63,12 @@ def overflow_in_epoch_4(monkeypatch):
 
     from mnist_lr import model as model_module
 
-    original = model_module._sgd_epoch
-    calls = {"n": 0}
+    original, calls = model_module._sgd_epoch, []
 
     def flaky_epoch(X, codes, coef, intercept, *args):
-        calls["n"] += 1
+        calls.append(1)
         original(X, codes, coef, intercept, *args)
-        if calls["n"] == 4:
+        if len(calls) == 4:
             coef[0, 0] = np.inf
 
     monkeypatch.setattr(model_module, "_sgd_epoch", flaky_epoch)
@@ -83,12 +76,9 @@ def overflow_in_epoch_4(monkeypatch):
 
 @pytest.fixture
 def fresh_venv(tmp_path):
-    """A new virtual environment that borrows this test environment's packages.
+    """A new virtual environment (its folder) that sees this one's packages through a .pth file.
 
-    The new environment sees the installed dependencies through a ``.pth``
-    file instead of downloading them; what a test installs into it comes
-    first, ahead of them.
-    Returns the folder; its interpreter is ``<folder>/bin/python``.
+    What a test installs into it comes first, ahead of them.
     """
     import subprocess
     import sysconfig
@@ -103,3 +93,25 @@ def fresh_venv(tmp_path):
     ).stdout.strip()
     Path(site, "test-environment.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     return env_dir
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """``serve(folder)``: the address (no trailing /) of ``folder`` served on 127.0.0.1."""
+    servers = []
+
+    def start(folder):
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        servers.append(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler))
+        threading.Thread(target=servers[-1].serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{servers[-1].server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+each_notebook = pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 
-# Text that a progress bar (tqdm's or anyone's) leaves behind mid-run.
 # Text that a progress bar (tqdm's or anyone's) leaves behind mid-run, including
 # the live lines of mnist_lr's own progress report.
 PROGRESS_BAR = re.compile(
@@ -28,23 +29,32 @@ def _cells(path, kind=None):
     return [cell for cell in cells if kind is None or cell["cell_type"] == kind]
 
 
+def _source(cell):
+    return "".join(cell["source"])
+
+
+def _tags(cell):
+    return set(cell["metadata"].get("tags", []))
+
+
 def _output_texts(cell):
     for output in cell.get("outputs", []):
-        text = output.get("text", "")
-        data = output.get("data", {})
-        yield output, "".join(text) + "".join(data.get("text/plain", ""))
+        yield output, "".join(output.get("text", "")) + "".join(
+            output.get("data", {}).get("text/plain", ""))
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
-def test_no_test_markers_in_code(path):
+@each_notebook
+def test_code_cells_show_the_lesson_only(path):
     for cell in _cells(path, "code"):
-        source = "".join(cell["source"])
+        source = _source(cell)
         assert "nbval" not in source.lower(), f"{path.name}: a code cell mentions nbval:\n{source}"
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
-def test_no_frozen_progress_bars_errors_or_warnings(path):
-    for cell in _cells(path, "code"):
+        # An untagged answer would reach the student edition.
+        assert not source.startswith("# Solution") or "solution" in _tags(cell), (
+            f"{path.name}: untagged {source[:60]!r}")
+        # nbval runs cells outside the kernel's history, where IPython reads the
+        # semicolon that hides a result: under nbval the result shows after all.
+        last = source.rstrip().split("\n")[-1]
+        assert not last.rstrip().endswith(";"), f"{path.name}: {last}"
         assert cell["execution_count"] is not None, f"{path.name}: a code cell was never run"
         for output, text in _output_texts(cell):
             assert output["output_type"] != "error", f"{path.name}: stored error {text[:200]}"
@@ -53,16 +63,12 @@ def test_no_frozen_progress_bars_errors_or_warnings(path):
             assert "\r" not in text, f"{path.name}: an output keeps overwritten text {text!r}"
 
 
-def _tags(cell):
-    return set(cell["metadata"].get("tags", []))
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+@each_notebook
 def test_exercises_end_each_notebook_with_hidden_solutions(path):
     # The cell tags are what scripts/make_student.py reads (docs/EXERCISES.md).
     cells = _cells(path)
     headings = [i for i, cell in enumerate(cells)
-                if cell["cell_type"] == "markdown" and "## Exercises" in "".join(cell["source"])]
+                if cell["cell_type"] == "markdown" and "## Exercises" in _source(cell)]
     assert len(headings) == 1, f"{path.name}: expected one Exercises section"
     code = [cell for cell in cells[headings[0]:] if cell["cell_type"] == "code"]
     solutions = [cell for cell in code if "solution" in _tags(cell)]
@@ -70,76 +76,52 @@ def test_exercises_end_each_notebook_with_hidden_solutions(path):
     for cell in code:
         assert _tags(cell) & {"solution", "exercise", "check"}, (
             f"{path.name}: an Exercises code cell is tagged neither solution, exercise nor "
-            f"check:\n{''.join(cell['source'])[:200]}")
+            f"check:\n{_source(cell)[:200]}")
     for cell in solutions:
         assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, (
-            f"{path.name}: a solution cell is not collapsed"
-        )
-        assert "".join(cell["source"]).startswith("# Solution"), path.name
+            f"{path.name}: a solution cell is not collapsed")
+        assert _source(cell).startswith("# Solution"), path.name
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
-def test_every_worked_answer_is_tagged(path):
-    # An untagged answer would reach the student edition.
-    for cell in _cells(path, "code"):
-        if "".join(cell["source"]).startswith("# Solution"):
-            assert "solution" in _tags(cell), f"{path.name}: untagged {cell['source'][0]!r}"
+def _defined(pattern, cell):
+    return re.search(rf"^(?:def|class) ({pattern})\b", _source(cell), re.MULTILINE)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+@each_notebook
 def test_coding_exercises_are_followed_by_their_solution_and_a_passing_check(path):
     code = _cells(path, "code")
     for i, cell in enumerate(code):
         if "exercise" not in _tags(cell):
             continue
-        defined = re.search(r"^(?:def|class) (\w+)", "".join(cell["source"]), re.MULTILINE)
-        assert defined, f"{path.name}: an exercise cell defines no function or class"
-        name = defined.group(1)
+        assert _defined(r"\w+", cell), f"{path.name}: an exercise cell defines no function or class"
+        name = _defined(r"\w+", cell).group(1)
         solution, check = code[i + 1:i + 3]
-        assert "solution" in _tags(solution), f"{path.name}: {name} has no solution cell next"
-        assert re.search(rf"^(?:def|class) {name}\b", "".join(solution["source"]), re.MULTILINE), (
-            f"{path.name}: the solution after the {name} exercise does not define {name}")
+        assert "solution" in _tags(solution) and _defined(name, solution), (
+            f"{path.name}: the cell after the {name} exercise is no solution defining {name}")
         assert "check" in _tags(check), f"{path.name}: {name} has no check cell after its solution"
-        assert re.search(rf"exercises\.check_\w+\({name}\)", "".join(check["source"])), (
+        assert re.search(rf"exercises\.check_\w+\({name}\)", _source(check)), (
             f"{path.name}: the check cell after {name} does not check it")
-        shown = "".join(text for _, text in _output_texts(check))
-        assert shown.startswith("✓ Correct"), f"{path.name}: the worked {name} fails its check"
         # One verdict, shown once: the check's result, no printed copy, no "True" after it.
         outputs = check.get("outputs", [])
         assert [o["output_type"] for o in outputs] == ["execute_result"], (
             f"{path.name}: the check of {name} shows {len(outputs)} outputs")
         plain = "".join(outputs[0]["data"]["text/plain"])
-        assert plain.startswith("✓ Correct") and "\nTrue" not in plain, (path.name, name)
+        assert plain.startswith("✓ Correct"), f"{path.name}: the worked {name} fails its check"
+        assert "\nTrue" not in plain, (path.name, name)
         assert "text/html" in outputs[0]["data"], f"{path.name}: {name}'s verdict cannot wrap"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+@each_notebook
 def test_one_visible_seed(path):
-    first_code = "".join(_cells(path, "code")[0]["source"]) + "".join(
-        _cells(path, "code")[1]["source"]
-    )
+    first_code = "".join(_source(cell) for cell in _cells(path, "code")[:2])
     assert re.search(r"^SEED = \d+$", first_code, re.MULTILINE), path.name
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
-def test_no_cell_relies_on_a_trailing_semicolon(path):
-    # nbval runs cells without recording them in the kernel's history, and
-    # IPython reads the semicolon that hides a result from that history: under
-    # nbval the result shows after all, and the stored outputs no longer match.
-    for cell in _cells(path, "code"):
-        lines = "".join(cell["source"]).rstrip().split("\n")
-        assert not lines[-1].rstrip().endswith(";"), f"{path.name}: {lines[-1]}"
 
 
 # -- exercise first, answer after ---------------------------------------------
 
-STUDENT = Path(__file__).resolve().parents[2] / "student"
-
-#: Code that gives an exercise's answer away, per notebook and exercise. The prose
-#: above an exercise explains the idea (a formula, a rule); no code cell above it,
-#: nor what such a cell printed, may hold these pieces of the answer itself. The
-#: learner's own earlier answers are allowed to be there: each list names what is
-#: particular to its exercise.
+#: Code that gives an exercise's answer away, per notebook and exercise: no code cell above
+#: the exercise, nor its output, may hold it (the prose may explain the idea). Each list
+#: names what is particular to its exercise; the learner's earlier answers may be above.
 ANSWER_TELLTALES = {
     "02_model.ipynb": {
         "one_hot": [r"np\.eye\("],
@@ -152,52 +134,36 @@ ANSWER_TELLTALES = {
 }
 
 
-def _exercises(cells):
-    """(index, name) of every exercise cell, in order."""
+def _code_above_exercises(path):
+    """(exercise name, [(index, code cell) above it]) for each exercise of ``path``; the
+    student edition, the same cells minus some (test_student_edition.py), needs no check."""
+    cells = _cells(path)
     for index, cell in enumerate(cells):
         if cell["cell_type"] == "code" and "exercise" in _tags(cell):
-            yield index, re.search(r"^(?:def|class) (\w+)", "".join(cell["source"]),
-                                   re.MULTILINE).group(1)
+            above = [(n, c) for n, c in enumerate(cells[:index]) if c["cell_type"] == "code"]
+            yield _defined(r"\w+", cell).group(1), above
 
 
-def _code_and_output(cell):
-    return "".join(cell["source"]) + "".join(text for _, text in _output_texts(cell))
-
-
-def _editions(path):
-    return [(f"notebooks/{path.name}", path), (f"student/{path.name}", STUDENT / path.name)]
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+@each_notebook
 def test_no_answer_is_defined_above_its_exercise(path):
-    for edition, file in _editions(path):
-        cells = _cells(file)
-        for index, name in _exercises(cells):
-            for above in cells[:index]:
-                source = "".join(above["source"])
-                assert not (above["cell_type"] == "code" and re.search(
-                    rf"^\s*(?:def|class) {name}\b", source, re.MULTILINE)), (
-                    f"{edition}: a cell above the {name} exercise defines {name}")
+    for name, above in _code_above_exercises(path):
+        for number, cell in above:
+            assert not re.search(rf"^\s*(?:def|class) {name}\b", _source(cell), re.MULTILINE), (
+                f"{path.name}: cell {number}, above the {name} exercise, defines {name}")
 
 
 @pytest.mark.parametrize("name", sorted(ANSWER_TELLTALES))
 def test_no_piece_of_an_answer_stands_above_its_exercise(name):
     telltales = ANSWER_TELLTALES[name]
-    path = next(path for path in NOTEBOOKS if path.name == name)
-    for edition, file in _editions(path):
-        cells = _cells(file)
-        exercises = dict((exercise, index) for index, exercise in _exercises(cells))
-        assert set(exercises) == set(telltales), (
-            f"{edition}: list the telltales of each exercise: {sorted(exercises)}")
-        for exercise, index in exercises.items():
-            for number, above in enumerate(cells[:index]):
-                if above["cell_type"] != "code":
-                    continue
-                text = _code_and_output(above)
-                for pattern in telltales[exercise]:
-                    assert not re.search(pattern, text), (
-                        f"{edition}, cell {number} gives away part of the {exercise} exercise "
-                        f"below it ({pattern!r}):\n{text[:300]}")
+    found = dict(_code_above_exercises(ROOT / "notebooks" / name))
+    assert set(found) == set(telltales), f"{name}: list the telltales of each exercise"
+    for exercise, above in found.items():
+        for number, cell in above:
+            text = _source(cell) + "".join(text for _, text in _output_texts(cell))
+            for pattern in telltales[exercise]:
+                assert not re.search(pattern, text), (
+                    f"{name}, cell {number} gives away part of the {exercise} exercise "
+                    f"below it ({pattern!r}):\n{text[:300]}")
 
 
 # A lesson of one sitting: the longest notebooks are held to about an hour's reading.
@@ -207,6 +173,6 @@ MAX_CELLS, MAX_PROSE_WORDS = 40, 2_000
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] in ("02", "09")],
                          ids=lambda path: path.name)
 def test_a_lesson_fits_one_sitting(path):
-    words = sum(len("".join(cell["source"]).split()) for cell in _cells(path, "markdown"))
+    words = sum(len(_source(cell).split()) for cell in _cells(path, "markdown"))
     assert len(_cells(path)) <= MAX_CELLS, f"{path.name}: {len(_cells(path))} cells"
     assert words <= MAX_PROSE_WORDS, f"{path.name}: {words} words of prose"

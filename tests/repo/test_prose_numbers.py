@@ -1,20 +1,15 @@
 """Every decimal number in the notebooks' prose was measured by the series.
 
-The series promises that every number it states is re-measured. After a
-change re-executes the notebooks, their outputs change, and a sentence that
-still quotes the old value is easy to miss. This test reads the markdown
-cells of every notebook, finds each decimal number (92.74%, 0.335, 1.1e-16)
-and requires that some code cell of the series printed it (allowing for
-rounding: 92.7 matches a printed 92.74), or that it appears in a code cell's
-source (a learning rate of 0.24).
-
-A few numbers come from elsewhere: quoted from the article or a paper, or
-derived in the prose from printed ones. They are listed in ``EXPLAINED``
-with a reason each.
+After the notebooks are re-executed, a sentence that still quotes an old value
+is easy to miss. Each decimal number of a markdown cell (92.74%, 0.335, 1.1e-16)
+must be printed by some code cell of the series, allowing for rounding (92.7
+matches a printed 92.74), or written in one (a learning rate of 0.24). The few
+that come from elsewhere (the article, a paper) are in ``EXPLAINED``, with a reason.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
@@ -55,29 +50,25 @@ def _numbers(text):
     return [match.replace("−", "-") for match in DECIMAL.findall(SKIP.sub(" ", text))]
 
 
+@functools.cache
 def _measured_pool():
     """Every number printed by a code cell, or written in one, across the series."""
     pool = set()
-    for path in NOTEBOOKS:
-        for cell in _cells(path):
-            if cell["cell_type"] != "code":
-                continue
-            texts = ["".join(cell["source"])]
-            for output in cell.get("outputs", []):
-                texts.append("".join(output.get("text", "")))
-                texts.append("".join(output.get("data", {}).get("text/plain", "")))
-            for text in texts:
-                for number in re.findall(r"\d+(?:\.\d+)?(?:e[-+]?\d+)?", text):
-                    pool.add(Decimal(number))
-    return pool
+    for cell in (cell for path in NOTEBOOKS for cell in _cells(path)):
+        if cell["cell_type"] == "code":
+            text = " ".join(["".join(cell["source"])] + [
+                "".join(output.get("text", "")) + " "
+                + "".join(output.get("data", {}).get("text/plain", ""))
+                for output in cell.get("outputs", [])])
+            pool.update(map(Decimal, re.findall(r"\d+(?:\.\d+)?(?:e[-+]?\d+)?", text)))
+    return frozenset(pool)
 
 
 def matches(written, pool):
     """True if ``written`` (a string such as '92.7') is some number in ``pool`` rounded.
 
-    Both rounding rules are accepted (Python's f-strings round half to even on
-    the binary value; a person rounds half up), and a fraction printed as
-    0.9274 also backs a percentage written as 92.74.
+    Both rounding rules count (f-strings round half to even, a person half up),
+    and a fraction printed as 0.9274 also backs a percentage written as 92.74.
     """
     target = Decimal(written)
     if "e" in written.lower():
@@ -85,12 +76,9 @@ def matches(written, pool):
         places = Decimal(1).scaleb(-len(mantissa.split(".")[1])) if "." in mantissa else 1
         return any(value != 0 and _same_in_exponent(value, target, places) for value in pool)
     quantum = Decimal(1).scaleb(target.as_tuple().exponent)
-    for value in pool:
-        for candidate in (value, value * 100):
-            for rule in (ROUND_HALF_EVEN, ROUND_HALF_UP):
-                if candidate.quantize(quantum, rounding=rule) == target:
-                    return True
-    return False
+    return any(candidate.quantize(quantum, rounding=rule) == target
+               for value in pool for candidate in (value, value * 100)
+               for rule in (ROUND_HALF_EVEN, ROUND_HALF_UP))
 
 
 def _same_in_exponent(value, target, places):
@@ -116,19 +104,13 @@ def test_numbers_are_found_in_prose_but_not_in_formulas_or_links():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_every_decimal_in_the_prose_was_measured(path):
-    pool = _measured_pool()
-    stale = []
-    for index, cell in enumerate(_cells(path)):
-        if cell["cell_type"] != "markdown":
-            continue
-        for written in _numbers("".join(cell["source"])):
-            if (path.name[:2], written) in EXPLAINED or matches(written, pool):
-                continue
-            stale.append(f"cell {index}: {written}")
+    stale = [f"cell {index}: {written}" for index, cell in enumerate(_cells(path))
+             if cell["cell_type"] == "markdown" for written in _numbers("".join(cell["source"]))
+             if (path.name[:2], written) not in EXPLAINED
+             and not matches(written, _measured_pool())]
     assert not stale, (
         f"{path.name}: numbers in the prose that no code cell printed (stale after a re-run?); "
-        f"fix the text, or explain them in EXPLAINED: {stale}"
-    )
+        f"fix the text, or explain them in EXPLAINED: {stale}")
 
 
 def test_the_readme_table_of_notebooks_quotes_measured_numbers():
@@ -136,11 +118,7 @@ def test_the_readme_table_of_notebooks_quotes_measured_numbers():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = [line for line in readme.splitlines() if re.match(r"\| \[\d\d ", line)]
     assert len(rows) >= 10, "the README's table of notebooks was not found"
-    pool = _measured_pool()
-    stale = [
-        f"{row.split('|')[1].strip()}: {written}"
-        for row in rows
-        for written in _numbers(row.split("|", 3)[3])  # the columns after the link
-        if not matches(written, pool)
-    ]
+    stale = [f"{row.split('|')[1].strip()}: {written}" for row in rows
+             for written in _numbers(row.split("|", 3)[3])  # the columns after the link
+             if not matches(written, _measured_pool())]
     assert not stale, f"README numbers that no notebook printed: {stale}"

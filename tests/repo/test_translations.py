@@ -9,6 +9,7 @@ cell changes and its translation does not follow.
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib.util
 import re
 from pathlib import Path
@@ -24,10 +25,8 @@ make_translations = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_translations)
 
 ENGLISH = sorted((ROOT / "notebooks").glob(make_translations.PATTERN))
-NAMES = [path.name for path in ENGLISH]
+each_name = pytest.mark.parametrize("name", [path.name for path in ENGLISH])
 GLOSSARY = ROOT / "translations" / "ja" / "GLOSSARY.md"
-#: Cells that are only math or code: their "translation" is the English itself.
-NOTHING_TO_TRANSLATE = set()
 #: The article's own terms (the glossary must hold each as the Japanese of a term).
 ARTICLE_TERMS = ["訓練データ", "検証データ", "重み", "バイアス", "混同行列", "過学習", "ミニバッチ",
                  "交差検証", "学習率", "交差エントロピー", "早期終了", "損失関数", "ソフトマックス"]
@@ -42,13 +41,13 @@ def _catalogue(name):
     return polib.pofile(str(make_translations.catalogue_path(name)), wrapwidth=0)
 
 
-def _english_texts(name):
-    return dict(make_translations.english_texts(_notebook(ROOT / "notebooks" / name)))
+def _translated(name):
+    return [entry for entry in _catalogue(name) if entry.msgstr]
 
 
-@pytest.mark.parametrize("name", NAMES)
+@each_name
 def test_every_cell_has_a_current_translation(name):
-    english = _english_texts(name)
+    english = dict(make_translations.english_texts(_notebook(ROOT / "notebooks" / name)))
     entries = {entry.msgctxt: entry for entry in _catalogue(name)}
     problems = []
     for context, text in english.items():
@@ -61,9 +60,8 @@ def test_every_cell_has_a_current_translation(name):
                                                   "translated from", "English now", lineterm=""))
             problems.append(f"{name}, cell {context}: the English changed since it was "
                             f"translated\n{diff}")
-    extra = sorted(set(entries) - set(english))
     problems += [f"{name}: an entry for cell {context}, which the notebook no longer has"
-                 for context in extra]
+                 for context in sorted(set(entries) - set(english))]
     assert not problems, ("\n\n".join(problems)
                           + "\n\nRun `make translations`, translate the entries marked fuzzy "
                             "in translations/ja/, then run it again.")
@@ -86,7 +84,7 @@ def _outside_markdown(notebook):
 
 
 @pytest.mark.parametrize("folder", ["notebooks", "student"])
-@pytest.mark.parametrize("name", NAMES)
+@each_name
 def test_a_japanese_notebook_differs_only_in_its_prose(name, folder):
     english = _notebook(ROOT / folder / name)
     japanese = _notebook(ROOT / "ja" / folder / name)
@@ -96,29 +94,15 @@ def test_a_japanese_notebook_differs_only_in_its_prose(name, folder):
         f"ja/{folder}/{name} differs from {folder}/{name} outside the markdown cells")
 
 
-@pytest.mark.parametrize("name", NAMES)
+@each_name
 def test_the_japanese_badges_open_the_japanese_notebooks(name):
     header = make_translations.notebook_header
-    repo = header.repository()
     for folder in ("ja/notebooks", "ja/student"):
         first = next(c for c in _notebook(ROOT / folder / name).cells
-                     if c.cell_type == "markdown")
-        badges = [line for line in first.source.split("\n")
-                  if make_translations._is_badge_line(line)]
-        assert badges == [header.badge_line(repo, name, folder)], f"{folder}/{name}"
-    student = next(c for c in _notebook(ROOT / "ja/student" / name).cells
-                   if c.cell_type == "markdown")
-    assert header.JAPANESE.student_note.format(name=name) in student.source
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_every_translation_is_japanese(name):
-    english = [
-        entry.msgctxt for entry in _catalogue(name)
-        if entry.msgstr and not JAPANESE_SCRIPT.search(entry.msgstr)
-        and (name, entry.msgctxt) not in NOTHING_TO_TRANSLATE
-    ]
-    assert not english, f"{name}: cells whose translation holds no Japanese: {english}"
+                     if c.cell_type == "markdown").source
+        badges = [line for line in first.split("\n") if make_translations._is_badge_line(line)]
+        assert badges == [header.badge_line(header.repository(), name, folder)], f"{folder}/{name}"
+    assert header.JAPANESE.student_note.format(name=name) in first  # ja/student's header
 
 
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.DOTALL)
@@ -130,30 +114,29 @@ _LABEL = re.compile(r"^\([\w-]+\)=$|\{ref\}`[^`]+`", re.MULTILINE)
 def _kept_verbatim(text):
     """What a translation must carry over unchanged: math, inline code, link targets, labels."""
     return {
-        "math": sorted(_MATH.findall(text)),
-        "inline code": sorted(" ".join(code.split())
-                              for code in _CODE.findall(_MATH.sub("", text))),
-        "links": sorted(_LINK.findall(text)),
-        "labels": sorted(_LABEL.findall(text)),
+        "math": set(_MATH.findall(text)),
+        "inline code": {" ".join(code.split()) for code in _CODE.findall(_MATH.sub("", text))},
+        "links": set(_LINK.findall(text)),
+        "labels": set(_LABEL.findall(text)),
     }
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_math_code_links_and_labels_survive_translation(name):
+@each_name
+def test_translations_are_japanese_and_keep_math_code_links_and_labels(name):
     problems = []
-    for entry in _catalogue(name):
-        if not entry.msgstr:
-            continue
+    for entry in _translated(name):
+        if not JAPANESE_SCRIPT.search(entry.msgstr):
+            problems.append(f"{name}, cell {entry.msgctxt}: the translation holds no Japanese")
         english, japanese = _kept_verbatim(entry.msgid), _kept_verbatim(entry.msgstr)
         for kind in english:
-            if sorted(set(english[kind])) != sorted(set(japanese[kind])):
-                missing = sorted(set(english[kind]) - set(japanese[kind]))
-                added = sorted(set(japanese[kind]) - set(english[kind]))
-                problems.append(f"{name}, cell {entry.msgctxt}: {kind} differ; "
-                                f"missing {missing}, not in the English {added}")
+            if english[kind] != japanese[kind]:
+                problems.append(f"{name}, cell {entry.msgctxt}: {kind} differ; missing "
+                                f"{sorted(english[kind] - japanese[kind])}, not in the English "
+                                f"{sorted(japanese[kind] - english[kind])}")
     assert not problems, "\n".join(problems)
 
 
+@functools.cache
 def glossary():
     """The glossary's rows: ``[(english forms, japanese, words to avoid), ...]``."""
     rows = []
@@ -161,8 +144,8 @@ def glossary():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) < 3 or cells[0] in ("English", "") or set(cells[0]) <= {"-"}:
             continue
-        english = [form.strip() for form in cells[0].split(";") if form.strip()]
-        avoid = [word.strip() for word in cells[2].split(";") if word.strip()]
+        english, avoid = ([part.strip() for part in text.split(";") if part.strip()]
+                          for text in (cells[0], cells[2]))
         rows.append((english, cells[1], avoid))
     return rows
 
@@ -173,46 +156,36 @@ def test_the_glossary_holds_the_articles_terms():
     assert [term for term in ARTICLE_TERMS if term not in japanese] == []
 
 
-def _prose(text):
-    """English text without its code and math, where terms are looked for."""
-    return _CODE.sub(" ", _MATH.sub(" ", text)).lower()
-
-
-@pytest.mark.parametrize("name", NAMES)
+@each_name
 def test_the_glossary_terms_are_the_ones_used(name):
     problems = []
-    for entry in _catalogue(name):
-        if not entry.msgstr:
-            continue
-        english = _prose(entry.msgid)
+    for entry in _translated(name):
+        english = _CODE.sub(" ", _MATH.sub(" ", entry.msgid)).lower()  # prose: no code or math
+        # 単精度 and 倍精度 (single and double precision) are not the 精度 of accuracy.
+        japanese = re.sub("[単倍]精度", "", entry.msgstr)
         for forms, term, avoid in glossary():
             used = [form for form in forms
                     if re.search(rf"(?<![\w-]){re.escape(form.lower())}(?![\w-])", english)]
             if used and term not in entry.msgstr:
                 problems.append(f"{name}, cell {entry.msgctxt}: the English says "
                                 f"{used[0]!r}, the translation lacks {term!r}")
-            # 単精度 and 倍精度 (single and double precision) are not the 精度 of accuracy.
-            japanese = re.sub("[単倍]精度", "", entry.msgstr)
-            for word in avoid:
-                if word in japanese:
-                    problems.append(f"{name}, cell {entry.msgctxt}: {word!r} is used; "
-                                    f"the glossary's term is {term!r}")
+            problems += [f"{name}, cell {entry.msgctxt}: {word!r} is used; the glossary's "
+                         f"term is {term!r}" for word in avoid if word in japanese]
     assert not problems, "\n".join(problems)
 
 
 def test_a_changed_english_cell_fails_and_becomes_fuzzy():
     """The staleness check, on a copy: one changed word makes the entry fuzzy."""
-    english = _notebook(ENGLISH[0])
-    catalogue = make_translations.update_catalogue(_catalogue(ENGLISH[0].name),
-                                                   make_translations.english_texts(english),
-                                                   ENGLISH[0].name)
+    path = ENGLISH[0]
+    english = _notebook(path)
+    catalogue = make_translations.update_catalogue(
+        _catalogue(path.name), make_translations.english_texts(english), path.name)
     cell = next(c for c in english.cells[1:] if c.cell_type == "markdown")
     cell.source = cell.source.replace(" the ", " a ", 1)
-    updated = make_translations.update_catalogue(catalogue,
-                                                 make_translations.english_texts(english),
-                                                 ENGLISH[0].name)
+    updated = make_translations.update_catalogue(
+        catalogue, make_translations.english_texts(english), path.name)
     entry = next(e for e in updated if e.msgctxt == cell.id)
     assert "fuzzy" in entry.flags and entry.msgid == cell.source
     assert entry.previous_msgid is not None and entry.previous_msgid != cell.source
-    japanese = make_translations.translated_notebook(english, updated, "o/r", ENGLISH[0].name)
+    japanese = make_translations.translated_notebook(english, updated, "o/r", path.name)
     assert next(c for c in japanese.cells if c.id == cell.id).source == cell.source
