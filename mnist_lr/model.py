@@ -299,13 +299,7 @@ def _validation_set(X, classes, X_val, y_val):
     return X_val, np.searchsorted(classes, y_val)
 
 
-# -- Training: the starting point, one epoch of steps, its measurement -----
-
-
-def _starting_point(codes, n_classes, n_features, dtype):
-    """Notebook 02's all-zero ``W`` (features x classes) and ``b``; the one-hot targets ``T``."""
-    W = np.zeros((n_features, n_classes), dtype=dtype)
-    return W, np.zeros(n_classes, dtype=dtype), one_hot(codes, n_classes, dtype=dtype)
+# -- Training: one epoch of steps, and its measurement ---------------------
 
 
 def _sgd_epoch(X, T, W, b, order, batch_size, learning_rate, alpha=0.0):
@@ -329,21 +323,18 @@ def _sgd_epoch(X, T, W, b, order, batch_size, learning_rate, alpha=0.0):
             b -= step.sum(axis=0)
 
 
-def _shuffled_epoch(X, T, W, b, rng, batch_size, learning_rate, alpha):
-    """One epoch: shuffle with ``rng``, then :func:`_sgd_epoch`'s pass of mini-batch steps."""
-    _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, learning_rate, alpha)
-
-
 def _training_steps(settings, X, codes, X_val, val_codes, n_classes, random_state):
-    """Notebook 02's starting point ``W, b`` (zeros), and the two steps of every epoch.
-
-    ``next_epoch()`` shuffles and makes one pass of mini-batch steps, updating
-    ``W`` and ``b`` in place; ``measure(W, b)`` gives those weights' EpochRecord.
-    """
-    W, b, T = _starting_point(codes, n_classes, X.shape[1], X.dtype)
+    """Notebook 02's starting point, all-zero ``W`` (features x classes) and ``b``, and the
+    two steps of every epoch: ``next_epoch()`` shuffles and makes one pass of mini-batch
+    steps, updating ``W`` and ``b`` in place; ``measure(W, b)`` gives their EpochRecord."""
+    W, b = np.zeros((X.shape[1], n_classes), X.dtype), np.zeros(n_classes, X.dtype)
+    T = one_hot(codes, n_classes, dtype=X.dtype)
+    rng, batch_size = make_rng(random_state), _batch_size(settings["batch_size"], len(X))
     learning_rate, alpha = settings["learning_rate"], settings["alpha"]
-    next_epoch = partial(_shuffled_epoch, X, T, W, b, make_rng(random_state),
-                         _batch_size(settings["batch_size"], len(X)), learning_rate, alpha)
+
+    def next_epoch():
+        _sgd_epoch(X, T, W, b, rng.permutation(len(X)), batch_size, learning_rate, alpha)
+
     measure = partial(_measure, X=X, codes=codes, X_val=X_val, val_codes=val_codes, alpha=alpha)
     return W, b, next_epoch, measure
 
