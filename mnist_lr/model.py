@@ -106,7 +106,8 @@ def log_softmax(scores, check_finite=True):
     """
     scores = check_float_array(scores, "scores", check_finite=check_finite)
     shifted = scores - scores.max(axis=-1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    shifted -= np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+    return shifted
 
 
 def cross_entropy(probabilities, targets, eps=1e-7):
