@@ -1,9 +1,5 @@
 """Argument checks shared by the package: one place, and one wording, for each rule.
-
-An error about a setting (a number, a flag, a seed) carries the setting's name in
-``error.parameter``: the command line says which option was wrong without reading
-the message.
-"""
+An error about a setting carries its name in ``error.parameter``: the CLI names the option."""
 
 from __future__ import annotations
 
@@ -44,8 +40,8 @@ def check_real(value, name, *, positive=False, open_interval=None):
         raise argument_error(ValueError, name, f"{name} must be finite, got {value}")
     if positive and value <= 0:
         raise argument_error(ValueError, name, f"{name} must be > 0, got {value}")
-    if open_interval is not None and not open_interval[0] < value < open_interval[1]:
-        lo, hi = open_interval
+    lo, hi = open_interval or (-np.inf, np.inf)
+    if not lo < value < hi:
         raise argument_error(ValueError, name,
                              f"{name} must lie strictly between {lo} and {hi}, got {value}")
     return value
@@ -66,8 +62,7 @@ def check_seed(random_state, name="random_state"):
 
 
 def make_rng(random_state, name="random_state"):
-    """A Generator from a seed that passes :func:`check_seed`: a Generator is used as it is,
-    a RandomState is drawn from, None gives fresh randomness."""
+    """A Generator from a :func:`check_seed` seed (a RandomState is drawn from; None: fresh)."""
     random_state = check_seed(random_state, name)
     if isinstance(random_state, np.random.RandomState):
         return np.random.default_rng(random_state.randint(2**31 - 1))
@@ -75,11 +70,8 @@ def make_rng(random_state, name="random_state"):
 
 
 def check_float_array(value, name, ndim=None, check_finite=True):
-    """``value`` as an array of floats (integers become float64; floats are not copied).
-
-    ``ndim``, if given, is the number of dimensions it must have; ``check_finite``
-    refuses NaN and infinity.
-    """
+    """``value`` as a float array (integers become float64; floats are not copied), with
+    ``ndim`` dimensions if given; ``check_finite`` refuses NaN and infinity."""
     array = np.asarray(value)
     if not np.issubdtype(array.dtype, np.floating):
         if array.dtype == bool or not np.issubdtype(array.dtype, np.number):
@@ -92,14 +84,8 @@ def check_float_array(value, name, ndim=None, check_finite=True):
     return array
 
 
-# -- Labels ------------------------------------------------------------------
-
-
 def check_Xy(X, y, *, name_X="X", name_y="y", min_samples=1):
-    """A 2-D ``X`` and its labels (see :func:`check_labels`), as arrays (not copied).
-
-    The values of ``X`` are not inspected: the model checks them when it is trained.
-    """
+    """A 2-D ``X`` (values not inspected) and its labels (:func:`check_labels`), not copied."""
     X = np.asarray(X)
     if X.ndim != 2:
         raise ValueError(f"{name_X} must be 2-D (n_samples, n_features), got shape {X.shape}")
@@ -150,9 +136,9 @@ def check_label_kinds(y, name="y"):
 def _label_kind(value):
     if value is None:
         return "None"
-    if isinstance(value, (str, numbers.Number)):
-        return "a string" if isinstance(value, str) else "a number"
-    return f"a {type(value).__name__}"
+    if isinstance(value, str):
+        return "a string"
+    return "a number" if isinstance(value, numbers.Number) else f"a {type(value).__name__}"
 
 
 def check_label_values(y, name):

@@ -21,18 +21,13 @@ def beyond_the_loss_axis(history, loss_limits):
     """A warning if some loss of ``history`` lies outside ``loss_limits``, else ''."""
     (low, high), losses = loss_limits, np.concatenate([history.loss, history.val_loss])
     outside = losses[(losses < low) | (losses > high)]
-    if not len(outside):
-        return ""
     return (f" ⚠ {len(outside)} loss values (from {outside.min():.3g} to "
-            f"{outside.max():.3g}) lie beyond this figure's loss axis.")
+            f"{outside.max():.3g}) lie beyond this figure's loss axis.") if len(outside) else ""
 
 
 def draw(history, title, *, epochs, loss_limits, reference=None):
     """One run's figure and its PNG bytes, on axes fixed by ``epochs`` and ``loss_limits``.
-
-    ``history`` may be empty (diverged in its first epoch); ``reference`` is ``(history,
-    label)`` of the article's setting, whose validation curves are drawn in grey.
-    """
+    ``history`` may be empty; ``reference``, the article's ``(history, label)``, drawn grey."""
     fig = Figure(figsize=FIGURE_SIZE, dpi=FIGURE_DPI, layout="constrained")
     axes = fig.subplots(1, 2, sharex=True)
     if len(history):
@@ -65,8 +60,7 @@ def _run_curves(loss_ax, error_ax, history):
             linestyle=TRAIN_STYLE, label="training", **style)
     _curves(loss_ax, error_ax, history.val_loss, history.val_accuracy, color=VAL_COLOR,
             linestyle=VAL_STYLE, label="validation", **style)
-    best = history.best_epoch
-    accuracy = 100 * history.val_accuracy[best - 1]
+    best, accuracy = history.best_epoch, 100 * history.val_accuracy[history.best_epoch - 1]
     error_ax.plot([best], [100 - accuracy], marker="*", markersize=13, color=VAL_COLOR,
                   markeredgecolor="white", linestyle="none", zorder=3)
     mark = dict(color=MARK_COLOR, linestyle=":", linewidth=1.5)
@@ -76,22 +70,18 @@ def _run_curves(loss_ax, error_ax, history):
 
 def _fixed_axes(loss_ax, error_ax, epochs, loss_limits):
     """The same limits, scales and ticks for every setting."""
-    plain = FuncFormatter(lambda value, _: f"{value:g}")
+    loss_ax.set(yscale="log", ylim=loss_limits, ylabel="cross-entropy loss (log scale)")
+    # Error rates in %: log from 1 to 100, linear below 1, so that 0% wrong lies on the axis.
+    error_ax.set_yscale("symlog", linthresh=1, linscale=0.2)
+    error_ax.set(ylim=(0, 100), ylabel="error rate (%, log scale)")
+    error_ax.yaxis.set_major_locator(FixedLocator([0, 1, 2, 5, 10, 20, 50, 100]))
+    error_ax.yaxis.set_minor_locator(FixedLocator([3, 4, 6, 7, 8, 9, 30, 40, 60, 70, 80, 90]))
+    error_ax.grid(which="minor", axis="y", alpha=0.12)
     for ax in (loss_ax, error_ax):
         ax.set(xlim=(0.5, epochs + 0.5), xlabel="epoch")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))
         ax.grid(alpha=0.3)
-    loss_ax.set(yscale="log", ylim=loss_limits, ylabel="cross-entropy loss (log scale)")
-    # Error rates in %: logarithmic from 1 to 100, linear from 0 to 1, so that a training
-    # set learnt by heart (0% wrong) still lies on the axis.
-    error_ax.set_yscale("symlog", linthresh=1, linscale=0.2)
-    error_ax.set_ylim(0, 100)
-    error_ax.yaxis.set_major_locator(FixedLocator([0, 1, 2, 5, 10, 20, 50, 100]))
-    error_ax.yaxis.set_minor_locator(FixedLocator([3, 4, 6, 7, 8, 9, 30, 40, 60, 70, 80, 90]))
-    error_ax.grid(which="minor", axis="y", alpha=0.12)
-    error_ax.set_ylabel("error rate (%, log scale)")
-    for ax in (loss_ax, error_ax):
-        ax.yaxis.set_major_formatter(plain)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         ax.yaxis.set_minor_formatter(NullFormatter())
         low, high = ax.get_ylim()
         for line in ax.get_lines():

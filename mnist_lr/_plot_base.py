@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, FigureBase
 
@@ -35,6 +36,16 @@ def _check_ax(ax, figsize):
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
     return ax
+
+
+def _cell_grid(ax, xlabels, ylabels, linewidth):
+    """Labels on the cells of an image, white lines between the cells, no tick marks."""
+    for set_ticks, labels in ((ax.set_xticks, xlabels), (ax.set_yticks, ylabels)):
+        set_ticks(np.arange(len(labels)), [f"{label}" for label in labels])
+        set_ticks(np.arange(len(labels) + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="white", linewidth=linewidth)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="both", length=0)
 
 
 def _check_fig(fig, figsize):

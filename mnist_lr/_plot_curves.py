@@ -9,7 +9,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from ._checks import check_float_array, check_real, check_same_length
-from ._plot_base import MAX_WIDTH, _check_ax, _check_dict, _check_fig, _fitted_attribute
+from ._plot_base import MAX_WIDTH, _cell_grid, _check_ax, _check_dict, _check_fig, _fitted_attribute
 from .model import TrainingHistory
 
 __all__ = ["TRAIN_COLOR", "VAL_COLOR", "plot_training_curves", "plot_histories_side_by_side",
@@ -18,6 +18,7 @@ __all__ = ["TRAIN_COLOR", "VAL_COLOR", "plot_training_curves", "plot_histories_s
 
 # In every figure: training in Okabe-Ito blue, solid; validation in vermillion, dashed.
 TRAIN_COLOR, TRAIN_STYLE, VAL_COLOR, VAL_STYLE = "#0072B2", "-", "#D55E00", "--"
+_CURVES = ((TRAIN_COLOR, TRAIN_STYLE, "training"), (VAL_COLOR, VAL_STYLE, "validation"))
 MARK_COLOR = "0.3"  # markers such as the best validation epoch
 MODEL_COLORS = ("#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")  # models compared
 HISTORY_FIELDS = ("loss", "train_accuracy", "val_loss", "val_accuracy")  # drawn (not penalty)
@@ -64,10 +65,8 @@ def _as_history(history, name="history"):
 
 def _train_val(ax, x, train, val, label="{}", **style):
     """The training curve, solid, and the validation one, dashed, each in its colour."""
-    ax.plot(x, train, color=TRAIN_COLOR, linestyle=TRAIN_STYLE, label=label.format("training"),
-            **style)
-    ax.plot(x, val, color=VAL_COLOR, linestyle=VAL_STYLE, label=label.format("validation"),
-            **style)
+    for y, (color, linestyle, name) in zip((train, val), _CURVES):
+        ax.plot(x, y, color=color, linestyle=linestyle, label=label.format(name), **style)
 
 
 def _epoch_axis(ax, n_epochs, pad=None, first=1):
@@ -89,12 +88,10 @@ def _label(ax, title, xlabel, ylabel="accuracy (%)", legend=True):
 
 def plot_training_curves(history, fig=None, title="Loss and accuracy per epoch", start=None,
                          log_epochs=False):
-    """Loss (top) and training/validation accuracy (bottom) against the epoch.
-
-    ``history``: a TrainingHistory, a fitted model or a dict of its four fields.
-    A dotted line marks the best validation epoch, its accuracy in the legend.
-    ``start``: the four numbers measured before training, as epoch 0. Returns the Figure.
-    """
+    """Loss (top) and training/validation accuracy (bottom) against the epoch; a dotted line
+    marks the best validation epoch, its accuracy in the legend. ``history``: a TrainingHistory,
+    a fitted model or a dict of its four fields; ``start``: the four numbers measured before
+    training, drawn as epoch 0. Returns the Figure."""
     history = _as_history(history)
     best, first = history.best_epoch, 1
     best_accuracy = 100 * history.val_accuracy[best - 1]
@@ -112,11 +109,9 @@ def plot_training_curves(history, fig=None, title="Loss and accuracy per epoch",
     _train_val(acc_ax, epochs, 100 * history.train_accuracy, 100 * history.val_accuracy, **style)
     acc_ax.plot([best], [best_accuracy], marker="*", markersize=13, color=VAL_COLOR,
                 markeredgecolor="white", linestyle="none", zorder=3)
-    for ax in (loss_ax, acc_ax):
-        ax.axvline(
-            best, color=MARK_COLOR, linestyle=":", linewidth=1.5,
-            label=f"best validation: {best_accuracy:.2f}% (epoch {best})" if ax is acc_ax else None,
-        )
+    for ax, label in ((loss_ax, None),
+                      (acc_ax, f"best validation: {best_accuracy:.2f}% (epoch {best})")):
+        ax.axvline(best, color=MARK_COLOR, linestyle=":", linewidth=1.5, label=label)
         if log_epochs:
             ax.set_xscale("log")
             ax.set_xlim(0.9, len(history) * 1.1)
@@ -129,11 +124,9 @@ def plot_training_curves(history, fig=None, title="Loss and accuracy per epoch",
 
 
 def plot_histories_side_by_side(histories, title=None, mean_of_last=None):
-    """Accuracy curves of several runs ``{panel title: history or fitted model}``, side by side.
-
-    On one y-scale; each title quotes the last epoch's validation accuracy or,
-    with ``mean_of_last=k``, its mean over the last k epochs. Returns the Figure.
-    """
+    """Accuracy curves of several runs ``{panel title: history or fitted model}``, side by side
+    on one y-scale; each title quotes the last epoch's validation accuracy or, with
+    ``mean_of_last=k``, its mean over the last k epochs. Returns the Figure."""
     _check_dict(histories, "histories", "{panel title: history}")
     fig = plt.figure(figsize=(min(4.4 * len(histories), MAX_WIDTH), 3.9), layout="constrained")
     axes = fig.subplots(1, len(histories), sharey=True, squeeze=False)[0]
@@ -154,18 +147,15 @@ def plot_histories_side_by_side(histories, title=None, mean_of_last=None):
 
 
 def plot_kfold_curves(curves, ax=None, title=None, legend=True, ylabel=True):
-    """Mean training and validation accuracy per epoch across k folds, ± one standard deviation.
-
-    ``curves``: a :class:`~mnist_lr.KFoldCurves`; the spread is ``ddof=0``, as in its
-    ``summary``. ``legend=False``, ``ylabel=False``: for inner panels. Returns the Axes.
-    """
+    """Mean training and validation accuracy per epoch across k folds, ± one standard deviation
+    (``ddof=0``, as in ``KFoldCurves.summary``); ``curves``: a :class:`~mnist_lr.KFoldCurves`.
+    ``legend=False``, ``ylabel=False``: for inner panels. Returns the Axes."""
     train = _fractions(curves.train_accuracy, "curves.train_accuracy", 2)
     val = _fractions(curves.val_accuracy, "curves.val_accuracy", 2)
     n_folds, n_epochs = train.shape
     ax = _check_ax(ax, (7.0, 4.5))
     marker = {"marker": "o", "markersize": 3} if n_epochs <= 40 else {}
-    for data, color, style, name in ((train, TRAIN_COLOR, TRAIN_STYLE, "training"),
-                                     (val, VAL_COLOR, VAL_STYLE, "validation")):
+    for data, (color, style, name) in zip((train, val), _CURVES):
         ax.errorbar(np.arange(1, n_epochs + 1), 100 * data.mean(axis=0),
                     yerr=100 * data.std(axis=0), color=color, linestyle=style, capsize=3,
                     elinewidth=1, linewidth=1.5, label=f"{name} (mean ± std over {n_folds} folds)",
@@ -199,36 +189,25 @@ def plot_fold_diagram(folds, n_samples, title=None):
         grid[i, np.asarray(val)] = 2
     ax = _check_ax(None, (0.45 * n_samples + 1.5, 0.45 * len(folds) + 1.3))
     ax.imshow(grid, cmap=ListedColormap(["white", TRAIN_COLOR, VAL_COLOR]), vmin=0, vmax=2)
-    ax.set_xticks(np.arange(n_samples), np.arange(n_samples), fontsize=8)
-    ax.set_yticks(np.arange(len(folds)), [f"fold {i + 1}" for i in range(len(folds))])
-    ax.set_xticks(np.arange(n_samples + 1) - 0.5, minor=True)  # white lines between the cells
-    ax.set_yticks(np.arange(len(folds) + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color="white", linewidth=2)
-    ax.tick_params(which="both", length=0)
+    _cell_grid(ax, range(n_samples), [f"fold {i + 1}" for i in range(len(folds))], linewidth=2)
+    ax.tick_params(axis="x", labelsize=8)
     ax.set_xlabel("sample (row number)")
     ax.set_title(title or f"{len(folds)}-fold cross-validation of {n_samples} samples")
-    ax.legend(handles=[Patch(color=TRAIN_COLOR, label="training"),
-                       Patch(color=VAL_COLOR, label="validation")],
+    ax.legend(handles=[Patch(color=color, label=name) for color, _, name in _CURVES],
               loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return ax
 
 
 def plot_validation_curve(values, train_mean, val_mean, train_std=None, val_std=None, chosen=None,
                           param_name="alpha", ax=None, title=None):
-    """Training and validation accuracy against a setting such as ``alpha``, on a log axis.
-
-    The ``values`` tried (>= 0, increasing), the mean accuracies (fractions) of a
-    cross-validated search and their spreads (error bars, optional). 0 sits a decade
-    left of the smallest other value, after a break in the lines; a dotted line marks
-    ``chosen``. Returns the Axes.
-    """
+    """Training and validation accuracy against a setting such as ``alpha``, on a log axis: the
+    ``values`` tried (>= 0, increasing), the mean accuracies (fractions) of a cross-validated
+    search and their spreads (error bars, optional). 0 sits a decade left of the smallest other
+    value, after a break in the lines; a dotted line marks ``chosen``. Returns the Axes."""
     values = _increasing(values, "values", zero=True)
     curves = [(_fractions(mean, f"{kind}_mean", along=(values, "values")),
-               None if std is None else _fractions(std, f"{kind}_std", along=(values, "values")),
-               color, style, name)
-              for kind, mean, std, color, style, name in (
-                  ("train", train_mean, train_std, TRAIN_COLOR, TRAIN_STYLE, "training"),
-                  ("val", val_mean, val_std, VAL_COLOR, VAL_STYLE, "validation"))]
+               None if std is None else _fractions(std, f"{kind}_std", along=(values, "values")))
+              for kind, mean, std in (("train", train_mean, train_std), ("val", val_mean, val_std))]
     if chosen is not None:
         chosen = check_real(chosen, "chosen")
         if not np.isclose(values, chosen, rtol=1e-9, atol=0).any():
@@ -239,7 +218,7 @@ def plot_validation_curve(values, train_mean, val_mean, train_std=None, val_std=
     # Lines break between 0 and the first positive value: that stretch is not to scale.
     has_zero = values[0] == 0 and len(values) > 1
     segments = [slice(0, 1), slice(1, None)] if has_zero else [slice(None)]
-    for mean, std, color, style, name in curves:
+    for (mean, std), (color, style, name) in zip(curves, _CURVES):
         if std is not None:  # one bar per point: a band cannot show the lone point at 0
             ax.errorbar(positions, 100 * mean, yerr=100 * std, fmt="none", ecolor=color,
                         elinewidth=1.2, capsize=0, alpha=0.6)
@@ -259,11 +238,9 @@ def plot_validation_curve(values, train_mean, val_mean, train_std=None, val_std=
 
 
 def plot_learning_curve(sizes, curves, ax=None, title="Learning curve: accuracy against data"):
-    """Training and validation accuracy against the number of training images, per model.
-
-    ``sizes`` increase (a log axis); ``curves`` maps a model name to its pair
-    (train_accuracy, val_accuracy), fractions, one per size. Returns the Axes.
-    """
+    """Training and validation accuracy against the number of training images ``sizes``
+    (increasing; a log axis), per model: ``curves`` maps a model name to its pair
+    (train_accuracy, val_accuracy), fractions, one per size. Returns the Axes."""
     sizes = _increasing(sizes, "sizes")
     _check_dict(curves, "curves", "{model name: (train_accuracy, val_accuracy)}",
                 most=len(MODEL_COLORS))
@@ -284,11 +261,9 @@ def plot_learning_curve(sizes, curves, ax=None, title="Learning curve: accuracy 
 
 def plot_weight_norm(epochs, norms, stops=None, ax=None,
                      title="Size of the weights during training"):
-    """The weights' norm against the epoch (log axis), one line per model.
-
-    ``norms``: {model name: one norm per epoch in ``epochs``}; ``stops``: {name: the
-    (epoch, norm) where early stopping kept the weights}, drawn as a star. Returns the Axes.
-    """
+    """The weights' norm against the epoch (log axis), one line per model: ``norms`` {model
+    name: one norm per epoch in ``epochs``}; ``stops`` {name: the (epoch, norm) where early
+    stopping kept the weights}, drawn as a star. Returns the Axes."""
     epochs = _increasing(epochs, "epochs")
     _check_dict(norms, "norms", "{model name: norms}", most=len(MODEL_COLORS))
     ax = _check_ax(ax, (7.0, 4.5))
@@ -307,11 +282,9 @@ def plot_weight_norm(epochs, norms, stops=None, ax=None,
 
 def plot_error_rates(measured, published=None, ax=None,
                      title="Test error of linear models on MNIST"):
-    """Bars of test error: what we measured (``{name: accuracy}``) next to published numbers.
-
-    ``published`` errors are in percent, as papers quote them (e.g. 12.0), and
-    drawn hatched in grey. Each bar is labelled with its error. Returns the Axes.
-    """
+    """Bars of test error, each labelled: what we measured (``{name: accuracy}``) next to
+    ``published`` errors, in percent as papers quote them (e.g. 12.0), hatched in grey.
+    Returns the Axes."""
     published = published or {}
     accuracies = _fractions(list(measured.values()), "measured")
     measured = {name: 100 * (1 - accuracy) for name, accuracy in zip(measured, accuracies)}

@@ -53,19 +53,16 @@ _TRAIN_OPTIONS = [
 
 def build_parser():
     """The argument parser (exposed for the documentation and the tests)."""
-    parser = argparse.ArgumentParser(
-        prog="python -m mnist_lr", description="Softmax regression from scratch on MNIST.",
-    )
+    parser = argparse.ArgumentParser(prog="python -m mnist_lr",
+                                     description="Softmax regression from scratch on MNIST.")
     parser.add_argument("--version", action="version", version=f"mnist_lr {__version__}")
     common = argparse.ArgumentParser(add_help=False)  # an option of both commands
-    common.add_argument("--data-dir", type=Path, metavar="DIR",
-                      help="folder holding the four MNIST files, .gz or gunzipped (default: "
-                           "$MNIST_LR_DATA, then the cache)")
+    common.add_argument("--data-dir", type=Path, metavar="DIR", help="folder holding the four "
+                        "MNIST files, .gz or gunzipped (default: $MNIST_LR_DATA, then the cache)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="{fetch,train}")
     fetch = sub.add_parser(
         "fetch", parents=[common], help="download MNIST into the cache and verify it",
-        description="Download the four MNIST files into the cache and check their SHA-256.",
-    )
+        description="Download the four MNIST files into the cache and check their SHA-256.")
     fetch.add_argument("--cache-dir", type=Path, metavar="DIR", help="where to store the files")
     train = sub.add_parser(
         "train", parents=[common], help="train with the article's settings and report",
@@ -73,9 +70,8 @@ def build_parser():
                     "defaults below), print one line per epoch and the final accuracies, and "
                     "with --out save the model and its figures.")
     for flag, kind, default, metavar, text in _TRAIN_OPTIONS:
-        if default is not None:
-            text += " (default: %(default)s)"
-        train.add_argument(flag, type=kind, default=default, metavar=metavar, help=text)
+        suffix = "" if default is None else " (default: %(default)s)"
+        train.add_argument(flag, type=kind, default=default, metavar=metavar, help=text + suffix)
     train.add_argument("--no-figures", action="store_true", help="save the weights only")
     train.add_argument("--quiet", action="store_true", help="no per-epoch lines")
     return parser
@@ -155,8 +151,7 @@ def _fit(model, args, parser, X_train, y_train, X_val, y_val):
           f"{args.max_epochs} {'epoch' if args.max_epochs == 1 else 'epochs'}, seed {args.seed})")
     start = time.perf_counter()
     with warnings.catch_warnings():
-        # Divergence (a DivergenceWarning, and NumPy's overflow warnings) is reported in words.
-        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)  # divergence is reported in words
         try:
             model.fit(X_train, y_train, X_val, y_val)
         except (TypeError, ValueError) as exc:  # e.g. too few images to show every digit
@@ -211,11 +206,9 @@ def _save(model, matrix, out, figures=True):
 
 
 def main(argv=None):
-    """Run the command line (the program's entry point, ``mnist-lr`` and ``python -m mnist_lr``).
-
-    Returns the exit code: 2 for bad arguments, 1 for other errors, and 130 after
-    Ctrl-C (which prints ``interrupted``), as shells report a process ended by SIGINT.
-    """
+    """Run the command line (``mnist-lr``, ``python -m mnist_lr``) and return the exit code:
+    2 for bad arguments, 1 for other errors, 130 after Ctrl-C (which prints ``interrupted``),
+    as shells report a process ended by SIGINT."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.data_dir is not None and not args.data_dir.is_dir():

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.colors import LogNorm, Normalize
 
 from ._checks import check_float_array, check_int, check_labels, check_same_length
-from ._plot_base import MAX_WIDTH, _check_ax, _check_dict, _check_fig, _fitted_attribute
+from ._plot_base import MAX_WIDTH, _cell_grid, _check_ax, _check_dict, _check_fig, _fitted_attribute
 from ._plot_curves import *  # noqa: F403 (the curves and bars, listed in its __all__)
 from ._plot_curves import __all__ as _curves
 from .features import as_images
@@ -79,12 +79,10 @@ def _mistake_kind(true_label, predicted_label):
 
 def plot_misclassified(X, y_true, y_pred, true_label=None, predicted_label=None, n=8, ncols=8,
                        fig=None, title=None, probabilities=None):
-    """A gallery of the first ``n`` images the model got wrong, ``ncols`` per row.
-
-    ``true_label`` and/or ``predicted_label`` pick one kind of mistake (e.g. 4 and 9).
-    Panels are titled "true 4 → pred 9" or, given ``probabilities`` (of each predicted
-    label), "p = 0.83"; the default title counts the mistakes. Returns the Figure.
-    """
+    """A gallery of the first ``n`` images the model got wrong, ``ncols`` per row; ``true_label``
+    and/or ``predicted_label`` pick one kind of mistake (e.g. 4 and 9). Panels are titled
+    "true 4 → pred 9" or, given ``probabilities`` (of each predicted label), "p = 0.83";
+    the default title counts the mistakes. Returns the Figure."""
     images = as_images(X)
     y_true = check_labels(y_true, "y_true", len(images))
     y_pred = check_labels(y_pred, "y_pred", len(images))
@@ -141,12 +139,11 @@ def plot_weights(
 ):
     """Each class's weights (``model.coef_``, or the fitted model) as an image, on one scale.
 
-    Red pixels raise the class's score where there is ink, blue ones lower it; the
-    scale ends at the 99th percentile of |weights|, so that a few extremes do not wash
-    out the rest. ``signed=False``: values >= 0 (e.g. mean images) in grey from 0 up.
-    ``classes`` title the panels (default a model's ``classes_``, or 0, 1, ...).
-    Returns the Figure: one image axes per class, then the colorbar's.
-    """
+    Red pixels raise the class's score where there is ink, blue ones lower it; the scale ends
+    at the 99th percentile of |weights|, so that a few extremes do not wash out the rest.
+    ``signed=False``: values >= 0 (e.g. mean images) in grey from 0 up. ``classes`` title the
+    panels (default a model's ``classes_``, or 0, 1, ...). Returns the Figure: one image axes
+    per class, then the colorbar's."""
     if (fitted := _fitted_attribute(coef, "coef_", "coef")) is not None:
         classes = getattr(coef, "classes_", None) if classes is None else classes
         coef = fitted
@@ -212,11 +209,9 @@ def plot_weight_rows(coefs, fig=None, title="The weights as images"):
 
 
 def plot_confusion_matrix(matrix, labels=None, log=False, ax=None, title="Confusion matrix"):
-    """A confusion matrix of counts as a heatmap, rows = true label, columns = predicted.
-
-    Each count is written in its cell. ``log=True`` colours on a log scale, which shows
-    the few mistakes next to the large diagonal. Returns the Axes (a colorbar beside it).
-    """
+    """A confusion matrix of counts as a heatmap, rows = true label, columns = predicted, each
+    count written in its cell. ``log=True`` colours on a log scale, which shows the few
+    mistakes next to the large diagonal. Returns the Axes (a colorbar beside it)."""
     matrix = check_float_array(matrix, "matrix", 2)
     if matrix.shape[0] != matrix.shape[1] or matrix.size == 0:
         raise ValueError(f"matrix must be square (K, K), got shape {matrix.shape}")
@@ -224,8 +219,9 @@ def plot_confusion_matrix(matrix, labels=None, log=False, ax=None, title="Confus
     norm, colormap, shown = _confusion_scale(matrix, plt.get_cmap(CONFUSION_CMAP), log)
     ax = _check_ax(ax, (6.4, 5.4))
     image = ax.imshow(shown, cmap=colormap, norm=norm, interpolation="nearest")
-    _confusion_grid(ax, labels)
-    ax.set_title(title)
+    _cell_grid(ax, labels, labels, linewidth=1)
+    ax.spines[:].set_visible(False)
+    ax.set(title=title, xlabel="predicted label", ylabel="true label")
     ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="count"
                        ).outline.set_visible(False)
     _write_counts(ax, matrix, colormap, norm, log)
@@ -243,20 +239,6 @@ def _confusion_scale(matrix, colormap, log):
     # Zeros have no logarithm: mask them and paint them in the lowest colour.
     colormap = colormap.with_extremes(bad=colormap(0.0), under=colormap(0.0))
     return LogNorm(vmin=low, vmax=high), colormap, np.ma.masked_less_equal(matrix, 0)
-
-
-def _confusion_grid(ax, labels):
-    """Class names as ticks, white lines between the cells, no frame."""
-    size = len(labels)
-    for set_ticks in (ax.set_xticks, ax.set_yticks):
-        set_ticks(np.arange(size), [f"{label}" for label in labels])
-        set_ticks(np.arange(size + 1) - 0.5, minor=True)
-    ax.grid(which="minor", color="white", linewidth=1)
-    ax.grid(which="major", visible=False)
-    ax.tick_params(which="both", length=0)
-    ax.spines[:].set_visible(False)
-    ax.set_xlabel("predicted label")
-    ax.set_ylabel("true label")
 
 
 def _write_counts(ax, matrix, colormap, norm, log):

@@ -1,11 +1,11 @@
-"""k-fold cross-validation written from scratch, per-epoch curves across folds, and the
-per-fold scores of a grid search."""
+"""k-fold cross-validation from scratch, per-epoch curves across folds, grid-search scores."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
+from joblib import Parallel, delayed
 from sklearn.base import clone
 from sklearn.utils.multiclass import check_classification_targets
 
@@ -35,8 +35,7 @@ def kfold_indices(n_samples, n_splits=5, random_state=None):
     folds = []
     for size in sizes:
         folds.append((order[size:].copy(), order[:size].copy()))
-        # Move the block just used to the back. (The article rolls the other way:
-        # the same for equal folds, but it skips a sample when they differ.)
+        # The used block goes last (the article's opposite roll skips a sample if sizes differ).
         order = np.roll(order, -size)
     return folds
 
@@ -58,8 +57,7 @@ class KFoldCurves:
         return self.train_accuracy.shape[1]
 
     def summary(self):
-        """Mean and standard deviation (``ddof=0``: these folds' spread) across folds of
-        the last epoch, as a dict."""
+        """Last-epoch mean and standard deviation (``ddof=0``) across folds, as a dict."""
         last_train, last_val = self.train_accuracy[:, -1], self.val_accuracy[:, -1]
         return {"train_mean": float(last_train.mean()), "train_std": float(last_train.std()),
                 "val_mean": float(last_val.mean()), "val_std": float(last_val.std()),
@@ -67,8 +65,7 @@ class KFoldCurves:
 
 
 def _run_fold(estimator, X, y, train, val):
-    model = clone(estimator).fit(X[train], y[train], X[val], y[val])
-    history = model.history_
+    history = clone(estimator).fit(X[train], y[train], X[val], y[val]).history_
     return history.train_accuracy, history.val_accuracy, history.loss
 
 
@@ -77,11 +74,10 @@ def kfold_curves(X, y, estimator=None, *, n_splits=5, epochs=30, random_state=No
     """Train a copy of ``estimator`` (default ``SoftmaxRegression()``) on each fold for
     exactly ``epochs`` epochs, early stopping off; return their curves as :class:`KFoldCurves`.
 
-    ``random_state`` seeds the folds and each fold's shuffles, so ``n_jobs``, the folds
-    trained at once by joblib (``-1``: all cores; each copies a fold's training rows, 175 MB
-    for 56,000 images: on Binder's 2 GB, 1 or 2), changes no result. ``progress`` counts the
-    folds done on one line. Raises ValueError if a fold's validation part holds a label its
-    training part lacks, and FloatingPointError if a fold diverges.
+    ``random_state`` seeds the folds and shuffles, so ``n_jobs`` (folds trained at once by
+    joblib, ``-1``: all cores; each copies its training rows, 175 MB for 56,000 images: 1 or 2
+    on Binder's 2 GB) changes no result. ``progress`` counts the folds done. Raises ValueError
+    if a fold's validation labels are not in its training part, FloatingPointError if one diverges.
     """
     X, y = check_Xy(X, y, min_samples=2)
     epochs = check_int(epochs, "epochs", minimum=1)
@@ -92,16 +88,13 @@ def kfold_curves(X, y, estimator=None, *, n_splits=5, epochs=30, random_state=No
     for number, (train, val) in enumerate(folds, start=1):
         unseen = np.setdiff1d(y[val], y[train])
         if unseen.size:  # the model trained on this fold could never predict them
-            raise ValueError(
-                f"fold {number} of {len(folds)}: label(s) {unseen[:10].tolist()} appear only in "
-                "its validation part, so the model trained on that fold never sees them. "
-                "Every class needs several samples: use fewer folds (n_splits), another "
-                "random_state, or drop the rare classes.")
+            raise ValueError(f"fold {number} of {len(folds)}: label(s) {unseen[:10].tolist()} "
+                             "appear only in its validation part, so the model trained on that "
+                             "fold never sees them. Every class needs several samples: use fewer "
+                             "folds (n_splits), another random_state, or drop the rare classes.")
     seeds = rng.integers(0, 2**31 - 1, size=len(folds))
     templates = [clone(estimator).set_params(max_epochs=epochs, patience=None, progress=False,
                                              random_state=int(seed), verbose=0) for seed in seeds]
-    from joblib import Parallel, delayed
-
     jobs = (delayed(_run_fold)(t, X, y, train, val) for t, (train, val) in zip(templates, folds))
     results = Parallel(n_jobs=n_jobs, return_as="generator")(jobs)
     if progress:
@@ -118,12 +111,9 @@ def kfold_curves(X, y, estimator=None, *, n_splits=5, epochs=30, random_state=No
 
 @dataclass
 class SearchScores:
-    """Per-fold scores of a search over ``alpha``, each array of shape (n_alphas, n_folds).
-
-    Accuracies are fractions; ``val_cross_entropy`` is the mean cross-entropy of each
-    fold's validation images; ``n_train`` and ``n_val`` are the images per fold (each None
-    if unknown).
-    """
+    """Per-fold scores of a search over ``alpha``, each array of shape (n_alphas, n_folds):
+    accuracies as fractions, ``val_cross_entropy`` the mean over each fold's validation
+    images; ``n_train`` and ``n_val`` are the images per fold (None if unknown)."""
 
     alphas: list
     train_accuracy: np.ndarray
@@ -175,10 +165,9 @@ class SearchScores:
         for alpha in self.alphas if alphas is None else alphas:
             i = self.alphas.index(alpha)
             train, val = 100 * self.train_accuracy[i], 100 * self.val_accuracy[i]
-            gap = train - val
             line = (f"{alpha:<7g}  {train.mean():6.2f}% ± {train.std(ddof=1):4.2f}     "
                     f"{val.mean():6.2f}% ± {val.std(ddof=1):4.2f}        "
-                    f"{gap.mean():5.2f} ± {gap.std(ddof=1):4.2f}")
+                    f"{(train - val).mean():5.2f} ± {(train - val).std(ddof=1):4.2f}")
             if self.val_cross_entropy is not None:
                 line += f"    {self.val_cross_entropy[i].mean():.3f}"
             lines.append(line)
@@ -188,10 +177,9 @@ class SearchScores:
 def search_scores(search):
     """The per-fold scores of a fitted ``GridSearchCV`` over ``alpha``, as :class:`SearchScores`.
 
-    The search must have scored "accuracy" (by that name, or as its only score) with
-    ``return_train_score=True``; a score named "cross-entropy" (``neg_log_loss``) is read
-    too, its sign turned back. Fold sizes come from ``search.cv`` if it lists the folds.
-    """
+    It must have scored "accuracy" (by that name, or as its only score) with
+    ``return_train_score=True``; a "cross-entropy" score (``neg_log_loss``) is read too, sign
+    turned back. Fold sizes come from ``search.cv`` if it lists the folds."""
     results, n_folds = search.cv_results_, search.n_splits_
     suffix = "_accuracy" if "mean_test_accuracy" in results else "_score"
     if f"split0_train{suffix}" not in results:
@@ -201,12 +189,10 @@ def search_scores(search):
     def per_fold(part, name):
         return np.array([results[f"split{k}_{part}{name}"] for k in range(n_folds)]).T
 
-    cross_entropy = None
-    if "split0_test_cross-entropy" in results:
-        cross_entropy = -per_fold("test", "_cross-entropy")
-    sizes = set()
-    if isinstance(search.cv, (list, tuple)):  # the folds themselves, not a count or a splitter
-        sizes = {(len(train), len(val)) for train, val in search.cv}
+    cross_entropy = (-per_fold("test", "_cross-entropy")
+                     if "split0_test_cross-entropy" in results else None)
+    folds = search.cv if isinstance(search.cv, (list, tuple)) else ()  # not a count or splitter
+    sizes = {(len(train), len(val)) for train, val in folds}
     n_train, n_val = sizes.pop() if len(sizes) == 1 else (None, None)
     return SearchScores(alphas=[float(a) for a in results["param_alpha"]],
                         train_accuracy=per_fold("train", suffix),

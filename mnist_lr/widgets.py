@@ -1,8 +1,7 @@
 """Interactive explorers: release a slider, the model retrains and the figure redraws.
 
-Needs ipywidgets (the notebook extra). Each explorer trains on a seeded subset for a few
-epochs, on a helper thread where only the latest request counts; meanwhile the status
-beside the sliders says so and the old figure is dimmed, and the figure holds still.
+Needs ipywidgets (the notebook extra). Training runs on a helper thread where only the latest
+request counts; meanwhile the status says so, and the old figure is dimmed and holds still.
 """
 
 import dataclasses
@@ -45,8 +44,7 @@ _STYLE = """<style>
                                         text-overflow: ellipsis; }
 </style>"""
 
-#: Slider stops, ten a decade: 1, 1.2, 1.5, 2, 2.4, 3, 4, 5, 6, 8 times 10^k, evenly spaced on
-#: a log scale to within a few percent, in short decimals, the article's 0.24 among them.
+#: Ten stops a decade, in short decimals, even on a log scale within a few percent; 0.24 included.
 _STOPS = [float(f"{m}e{k}") for k in range(-4, 2) for m in "1 1.2 1.5 2 2.4 3 4 5 6 8".split()]
 LEARNING_RATES = [value for value in _STOPS if 0.001 <= value <= 10]
 ALPHAS = [0.0] + [value for value in _STOPS if value <= 1]  # no L2 penalty, then 0.0001 to 1
@@ -65,10 +63,9 @@ def _slider(values, value, description, label="{:g}"):
 class Explorer:
     """Sliders, a one-line status, a figure redrawn whenever a slider is released, a caption.
 
-    ``train(**values)``, named by the ``sliders``, returns a fitted model and the caption's
-    sentence about it; ``describe(**values)`` names a setting (the figure's title). The
-    ``reference`` setting (the article's) is trained first, so that a bad argument fails
-    here, and drawn in grey on every figure. ``widget`` is what a notebook shows.
+    ``train(**values)`` returns a fitted model and the caption's sentence about it;
+    ``describe(**values)`` names a setting (the figure's title). The ``reference`` setting is
+    trained first, so that a bad argument fails here, and drawn in grey on every figure.
     """
 
     def __init__(self, sliders, train, describe, caption, *, epochs, reference, loss_limits,
@@ -86,22 +83,19 @@ class Explorer:
         for slider in sliders.values():
             slider.observe(lambda _change: self.request(self.values()), names="value")
         values = self.values()
-        first = (model, note) if values == reference else None  # no need to train it twice
-        self._run(values, trained=first)
+        self._run(values, trained=(model, note) if values == reference else None)
 
     def _layout(self, css_class):
-        """Sliders, the status to their right; the image; the caption, whose length varies."""
-        self.caption, self.status = HTML(), HTML()
-        self.status.add_class("mnist-lr-status")
-        # At the figure's own size (smaller only in a narrower window), never stretched.
+        """Sliders, the status to their right; the image at the figure's own size (smaller only
+        in a narrower window, never stretched); the caption, whose length varies."""
+        self.caption, self.status = HTML(), HTML().add_class("mnist-lr-status")
         width, height = (round(inches * FIGURE_DPI) for inches in FIGURE_SIZE)
         self.image = Image(format="png", width=width, height=height, layout=Layout(
             width=f"{width}px", max_width="100%", height="auto", align_self="flex-start"))
         sliders = HBox([VBox(list(self.sliders.values())), self.status],
                        layout=Layout(align_items="center"))
-        box = VBox([HTML(_STYLE), sliders, self.image, self.caption], layout=Layout(width="100%"))
-        box.add_class(css_class)
-        return box
+        return VBox([HTML(_STYLE), sliders, self.image, self.caption],
+                    layout=Layout(width="100%")).add_class(css_class)
 
     def values(self):
         """The sliders' current values, by parameter name."""
@@ -119,8 +113,7 @@ class Explorer:
 
     def wait(self, timeout=60.0):
         """Block until every request made so far is drawn (``TimeoutError`` after ``timeout``)."""
-        worker = self._worker
-        if worker is not None:
+        if (worker := self._worker) is not None:
             worker.join(timeout)
             if worker.is_alive():
                 raise TimeoutError(f"the explorer was still retraining after {timeout} s")
@@ -171,17 +164,16 @@ class Explorer:
         """Show ``outcome``: (model, note, figure, png), or the exception training raised."""
         name = html.escape(self._describe(**values))
         if isinstance(outcome, Exception):  # the last good picture stays, and its caption says so
-            error = html.escape(str(outcome))
-            self._set_status(f"⚠ <b>could not train</b> with {name}: {error}")
+            problem = f"with {name}: {html.escape(str(outcome))}"
+            self._set_status(f"⚠ <b>could not train</b> {problem}")
             self.image.remove_class("mnist-lr-stale")
-            self.caption.value = (f"<p>⚠ Could not train with {name}: {error}</p>"
-                                  + self._caption_body)
+            self.caption.value = f"<p>⚠ Could not train {problem}</p>" + self._caption_body
             return
         self.model, note, self.figure, self.image.value = outcome
         self._shown, history = values, _plain(self.model.history_)
         warning = html.escape(beyond_the_loss_axis(history, self.loss_limits))
-        self._caption_body = f"<p>{self._caption_text} {html.escape(note)}{warning}</p>"
-        self.caption.value = self._caption_body
+        self.caption.value = self._caption_body = (f"<p>{self._caption_text} "
+                                                   f"{html.escape(note)}{warning}</p>")
         self.image.remove_class("mnist-lr-stale")
         status = f"✓ <b>done</b> in {seconds:.1f} s ({name})"
         if not len(history):
@@ -212,8 +204,7 @@ def _on_the_slider(value, name, stops):
 
 
 def _subsets(X_train, y_train, X_val, y_val, n_train, n_val, random_state):
-    """Checked subsets of ``n_train`` and ``n_val`` images, each drawn with the seed itself,
-    as notebook 03 draws its static figure's: Xt, yt, Xv, yv."""
+    """Checked subsets of n_train and n_val images, seeded as notebook 03's: Xt, yt, Xv, yv."""
     subsets = []
     for part, X, y, n in (("train", X_train, y_train, n_train), ("val", X_val, y_val, n_val)):
         X, y = check_Xy(X, y, name_X=f"X_{part}", name_y=f"y_{part}")
@@ -224,8 +215,8 @@ def _subsets(X_train, y_train, X_val, y_val, n_train, n_val, random_state):
 
 def _split(X, y, n_images, val_fraction, random_state):
     """A seeded sample of ``n_images``, split to train and validate: Xt, yt, Xv, yv."""
-    X_n, y_n = subsample(X, y, n_images, random_state=random_state)
-    X_t, X_v, y_t, y_v = train_val_split(X_n, y_n, val_fraction, random_state=random_state)
+    X_t, X_v, y_t, y_v = train_val_split(*subsample(X, y, n_images, random_state=random_state),
+                                         val_fraction, random_state=random_state)
     return X_t, y_t, X_v, y_v
 
 
@@ -236,8 +227,7 @@ def _fit(data, note, **params):
 
 
 def _plain(history):
-    """``history`` with plain cross-entropy as its losses, the L2 penalty taken off: the
-    number that compares models trained with different ``alpha``."""
+    """``history`` with the L2 penalty taken off its losses, to compare different ``alpha``."""
     return dataclasses.replace(history, loss=history.loss - history.penalty,
                                val_loss=history.val_loss - history.penalty)
 
@@ -269,8 +259,7 @@ def _last_epochs_note(model):
 
 
 def _last_epoch_note(model, penalty=False):
-    """Training and validation accuracy after the last epoch, and the gap between them;
-    with ``penalty``, also what the L2 penalty added to the validation cross-entropy."""
+    """Accuracies after the last epoch and their gap; with ``penalty``, what L2 added."""
     history = model.history_
     if not len(history):
         return _accuracy_note(model)
@@ -283,19 +272,13 @@ def _last_epoch_note(model, penalty=False):
     return note
 
 
-# -- the explorers --------------------------------------------------------------------
-
-
-def learning_rate_explorer(
-    X_train, y_train, X_val, y_val, *, n_train=10_000, n_val=4_000, epochs=20,
-    batch_size=ARTICLE_SETTINGS["batch_size"], learning_rate=ARTICLE_SETTINGS["learning_rate"],
-    random_state=0,
-):
+def learning_rate_explorer(X_train, y_train, X_val, y_val, *, n_train=10_000, n_val=4_000,
+                           epochs=20, batch_size=ARTICLE_SETTINGS["batch_size"],
+                           learning_rate=ARTICLE_SETTINGS["learning_rate"], random_state=0):
     """A log-scale learning-rate slider from 0.001 to 10, starting at ``learning_rate``.
 
-    Each position trains for ``epochs`` without early stopping on seeded subsets of
-    ``n_train`` training and ``n_val`` validation images, so that it answers within a
-    second; ``random_state`` seeds the subsets and the training. Returns an :class:`Explorer`.
+    Each position trains for ``epochs`` without early stopping on subsets of ``n_train`` training
+    and ``n_val`` validation images, seeded by ``random_state``, so that it answers in a second.
     """
     learning_rate = _on_the_slider(learning_rate, "learning_rate", LEARNING_RATES)
     random_state = _check_seed(random_state)
@@ -323,12 +306,10 @@ def training_explorer(X_train, y_train, X_val, y_val, *, n_train=8_000, n_val=4_
     n = len(data[1])
     article = dict(ARTICLE_SETTINGS, batch_size=min(ARTICLE_SETTINGS["batch_size"], n),
                    patience=min(ARTICLE_SETTINGS["patience"], max_epochs))
-    sliders = {
-        "learning_rate": _slider(LEARNING_RATES, article["learning_rate"], "learning rate"),
-        "batch_size": _slider([s for s in (10, 30, 100, 300, 1000) if s < n] + [n],
-                              article["batch_size"], "batch size", label="{:,}"),
-        "patience": _slider(range(1, max_epochs + 1), article["patience"], "patience"),
-    }
+    sliders = {"learning_rate": _slider(LEARNING_RATES, article["learning_rate"], "learning rate"),
+               "batch_size": _slider([s for s in (10, 30, 100, 300, 1000) if s < n] + [n],
+                                     article["batch_size"], "batch size", label="{:,}"),
+               "patience": _slider(range(1, max_epochs + 1), article["patience"], "patience")}
     train = partial(_fit, data, _accuracy_note, max_epochs=max_epochs, random_state=random_state)
     describe = "learning rate {learning_rate:g}, batch {batch_size:,}, patience {patience}".format
     caption = (f"Trained on a seeded subset of {n:,} training images for at most "
@@ -373,9 +354,8 @@ def alpha_explorer(X, y, *, n_images=700, val_fraction=0.2, epochs=100, alpha=0.
                    random_state=0):
     """A slider for the L2 strength ``alpha``, from 0 to 1, on a small sample.
 
-    Splits notebook 08's seeded sample of ``n_images`` of ``X, y`` and trains for ``epochs``
-    without early stopping, at the article's learning rate and batch size. The loss panel
-    draws plain cross-entropy; the caption adds what the penalty ``alpha/2 ||W||^2`` added.
+    Trains on notebook 08's seeded sample of ``n_images`` for ``epochs`` (article's rate and batch,
+    no early stopping); the loss panel draws plain cross-entropy, the caption also the penalty.
     """
     n_images = check_int(n_images, "n_images", minimum=smallest_split(val_fraction),
                          maximum=len(y))
