@@ -120,11 +120,10 @@ def _invalid(path, reason):  # the one wording of every error about a model file
     return _BadModelFile(f"cannot load the model {path}: {reason}")
 
 
-def _floats(ndim):
-    return (f"a {ndim}-D float32 or float64 array",
-            lambda v: v.ndim == ndim and v.dtype in (np.float32, np.float64))
-
-
+# Tables built from plain values: nothing of the package runs while it is imported.
+_FLOATS = (np.float32, np.float64)
+_2D = ("a 2-D float32 or float64 array", lambda v: v.ndim == 2 and v.dtype in _FLOATS)
+_1D = ("a 1-D float32 or float64 array", lambda v: v.ndim == 1 and v.dtype in _FLOATS)
 _COUNT = ("one integer >= 0", lambda v: v.shape == () and v.dtype.kind in "iu" and v >= 0)
 
 # What each member must be: (the error's words, the test).
@@ -134,7 +133,7 @@ _MEMBERS = {
     "diverged": ("True or False", lambda v: v.shape == () and v.dtype.kind == "b"),
     "classes": ("numbers or text, in a 1-D array",
                 lambda v: v.ndim == 1 and v.dtype.kind in "iufU"),
-    "coef": _floats(2), "intercept": _floats(1), **dict.fromkeys(_HISTORY, _floats(1)),
+    "coef": _2D, "intercept": _1D, **dict.fromkeys(_HISTORY, _1D),
 }
 
 

@@ -643,6 +643,8 @@ def test_ctrl_c_during_fit_leaves_the_model_and_no_threads(digits, capsys):
 
 @pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix",
                     reason="needs POSIX signals")
+# It tests _interrupts.py, which mutmut leaves alone, for 15 s: not once per mutant.
+@pytest.mark.skipif("mutmut" in sys.modules, reason="not a test of the mutated modules")
 # The swallowed interrupts themselves: Python reports each as "Exception ignored".
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_no_interrupt_is_lost_even_when_python_swallows_it():
