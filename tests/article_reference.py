@@ -16,30 +16,13 @@ import numpy as np
 
 def article_fit(X, y, X_val, y_val, *, learning_rate, max_epochs, batch_size, patience, seed,
                 alpha=0.0):
-    """Train like the article; return the kept weights and the per-epoch curve.
+    """Train like the article; return ``kept`` and ``curve``.
 
-    Parameters
-    ----------
-    X, X_val : numpy.ndarray of shape (n, n_features)
-        Used as given (pass float64 for the article's arithmetic).
-    y, y_val : numpy.ndarray of int
-        Labels 0..K-1.
-    learning_rate, max_epochs, batch_size : the article's settings.
-    patience : int or None
-        Stop after this many epochs without a new best validation accuracy;
-        None runs every epoch.
-    seed : int
-        Seeds ``numpy.random.default_rng``; one permutation per epoch.
-    alpha : float, default 0.0
-        L2 penalty: each step also subtracts ``learning_rate * alpha * W``
-        (the bias, row 0, is not penalised).
-
-    Returns
-    -------
-    kept : numpy.ndarray of shape (n_features + 1, K)
-        The weights of the best validation epoch; row 0 is the bias.
-    curve : list of (loss, train_accuracy, val_accuracy)
-        One tuple per epoch run.
+    ``X``, ``X_val`` are used as given (float64 for the article's arithmetic); ``y``, ``y_val``
+    are labels 0..K-1; ``patience=None`` runs every epoch; ``seed`` seeds one permutation per
+    epoch; ``alpha`` also subtracts ``learning_rate * alpha * W`` each step (not from the bias,
+    row 0). ``kept``: (n_features + 1, K), the best validation epoch's weights, bias in row 0;
+    ``curve``: one (loss, train_accuracy, val_accuracy) per epoch run.
     """
     rng = np.random.default_rng(seed)
     n, k = len(y), int(y.max()) + 1

@@ -105,22 +105,6 @@ def test_an_error_is_given_the_option_of_the_parameter_it_carries_whatever_its_w
         assert capsys.readouterr().err.endswith(f"error: {line}\n")
 
 
-def test_smallest_split_matches_the_split():
-    from mnist_lr.data import smallest_split, train_val_split
-
-    for fraction in (0.01, 0.2, 0.5, 0.9):
-        for batch in (1, 7, 100):
-            n = smallest_split(fraction, min_train=batch)
-            X_t, X_v, _, _ = train_val_split(np.zeros((n, 1)), np.arange(n), fraction)
-            assert len(X_v) >= 1 and len(X_t) >= batch
-            short = n - 1  # one image fewer is not enough
-            assert n <= 2 or int(short * fraction) < 1 or short - int(short * fraction) < batch
-    # A fraction near 0 or 1 is answered at once, not by counting up image by image.
-    assert smallest_split(1e-9) == 10**9 and smallest_split(0.999999, min_train=100) == 99000001
-    with pytest.raises(ValueError, match="val_fraction"):
-        smallest_split(1.0)
-
-
 def test_ctrl_c_while_training_says_interrupted():
     """A real SIGINT to a real process, once it trains: 'interrupted', exit code 130."""
     proc = subprocess.Popen(

@@ -22,6 +22,7 @@ from mnist_lr.data import (
     load_mnist_split,
     load_mnist_train_test,
     read_idx,
+    smallest_split,
     subsample,
     train_val_split,
 )
@@ -261,3 +262,22 @@ def test_subsample_draws_aligned_rows_without_replacement(n):
 def test_subsample_refuses(n, labels, error, match):
     with pytest.raises(error, match=match):
         subsample(np.zeros((100, 2)), np.zeros(labels), n)
+
+
+def test_smallest_split_is_the_fewest_rows_the_split_accepts():
+    for fraction in (0.01, 0.2, 0.5, 0.9):
+        for batch in (1, 7, 100):
+            n = smallest_split(fraction, min_train=batch)
+            X_t, X_v, _, _ = train_val_split(np.zeros((n, 1)), np.arange(n), fraction)
+            assert len(X_v) >= 1 and len(X_t) >= batch
+            short = n - 1  # one image fewer is not enough
+            assert n <= 2 or int(short * fraction) < 1 or short - int(short * fraction) < batch
+    # A fraction near 0 or 1 is answered at once, not by counting up image by image.
+    assert smallest_split(1e-9) == 10**9 and smallest_split(0.999999, min_train=100) == 99000001
+
+
+@pytest.mark.parametrize("args, name", [((1.0,), "val_fraction"), ((0.2, 0), "min_train")])
+def test_smallest_split_names_a_bad_argument(args, name):
+    with pytest.raises(ValueError) as caught:
+        smallest_split(*args)
+    assert caught.value.parameter == name and str(caught.value).startswith(name)

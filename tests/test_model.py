@@ -81,8 +81,8 @@ FUNCTION_ERRORS = {
     "one_hot 2-D empty": (lambda: one_hot([[]]), ValueError, "labels must be 1-D"),
     "one_hot n_classes 0": (lambda: one_hot([0, 1], n_classes=0), ValueError, r"^n_classes\b"),
     "softmax of NaN": (lambda: softmax([np.nan, 1.0]), ValueError, "finite"),
-    "log_softmax of inf": (lambda: log_softmax([np.inf, 0.0]), ValueError, "finite"),
-    "softmax of text": (lambda: softmax(["a", "b"]), TypeError, "numbers"),
+    "log_softmax of inf": (lambda: log_softmax([np.inf, 0.0]), ValueError, "^scores must be fin"),
+    "softmax of text": (lambda: softmax(["a", "b"]), TypeError, "^scores must hold numbers"),
     "cross_entropy shapes": (lambda: cross_entropy([[0.5, 0.5]], [[1, 0, 0]]), ValueError,
                              "same shape"),
     "gradient rows": (lambda: cross_entropy_gradient(np.ones((3, 2)), np.ones((2, 2)) / 2,
@@ -300,8 +300,11 @@ def test_restore_best_false_is_the_same_model_with_or_without_validation_data(di
 def test_divergence_after_good_epochs_keeps_a_finite_epoch(digits, overflow_in_epoch_4,
                                                            restore_best):
     X, y = digits
-    with pytest.warns(DivergenceWarning, match="diverged in epoch 4.*kept the weights of epoch"):
+    with pytest.warns(DivergenceWarning, match="diverged in epoch 4.*kept the weights of epoch") \
+            as caught:
         model = small(max_epochs=10, patience=None, restore_best=restore_best).fit(X, y)
+    # The warning points at the caller's fit (mutmut's wrappers add frames to the stack).
+    assert caught[0].filename == __file__ or "mutmut" in sys.modules
     assert model.n_iter_ == 3 and model.diverged_ and np.isfinite(model.coef_).all()
     kept = model.history_.val_accuracy.max() if restore_best else model.history_.val_accuracy[-1]
     assert model.score(X, y) == pytest.approx(kept)
@@ -350,6 +353,29 @@ def test_labels_of_any_kind_train_exactly_as_their_codes(digits):
         if not isinstance(labels[0], str):  # the same codes 0..9: the same run, bit for bit
             _assert_same_fit(model, reference)
     assert model.predict(X[:2]).dtype.kind == "U"
+
+
+def test_two_classes_have_one_decision_score_positive_for_the_second(digits):
+    X, y = digits
+    model = small(max_epochs=3).fit(X[y < 2], y[y < 2])
+    scores = model.decision_function(X[y < 2])
+    assert scores.shape == ((y < 2).sum(),)
+    np.testing.assert_array_equal(model.classes_[(scores > 0).astype(int)], model.predict(X[y < 2]))
+
+
+def test_verbose_prints_every_epoch_and_progress_ends_with_how_training_ended(digits, capsys):
+    X, y = digits
+    model = _fit_split(X, y, 300, learning_rate=2.0, batch_size=10, patience=2, max_epochs=200,
+                       random_state=0, verbose=1)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == model.n_iter_ and lines[0].startswith("epoch    1  loss ")
+    best = 100 * model.history_.val_accuracy.max()
+    assert lines[-1].endswith(f"best {best:6.2f}%")
+    _fit_split(X, y, 300, learning_rate=2.0, batch_size=10, patience=2, max_epochs=200,
+               random_state=0, progress=True)
+    last = capsys.readouterr().out.rsplit("\r", 1)[-1]
+    assert last == (f"stopped early after epoch {model.n_iter_} (patience 2); kept epoch "
+                    f"{model.best_epoch_} (validation {best:.2f}%)\n")
 
 
 def test_predict_proba_rows_sum_to_one(digits):
@@ -457,7 +483,8 @@ FIT_CASES = {
     "negative alpha": ("alpha must be >= 0", ValueError, dict(alpha=-0.1)),
     "NaN alpha": ("alpha must be finite", ValueError, dict(alpha=float("nan"))),
     "alpha a string": ("alpha must be a real number", TypeError, dict(alpha="strong")),
-    "alpha too big for the step": ("learning_rate \\* alpha must be < 1", ValueError,
+    "alpha too big for the step": (r"learning_rate \* alpha must be < 1.*a smaller alpha or "
+                                   "learning_rate$", ValueError,
                                    dict(alpha=20.0, learning_rate=0.1)),
 }
 FIT_ARGUMENTS = ("X", "y", "X_val", "y_val")
@@ -486,15 +513,16 @@ def test_predicting_before_fitting_with_other_features_or_with_nan(method):
 # -- numerical edge cases stay finite ------------------------------------------
 
 
-def test_model_with_huge_weights_predicts_without_warnings(digits):
+def test_large_steps_and_huge_weights_stay_finite_and_quiet(digits):
     X, y = digits
-    model = small().fit(X, y)
+    model = SoftmaxRegression(learning_rate=10.0, max_epochs=10, patience=None,
+                              random_state=0).fit(X, y)
+    assert not model.diverged_ and np.any(np.diff(model.history_.loss) > 0)  # unstable, not NaN
     model.coef_ = model.coef_ * 1e6
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         probs = model.predict_proba(X)
-        model.predict_log_proba(X)
-    assert np.isfinite(probs).all()
+        assert np.isfinite(model.predict_log_proba(X)).all()
     np.testing.assert_allclose(probs.sum(axis=1), 1.0)
 
 
@@ -506,15 +534,6 @@ def test_divergence_is_detected_and_reported(digits):
     assert model.diverged_
     assert np.isfinite(model.coef_).all() and np.isfinite(model.intercept_).all()
     assert len(model.history_) == 0
-
-
-def test_large_but_finite_learning_rate_is_unstable_not_nan(digits):
-    X, y = digits
-    model = SoftmaxRegression(learning_rate=10.0, max_epochs=10, patience=None,
-                              random_state=0).fit(X, y)
-    assert not model.diverged_ and np.isfinite(model.coef_).all()
-    # The loss jumps about instead of falling steadily.
-    assert np.any(np.diff(model.history_.loss) > 0)
 
 
 def test_all_zero_images_and_constant_features(digits):
@@ -544,18 +563,7 @@ def test_dtypes_and_memory_orders(digits, dtype, order):
     np.testing.assert_array_equal(model.coef_, reference.coef_)
     np.testing.assert_array_equal(model.predict(X), reference.predict(X))
     trained = np.float32 if dtype == np.float32 else np.float64
-    assert model.coef_.dtype == model.predict_proba(X).dtype == trained
-
-
-def test_the_divergence_warning_points_at_the_callers_fit(overflow_in_epoch_4):
-    if "mutmut" in sys.modules:
-        pytest.skip("under mutmut, every mutated function adds a frame to the stack")
-    X, y = load_digits(return_X_y=True)
-    model = SoftmaxRegression(learning_rate=2.0, max_epochs=6, batch_size=10, patience=None,
-                              random_state=0)
-    with pytest.warns(DivergenceWarning) as caught:
-        model.fit(X[:200] / 16.0, y[:200])
-    assert caught[0].filename == __file__
+    assert model.coef_.dtype == model.intercept_.dtype == model.predict_proba(X).dtype == trained
 
 
 # -- a failed or interrupted fit leaves the model as it was ----------------------
@@ -620,6 +628,7 @@ def _fit_until_interrupted(model, X, y, after_seconds=0.3):
 
 @pytest.mark.skipif(not hasattr(signal, "SIGINT") or os.name != "posix",
                     reason="needs POSIX signals")
+@pytest.mark.skipif("mutmut" in sys.modules, reason="mutmut's workers ignore SIGINT")
 def test_ctrl_c_during_fit_leaves_the_model_and_no_threads(digits, capsys):
     X, y = digits
     model = small().fit(X, y)

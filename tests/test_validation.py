@@ -177,6 +177,17 @@ def test_search_scores_reads_every_fold_of_a_grid_search(alpha_search):
     assert (scores.n_train, scores.n_val) == (len(folds[0][0]), len(folds[0][1]))
 
 
+def test_search_scores_reads_a_search_with_accuracy_as_its_only_score(digits):
+    X, y = digits
+    search = GridSearchCV(SoftmaxRegression(max_epochs=1, patience=None, random_state=0),
+                          {"alpha": [0.0, 0.1]}, cv=2, return_train_score=True).fit(X, y)
+    scores = search_scores(search)
+    np.testing.assert_allclose(scores.val_accuracy.mean(axis=1),
+                               search.cv_results_["mean_test_score"])
+    assert scores.val_cross_entropy is None
+    assert scores.table().splitlines()[0].endswith("gap (± std)")
+
+
 def test_search_scores_needs_training_scores(digits):
     X, y = digits
     search = GridSearchCV(SoftmaxRegression(max_epochs=1, patience=None), {"alpha": [0.0]},
@@ -212,6 +223,7 @@ def test_search_scores_table_has_one_line_per_alpha_with_sample_std(alpha_search
     lines = scores.table().splitlines()
     assert len(lines) == 4 and lines[0].endswith("  val. cross-entropy")
     assert max(len(line) for line in lines) <= 80  # the site's column
-    val = 100 * scores.val_accuracy[1]
+    val, train = 100 * scores.val_accuracy[1], 100 * scores.train_accuracy[1]
     assert f"{val.mean():6.2f}% ± {val.std(ddof=1):4.2f}" in lines[2]
+    assert f"{(train - val).mean():5.2f} ± {(train - val).std(ddof=1):4.2f}" in lines[2]
     assert len(scores.table(alphas=[0.0, 1.0]).splitlines()) == 3
