@@ -582,8 +582,8 @@ def bench_against_revision(split, revision, epochs, repeats):
             model_class(max_epochs=1, **settings).fit(X_train, y_train, X_val, y_val)
         times = {name: [] for name in contenders}
         for repeat in range(repeats):
-            # Who goes first alternates (ABBA...): the first fit of a pair runs measurably
-            # slower (it follows the other's clean-up), which a fixed order would charge to one.
+            # Who goes first alternates (ABBA...), so that whatever a fit leaves behind for the
+            # next one (memory to reuse, caches) is not charged to one side only.
             order = list(contenders.items())
             for name, model_class in order if repeat % 2 == 0 else order[::-1]:
                 model = model_class(max_epochs=epochs, **settings)
