@@ -10,6 +10,7 @@
 #   make translations  update translations/ja/ and write the Japanese edition, ja/
 #   make check-setups  check the stored outputs under three numerical set-ups
 #   make mutation    mutation testing of the tests (not part of `make test`)
+#   make stress-exercises  the exercise tests' answers over a thousand seeds each
 # The environment is created on first use. `make lab` installs what the
 # notebooks need; `make test` adds the test tools (after `make lab`, only
 # those). Each part is reinstalled when pyproject.toml changes.
@@ -24,7 +25,7 @@ TEST_STAMP := $(VENV)/.installed-test
 MUTATION_STAMP := $(VENV)/.installed-mutation
 LAB_ARGS ?=
 
-.PHONY: lab lab-ja reset test test-quick lint check-setups site student translations benchmark mutation clean
+.PHONY: lab lab-ja reset test test-quick lint check-setups site student translations benchmark mutation stress-exercises clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -112,6 +113,11 @@ check-setups: $(TEST_STAMP)
 
 benchmark: $(TEST_STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# The tests check each exercise on a few fixed seeds; this tries every answer in
+# their tables on many more and names the seeds where a check errs (docs/EXERCISES.md).
+stress-exercises: $(TEST_STAMP)
+	$(BIN)/python scripts/stress_exercises.py $(STRESS_ARGS)
 
 # Mutation testing with mutmut (settings in pyproject.toml, [tool.mutmut]; see
 # docs/MUTATION.md). One module at a time, then the score of each. MUTANTS is a

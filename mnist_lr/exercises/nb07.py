@@ -168,9 +168,12 @@ def tiny_model():
 def _fold_data(rng, n_samples, n_splits):
     """Rows numbered in column 0, labels 0..2, and shuffled folds of uneven sizes."""
     X = np.column_stack([np.arange(n_samples), rng.normal(size=(n_samples, 2))])
-    y = rng.integers(0, 3, size=n_samples)
-    y[: n_samples // 2] = 0  # label 0 is the commonest in every training part
-    blocks = np.array_split(rng.permutation(n_samples), n_splits)
+    while True:  # until every held-out block mixes labels: no fresh model scores 1 by chance
+        y = rng.integers(0, 3, size=n_samples)
+        y[: n_samples // 2] = 0  # label 0 is the commonest in every training part
+        blocks = np.array_split(rng.permutation(n_samples), n_splits)
+        if all(len(np.unique(y[block])) > 1 for block in blocks):
+            break
     folds = [(np.setdiff1d(np.arange(n_samples), block), np.sort(block)) for block in blocks]
     return {"make_model": tiny_model(), "X": X, "y": y, "folds": folds}
 
